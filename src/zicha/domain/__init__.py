@@ -1,0 +1,1 @@
+"""Plain typed objects of zicha's vocabulary. Imports nothing else of the project."""

@@ -1,0 +1,68 @@
+"""Errors about input that cannot be used: each problem names where it is and what was expected."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One unusable piece of input.
+
+    >>> str(Problem(file="a.xlsx", sheet="数据", row=3, column="数值", found="abc", expected="数字"))
+    'a.xlsx，工作表「数据」第 3 行，「数值」列：读到「abc」，应为数字'
+    """
+
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    found: str | None = None
+    expected: str | None = None
+    message: str | None = None
+
+    def where(self) -> str:
+        parts: list[str] = []
+        if self.file:
+            parts.append(self.file)
+        if self.sheet:
+            parts.append(f"工作表「{self.sheet}」")
+        if self.row is not None:
+            parts.append(f"第 {self.row} 行")
+        if self.column:
+            parts.append(f"「{self.column}」列")
+        return "，".join(parts)
+
+    def __str__(self) -> str:
+        what: list[str] = []
+        if self.message:
+            what.append(self.message)
+        if self.found is not None:
+            what.append(f"读到「{self.found}」")
+        if self.expected:
+            what.append(f"应为{self.expected}")
+        where = self.where()
+        text = "，".join(what)
+        return f"{where}：{text}" if where else text
+
+
+class InputError(Exception):
+    """Input zicha cannot use. Carries every problem found, not only the first.
+
+    >>> err = InputError([Problem(file="x.csv", message="文件不存在")])
+    >>> str(err)
+    'x.csv：文件不存在'
+    """
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def single(message: str, **where: object) -> InputError:
+    """Shorthand for an InputError holding one problem.
+
+    >>> str(single("没有这个文件", file="a.xlsx"))
+    'a.xlsx：没有这个文件'
+    """
+    return InputError([Problem(message=message, **where)])  # type: ignore[arg-type]

@@ -1,0 +1,155 @@
+"""A pack: everything that defines one kind of work, as plain data.
+
+Data elements, indicators, validation rules, how registers roll up into elements, default
+assessment points, and the report's wording. Loaded from TOML by `zicha.packs`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+TimeAggregation = Literal["sum", "last"]
+IndicatorKind = Literal["count", "level", "rate", "ratio"]
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class DataElement:
+    """A named quantity. Flows (`sum`) add up over time; stocks (`last`) hold their last level.
+
+    >>> DataElement("births", "出生人数", "人").is_stock
+    False
+    """
+
+    id: str
+    name: str
+    unit: str = ""
+    time_aggregation: TimeAggregation = "sum"
+    description: str = ""
+    non_negative: bool = True
+
+    @property
+    def is_stock(self) -> bool:
+        return self.time_aggregation == "last"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """numerator × factor / denominator over data elements.
+
+    `kind` says how the indicator behaves over time:
+    - `count`: an additive flow (births): progress is judged as a share of an annual target;
+    - `level`: the level of a stock at the period's end: time-free;
+    - `rate`: a per-period rate (birth rate ‰): annualized = value × 365 / days;
+    - `ratio`: a time-free ratio (sex ratio, conforming rate %).
+
+    >>> Indicator("birth_rate", "出生率", "‰", "births", "avg_population", 1000, 2, "rate").is_ratio
+    True
+    """
+
+    id: str
+    name: str
+    unit: str
+    numerator: str
+    denominator: str | None = None
+    factor: float = 1.0
+    decimals: int = 0
+    kind: IndicatorKind = "count"
+    description: str = ""
+    points: float | None = None
+    small_sample: int | None = None
+    sampling: Literal["parts", "share"] | None = None
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.denominator is not None
+
+
+@dataclass(frozen=True)
+class ValidationRule:
+    """left operator right; a rule whose side is missing is skipped, never judged on zero.
+
+    >>> ValidationRule("parity_sum", "各孩次妇女之和等于已婚妇女", "a + b", "==", "c").severity
+    'error'
+    """
+
+    id: str
+    name: str
+    left: str
+    operator: str
+    right: str
+    severity: Severity = "error"
+    instruction: str = ""
+    tolerance: float = 0.0
+    missing: Literal["skip_if_any", "skip_if_all", "never_skip"] = "skip_if_any"
+
+
+@dataclass(frozen=True)
+class RegisterElement:
+    """One data element counted from a register: rows matching `where` (empty: every row)."""
+
+    element: str
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class RegisterSpec:
+    """How a register sheet (`births`, `deaths`) rolls up into data values by org unit and month."""
+
+    sheet: str
+    elements: tuple[RegisterElement, ...]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    date: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Pack:
+    """One kind of work: its vocabulary, checks and wording. Pure data.
+
+    `derived` holds named expressions usable in other expressions (e.g. `avg_population`).
+    `report` holds the wording of the report (free-form mapping read by the reports layer).
+    """
+
+    id: str
+    name: str
+    description: str = ""
+    historical: bool = False
+    year_start_month: int = 1
+    elements: Mapping[str, DataElement] = field(default_factory=dict)
+    derived: Mapping[str, str] = field(default_factory=dict)
+    indicators: Mapping[str, Indicator] = field(default_factory=dict)
+    rules: tuple[ValidationRule, ...] = ()
+    registers: Mapping[str, RegisterSpec] = field(default_factory=dict)
+    timeline: tuple[TimelineEntry, ...] = ()
+    report: Mapping[str, object] = field(default_factory=dict)
+    path: str | None = None
+
+    def indicator_by_name_or_id(self, key: str) -> Indicator | None:
+        """Find an indicator by its id or its Chinese name.
+
+        >>> p = Pack("x", "X", indicators={"births": Indicator("births", "出生人数", "人", "births")})
+        >>> p.indicator_by_name_or_id("出生人数").id
+        'births'
+        """
+        key = key.strip()
+        if key in self.indicators:
+            return self.indicators[key]
+        for ind in self.indicators.values():
+            if ind.name == key:
+                return ind
+        return None
+
+    def element_by_name_or_id(self, key: str) -> DataElement | None:
+        key = key.strip()
+        if key in self.elements:
+            return self.elements[key]
+        for el in self.elements.values():
+            if el.name == key:
+                return el
+        return None

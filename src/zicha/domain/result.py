@@ -1,0 +1,72 @@
+"""What a computation yields for one org unit and period: plain objects, ready to render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from zicha.domain.finding import Finding
+from zicha.domain.orgunit import OrgUnit
+from zicha.domain.pack import Indicator
+from zicha.domain.period import Period
+from zicha.domain.target import Target
+
+Status = Literal["met", "not_met", "on_track", "at_risk", "no_target", "no_data"]
+
+STATUS_LABELS: dict[str, str] = {
+    "met": "已完成",
+    "not_met": "未完成",
+    "on_track": "进度正常",
+    "at_risk": "进度滞后",
+    "no_target": "未设目标",
+    "no_data": "无数据",
+}
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    """One indicator for one org unit and period, with its target and progress.
+
+    `value` is full precision; rounding happens only where it is shown.
+    """
+
+    indicator: Indicator
+    value: float | None
+    numerator: float | None = None
+    denominator: float | None = None
+    annualized: float | None = None
+    target: Target | None = None
+    to_date: float | None = None
+    elapsed: float | None = None
+    projection: float | None = None
+    status: Status = "no_target"
+    score: float | None = None
+    points: float | None = None
+    to_date_period: Period | None = None
+    judged: float | None = None
+    completion: float | None = None
+
+
+@dataclass(frozen=True)
+class Score:
+    total: float
+    max: float
+    vetoed: bool = False
+
+
+@dataclass
+class Computation:
+    """Everything `zicha compute` reports for one org unit and one period."""
+
+    pack_id: str
+    org_unit: OrgUnit
+    period: Period
+    indicators: list[IndicatorResult] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    score: Score = field(default_factory=lambda: Score(0.0, 0.0))
+
+    def result(self, indicator_id: str) -> IndicatorResult:
+        for r in self.indicators:
+            if r.indicator.id == indicator_id:
+                return r
+        raise KeyError(indicator_id)

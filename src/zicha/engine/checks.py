@@ -1,0 +1,242 @@
+"""Checks on the data as entered: impossible values, figures counted twice, stated figures.
+
+Rules of a pack check relations between figures; these checks look at how the figures were
+entered (DOMAIN.md §5): negative counts, a parent reporting what its children report, the same
+flow entered for a period and for its parts, two levels of a stock on one date, and figures the
+clerk stated that the data does not bear out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+
+import polars as pl
+
+from zicha.domain.dataset import Dataset
+from zicha.domain.expression import describe, parse, unparse
+from zicha.domain.finding import Finding
+from zicha.domain.numbers import fmt, typed_decimals
+from zicha.domain.pack import Indicator, Pack
+from zicha.domain.period import parse_period
+from zicha.engine.calculator import Calculator
+from zicha.engine.validation import display_names
+
+
+def negative_values(pack: Pack, dataset: Dataset) -> list[Finding]:
+    """A count can never be negative."""
+    ids = [e.id for e in pack.elements.values() if e.non_negative]
+    bad = dataset.values.filter(pl.col("element").is_in(ids) & (pl.col("value") < 0))
+    out: list[Finding] = []
+    for row in bad.iter_rows(named=True):
+        el = pack.elements[row["element"]]
+        out.append(
+            Finding(
+                "negative_value",
+                "error",
+                f"「数据」第 {row['row']} 行：{el.name}为 {fmt(row['value'], 2)}，不可能为负数",
+                (el.id,),
+                row["org_unit"],
+                row["period"],
+            )
+        )
+    return out
+
+
+def double_counting(pack: Pack, dataset: Dataset, closure: pl.DataFrame) -> list[Finding]:
+    """A parent that reports a value its children also report is counted twice up the tree."""
+    values = dataset.values.select("org_unit", "element", "period", "start", "end", "row")
+    below = closure.filter(pl.col("org_unit") != pl.col("ancestor"))
+    pairs = (
+        values.join(below, on="org_unit")
+        .join(values, left_on=["ancestor", "element"], right_on=["org_unit", "element"],
+              suffix="_parent")
+        .filter((pl.col("start") <= pl.col("end_parent")) & (pl.col("start_parent") <= pl.col("end")))
+        .group_by("ancestor", "element", "period_parent", "row_parent")
+        .agg(pl.col("org_unit").unique().sort(), pl.col("period").first())
+        .sort("row_parent")
+    )
+    out: list[Finding] = []
+    tree = dataset.tree
+    for row in pairs.iter_rows(named=True):
+        el = pack.elements[row["element"]]
+        parent = tree.get(row["ancestor"])
+        kids = "、".join(tree.get(c).name for c in row["org_unit"][:5])
+        more = f"等 {len(row['org_unit'])} 个单位" if len(row["org_unit"]) > 5 else ""
+        out.append(
+            Finding(
+                "double_counting",
+                "warning",
+                f"{parent.name}（「数据」第 {row['row_parent']} 行）与其下级{kids}{more}都填报了"
+                f"{el.name}，向上汇总时会重复计算；上级单位只应填报下级没有填报的部分",
+                (el.id,),
+                parent.code,
+                row["period_parent"],
+            )
+        )
+    return out
+
+
+def nested_periods(pack: Pack, dataset: Dataset) -> list[Finding]:
+    """A flow entered for a period and again for a part of it counts twice in the longer one;
+    a stock stated twice for the same day must be stated the same way."""
+    values = dataset.values.select("org_unit", "element", "period", "start", "end", "value", "row")
+    pairs = (
+        values.join(values, on=["org_unit", "element"], suffix="_b")
+        .filter(pl.col("row") < pl.col("row_b"))
+    )
+    out: list[Finding] = []
+    for row in pairs.iter_rows(named=True):
+        el = pack.elements[row["element"]]
+        a = (row["start"], row["end"])
+        b = (row["start_b"], row["end_b"])
+        if el.is_stock:
+            if row["end"] == row["end_b"] and not math.isclose(row["value"], row["value_b"]):
+                out.append(
+                    Finding(
+                        "stock_stated_twice",
+                        "error",
+                        f"{el.name}在 {row['end'].isoformat()} 的期末数填报了两次且不一致："
+                        f"第 {row['row']} 行为 {fmt(row['value'], 2)}（{row['period']}），"
+                        f"第 {row['row_b']} 行为 {fmt(row['value_b'], 2)}（{row['period_b']}）",
+                        (el.id,),
+                        row["org_unit"],
+                        row["period_b"],
+                    )
+                )
+            continue
+        inner_outer = None
+        if a[0] <= b[0] and b[1] <= a[1] and a != b:
+            inner_outer = (row["period_b"], row["row_b"], row["period"], row["row"])
+        elif b[0] <= a[0] and a[1] <= b[1] and a != b:
+            inner_outer = (row["period"], row["row"], row["period_b"], row["row_b"])
+        if inner_outer is None:
+            continue
+        inner, inner_row, outer, outer_row = inner_outer
+        out.append(
+            Finding(
+                "counted_twice_in_time",
+                "warning",
+                f"{el.name}既按 {outer} 填报（第 {outer_row} 行），又按其中的 {inner} 填报"
+                f"（第 {inner_row} 行）；计算 {outer} 及更长期间时两者会相加。"
+                f"请只保留一种填报口径",
+                (el.id,),
+                row["org_unit"],
+                outer,
+            )
+        )
+    return out
+
+
+def stated_figures(calc: Calculator, dataset: Dataset) -> list[Finding]:
+    """Compare each figure the clerk stated with what the data gives, and stated rates that
+    imply different denominators (e.g. two different populations)."""
+    stated = dataset.stated
+    if stated.height == 0:
+        return []
+    pack = calc.pack
+    names = display_names(pack)
+    orgs = stated["org_unit"].unique().to_list()
+    periods = {p: parse_period(p) for p in stated["period"].unique().to_list()}
+    ids = stated["element"].unique().to_list()
+    table = calc.table(orgs, list(periods.values()), indicator_ids=ids)
+    lookup = {(r["org_unit"], r["period"]): r for r in table.iter_rows(named=True)}
+    out: list[Finding] = []
+    implied: dict[tuple[str, str, str], list[tuple[Indicator, float, float, float]]] = defaultdict(list)
+    for row in stated.iter_rows(named=True):
+        ind = pack.indicators[row["element"]]
+        computed_row = lookup[(row["org_unit"], row["period"])]
+        computed = computed_row[f"val:{ind.id}"]
+        said = row["value"]
+        tol = 0.5 * 10 ** (-typed_decimals(said)) + 1e-9
+        unit = ind.unit if ind.unit in ("‰", "%") else ""
+        if computed is None:
+            out.append(
+                Finding(
+                    "stated_unverifiable",
+                    "warning",
+                    f"所述{ind.name} {fmt(said, typed_decimals(said))}{unit}无法核对：缺少计算所需的数据"
+                    f"（{describe(parse(ind.numerator), names)}"
+                    + (f" ÷ {describe(parse(ind.denominator), names)}" if ind.denominator else "")
+                    + "）",
+                    tuple(sorted(r.name for r in calc.indicators[ind.id].refs)),
+                    row["org_unit"],
+                    row["period"],
+                )
+            )
+        elif abs(computed - said) > tol:
+            out.append(
+                Finding(
+                    "stated_mismatch",
+                    "error",
+                    f"所述{ind.name}为 {fmt(said, typed_decimals(said))}{unit}，按填报数据计算为 "
+                    f"{fmt(computed, ind.decimals)}{unit}（「数据」第 {row['row']} 行）",
+                    tuple(sorted(r.name for r in calc.indicators[ind.id].refs)),
+                    row["org_unit"],
+                    row["period"],
+                )
+            )
+        num = computed_row[f"num:{ind.id}"]
+        if ind.denominator and num is not None and said > tol:
+            key = (row["org_unit"], row["period"], unparse(parse(ind.denominator)))
+            low = num * ind.factor / (said + tol)
+            high = num * ind.factor / (said - tol)
+            implied[key].append((ind, said, min(low, high), max(low, high)))
+    for (org, period, den), items in implied.items():
+        for i, (a, a_said, a_low, a_high) in enumerate(items):
+            for b, b_said, b_low, b_high in items[i + 1 :]:
+                if a_high < b_low or b_high < a_low:
+                    den_name = describe(parse(den), names)
+                    out.append(
+                        Finding(
+                            "stated_inconsistent",
+                            "error",
+                            f"所述{a.name} {fmt(a_said, typed_decimals(a_said))}{a.unit}推算的"
+                            f"{den_name}约为 {fmt((a_low + a_high) / 2)}，所述{b.name} "
+                            f"{fmt(b_said, typed_decimals(b_said))}{b.unit}推算的约为 "
+                            f"{fmt((b_low + b_high) / 2)}，两个数字不可能同时正确",
+                            tuple(sorted(r.name for r in calc.indicators[a.id].refs)),
+                            org,
+                            period,
+                        )
+                    )
+    return out
+
+
+def small_samples(
+    calc: Calculator, row: dict[str, object], org: str, period: str, indicators: Sequence[str]
+) -> list[Finding]:
+    """A ratio over few events swings by chance: say how much (its standard error)."""
+    out: list[Finding] = []
+    for ind_id in indicators:
+        ind = calc.pack.indicators[ind_id]
+        if not ind.small_sample or not ind.sampling:
+            continue
+        num = row.get(f"num:{ind.id}")
+        den = row.get(f"den:{ind.id}")
+        val = row.get(f"val:{ind.id}")
+        if not isinstance(num, float) or not isinstance(den, float) or not isinstance(val, float):
+            continue
+        if ind.sampling == "parts":
+            n = num + den
+            p = num / n if n else 0.0
+            se = ind.factor * math.sqrt(p * (1 - p) / n) / (1 - p) ** 2 if n and p < 1 else None
+        else:
+            n = den
+            p = num / den if den else 0.0
+            se = ind.factor * math.sqrt(p * (1 - p) / n) if n else None
+        if se is None or n >= ind.small_sample:
+            continue
+        out.append(
+            Finding(
+                "small_sample",
+                "warning",
+                f"{ind.name} {fmt(val, ind.decimals)} 仅基于 {fmt(n)} 例，标准误约 ±{fmt(se, 1)}，"
+                f"单期数值受偶然波动影响大，宜结合多期数据判断",
+                tuple(sorted(r.name for r in calc.indicators[ind.id].refs)),
+                org,
+                period,
+            )
+        )
+    return out

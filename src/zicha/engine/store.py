@@ -1,0 +1,317 @@
+"""Values at the finest grain, and their aggregation up the tree and over periods.
+
+Entered values and register rows (rolled up to org unit × month) are held in two polars frames,
+flows and stocks. Queries are answered for many org units and periods at once: flows are summed
+over every value whose own period lies inside the query period (a value counts in every period that
+contains its period and in none shorter); stocks take, for each org unit, the last value at or
+before the query date, then sum up the tree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import polars as pl
+
+from zicha.domain.dataset import Dataset
+from zicha.domain.expression import Ref, parse
+from zicha.domain.finding import Finding
+from zicha.domain.orgunit import OrgTree
+from zicha.domain.pack import Pack
+from zicha.domain.period import Period
+from zicha.engine.evaluation import compile_expr
+
+_FACT_SCHEMA: dict[str, pl.DataType] = {
+    "org_unit": pl.String(),
+    "element": pl.String(),
+    "start": pl.Date(),
+    "end": pl.Date(),
+    "value": pl.Float64(),
+    "row": pl.Int64(),
+}
+
+
+@dataclass(frozen=True)
+class RegisterSpan:
+    """The months a register covers: inside them it is the complete record of its elements."""
+
+    sheet: str
+    start: date
+    end: date
+
+    def overlaps(self, period: Period) -> bool:
+        return self.start <= period.end and period.start <= self.end
+
+
+def closure_frame(tree: OrgTree) -> pl.DataFrame:
+    """Every (org unit, ancestor-or-self) pair of the tree.
+
+    >>> from zicha.domain.orgunit import OrgUnit
+    >>> t = OrgTree.build([OrgUnit("1", "县"), OrgUnit("2", "乡", "1")])
+    >>> closure_frame(t).sort("org_unit", "ancestor").rows()
+    [('1', '1'), ('2', '1'), ('2', '2')]
+    """
+    org: list[str] = []
+    anc: list[str] = []
+    for unit in tree:
+        for a in (unit.code, *tree.ancestors(unit.code)):
+            org.append(unit.code)
+            anc.append(a)
+    return pl.DataFrame({"org_unit": org, "ancestor": anc}, schema={"org_unit": pl.String, "ancestor": pl.String})
+
+
+def _month_end(d: date) -> date:
+    nxt = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    return nxt - timedelta(days=1)
+
+
+class ValueStore:
+    """The values of one dataset, ready to be aggregated for any org unit and period."""
+
+    def __init__(self, pack: Pack, dataset: Dataset) -> None:
+        self.pack = pack
+        self.dataset = dataset
+        self.tree = dataset.tree
+        self.findings: list[Finding] = []
+        self.closure = closure_frame(dataset.tree)
+        self.register_spans: dict[str, RegisterSpan] = {}
+        register_facts = self._roll_up_registers()
+        entered = self._entered_facts()
+        facts = pl.concat([entered, register_facts], how="vertical")
+        stock_ids = [e.id for e in pack.elements.values() if e.is_stock]
+        self.stocks = facts.filter(pl.col("element").is_in(stock_ids)).sort("end", "row")
+        flows = facts.filter(~pl.col("element").is_in(stock_ids))
+        month_grain = (pl.col("start").dt.day() == 1) & (
+            pl.col("end") == pl.col("start").dt.month_end()
+        )
+        self.flows = flows.with_columns(month_grain=month_grain)
+
+    # ------------------------------------------------------------------ building
+
+    def _roll_up_registers(self) -> pl.DataFrame:
+        parts: list[pl.DataFrame] = []
+        for sheet, spec in self.pack.registers.items():
+            frame = self.dataset.registers.get(sheet)
+            if frame is None or frame.height == 0:
+                continue
+            first = frame["date"].min()
+            last = frame["date"].max()
+            assert isinstance(first, date) and isinstance(last, date)
+            span = RegisterSpan(sheet, first.replace(day=1), _month_end(last))
+            aggs: list[pl.Expr] = []
+            for item in spec.elements:
+                self.register_spans[item.element] = span
+                if item.where.strip():
+                    cond = compile_expr(parse(item.where), _register_column).fill_null(False)
+                    aggs.append(cond.cast(pl.Int64).sum().alias(item.element))
+                else:
+                    aggs.append(pl.len().cast(pl.Int64).alias(item.element))
+            counted = (
+                frame.lazy()
+                .with_columns(start=pl.col("date").dt.truncate("1mo"))
+                .group_by("org_unit", "start")
+                .agg(aggs)
+                .unpivot(index=["org_unit", "start"], variable_name="element", value_name="value")
+                .select(
+                    "org_unit",
+                    "element",
+                    "start",
+                    pl.col("start").dt.month_end().alias("end"),
+                    pl.col("value").cast(pl.Float64),
+                    pl.lit(None, dtype=pl.Int64).alias("row"),
+                )
+                .collect()
+            )
+            parts.append(counted)
+        if not parts:
+            return pl.DataFrame(schema=_FACT_SCHEMA)
+        return pl.concat(parts)
+
+    def _entered_facts(self) -> pl.DataFrame:
+        values = self.dataset.values.select(list(_FACT_SCHEMA))
+        if not self.register_spans or values.height == 0:
+            return values
+        keep = pl.lit(True)
+        for element, span in self.register_spans.items():
+            clash = (
+                (pl.col("element") == element)
+                & (pl.col("start") <= span.end)
+                & (pl.col("end") >= span.start)
+            )
+            for row in self.dataset.values.filter(clash).iter_rows(named=True):
+                name = self.pack.elements[element].name
+                self.findings.append(
+                    Finding(
+                        rule="register_conflict",
+                        severity="error",
+                        message=(
+                            f"「数据」第 {row['row']} 行填报了{name}（{row['period']}），"
+                            f"而该期间已有{_SHEET_NAMES.get(span.sheet, span.sheet)}，两者重复；"
+                            f"计算使用登记汇总数，请删除该行或删除相应登记"
+                        ),
+                        elements=(element,),
+                        org_unit=row["org_unit"],
+                        period=row["period"],
+                    )
+                )
+            keep = keep & ~clash
+        return values.filter(keep)
+
+    # ------------------------------------------------------------------ queries
+
+    def _ancestors(self, orgs: Sequence[str]) -> pl.DataFrame:
+        return self.closure.filter(pl.col("ancestor").is_in(list(orgs)))
+
+    def flow_values(
+        self, orgs: Sequence[str], periods: Sequence[Period], elements: Iterable[str]
+    ) -> pl.DataFrame:
+        """Long frame (org_unit, period, element, value) of flows; null where nothing was entered."""
+        wanted = sorted(set(elements))
+        facts = self.flows.filter(pl.col("element").is_in(wanted))
+        up = (
+            facts.lazy()
+            .join(self._ancestors(orgs).lazy(), on="org_unit")
+            .group_by("ancestor", "element", "start", "end", "month_grain")
+            .agg(pl.col("value").sum())
+            .collect()
+        )
+        month_map = pl.DataFrame(
+            [(m.start, p.id) for p in periods for m in p.months() if p.contains(m)],
+            schema={"start": pl.Date, "period": pl.String},
+            orient="row",
+        )
+        bounds = pl.DataFrame(
+            {"period": [p.id for p in periods], "pstart": [p.start for p in periods],
+             "pend": [p.end for p in periods]},
+            schema={"period": pl.String, "pstart": pl.Date, "pend": pl.Date},
+        )
+        by_month = up.filter(pl.col("month_grain")).join(month_map, on="start")
+        other = (
+            up.filter(~pl.col("month_grain"))
+            .join(bounds, how="cross")
+            .filter((pl.col("start") >= pl.col("pstart")) & (pl.col("end") <= pl.col("pend")))
+        )
+        cols = ["ancestor", "period", "element", "value"]
+        long = (
+            pl.concat([by_month.select(cols), other.select(cols)])
+            .group_by("ancestor", "period", "element")
+            .agg(pl.col("value").sum())
+            .rename({"ancestor": "org_unit"})
+        )
+        return long
+
+    def stock_values(
+        self, orgs: Sequence[str], dates: Sequence[date], elements: Iterable[str]
+    ) -> pl.DataFrame:
+        """Long frame (org_unit, date, element, value): each unit's last level at or before the
+        date, summed up the tree; absent where no unit below has any value yet."""
+        wanted = sorted(set(elements))
+        stocks = self.stocks.filter(pl.col("element").is_in(wanted))
+        frames: list[pl.DataFrame] = []
+        for d in sorted(set(dates)):
+            last = (
+                stocks.filter(pl.col("end") <= d)
+                .group_by("org_unit", "element")
+                .agg(pl.col("value").last())
+                .with_columns(date=pl.lit(d, dtype=pl.Date))
+            )
+            frames.append(last)
+        if not frames:
+            return pl.DataFrame(
+                schema={"org_unit": pl.String, "date": pl.Date, "element": pl.String,
+                        "value": pl.Float64}
+            )
+        return (
+            pl.concat(frames)
+            .join(self._ancestors(orgs), on="org_unit")
+            .group_by("ancestor", "date", "element")
+            .agg(pl.col("value").sum())
+            .rename({"ancestor": "org_unit"})
+        )
+
+    def element_frame(
+        self, orgs: Sequence[str], periods: Sequence[Period], refs: Iterable[Ref]
+    ) -> pl.DataFrame:
+        """Wide frame: one row per (org unit, period), a column per referenced element value.
+
+        Column names: `name` for a flow or a stock's closing level, `opening:name` for a stock's
+        level at the end of the day before the period starts.
+        """
+        orgs = list(dict.fromkeys(orgs))
+        periods = list({p.id: p for p in periods}.values())
+        grid = pl.DataFrame(
+            {"org_unit": [o for o in orgs for _ in periods], "period": [p.id for _ in orgs for p in periods]},
+            schema={"org_unit": pl.String, "period": pl.String},
+        )
+        refs = set(refs)
+        flows = {r.name for r in refs if r.name in self.pack.elements
+                 and not self.pack.elements[r.name].is_stock and r.variant in (None, "closing")}
+        closings = {r.name for r in refs if r.name in self.pack.elements
+                    and self.pack.elements[r.name].is_stock and r.variant in (None, "closing")}
+        openings = {r.name for r in refs if r.name in self.pack.elements and r.variant == "opening"}
+        frame = grid
+        if flows:
+            long = self.flow_values(orgs, periods, flows)
+            wide = long.pivot(on="element", index=["org_unit", "period"], values="value")
+            frame = frame.join(wide, on=["org_unit", "period"], how="left")
+            for name in flows:
+                if name not in frame.columns:
+                    frame = frame.with_columns(pl.lit(None, dtype=pl.Float64).alias(name))
+            frame = self._fill_register_zeros(frame, periods, flows)
+        if closings or openings:
+            ends = {p.id: p.end for p in periods}
+            starts = {p.id: p.start - timedelta(days=1) for p in periods}
+            dates = list(ends.values()) + list(starts.values())
+            long = self.stock_values(orgs, dates, closings | openings)
+            wide = long.pivot(on="element", index=["org_unit", "date"], values="value")
+            date_of = pl.DataFrame(
+                {"period": list(ends), "end_date": list(ends.values()),
+                 "open_date": [starts[k] for k in ends]},
+                schema={"period": pl.String, "end_date": pl.Date, "open_date": pl.Date},
+            )
+            frame = frame.join(date_of, on="period", how="left")
+            if closings:
+                sel = wide.select(["org_unit", "date", *[c for c in closings if c in wide.columns]])
+                frame = frame.join(
+                    sel, left_on=["org_unit", "end_date"], right_on=["org_unit", "date"], how="left"
+                )
+            if openings:
+                cols = [c for c in openings if c in wide.columns]
+                sel = wide.select(
+                    ["org_unit", "date", *[pl.col(c).alias(f"opening:{c}") for c in cols]]
+                )
+                frame = frame.join(
+                    sel, left_on=["org_unit", "open_date"], right_on=["org_unit", "date"], how="left"
+                )
+            for name in closings:
+                if name not in frame.columns:
+                    frame = frame.with_columns(pl.lit(None, dtype=pl.Float64).alias(name))
+            for name in openings:
+                if f"opening:{name}" not in frame.columns:
+                    frame = frame.with_columns(pl.lit(None, dtype=pl.Float64).alias(f"opening:{name}"))
+            frame = frame.drop("end_date", "open_date")
+        return frame
+
+    def _fill_register_zeros(
+        self, frame: pl.DataFrame, periods: Sequence[Period], flows: set[str]
+    ) -> pl.DataFrame:
+        """Inside a register's months the register is complete: no row means none happened."""
+        for name in flows & set(self.register_spans):
+            span = self.register_spans[name]
+            covered = [p.id for p in periods if span.overlaps(p)]
+            frame = frame.with_columns(
+                pl.when(pl.col("period").is_in(covered))
+                .then(pl.col(name).fill_null(0.0))
+                .otherwise(pl.col(name))
+                .alias(name)
+            )
+        return frame
+
+
+_SHEET_NAMES = {"births": "出生登记", "deaths": "死亡登记"}
+
+
+def _register_column(ref: Ref) -> str:
+    return ref.name

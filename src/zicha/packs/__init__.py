@@ -1,0 +1,1 @@
+"""Packs: folders of TOML files that define one kind of work, loaded into domain objects."""

@@ -1,0 +1,331 @@
+"""Load a pack folder (TOML files) into a `Pack`, with errors naming file, line and field.
+
+A pack folder holds `pack.toml` (id, name, statistical year, timeline) and any of
+`elements.toml`, `indicators.toml`, `rules.toml`, `registers.toml`, `report.toml`,
+`assessment.toml`. Every file is optional except `pack.toml`; tables may also all sit in
+`pack.toml`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from zicha.domain.errors import InputError, Problem
+from zicha.domain.pack import (
+    DataElement,
+    Indicator,
+    Pack,
+    RegisterElement,
+    RegisterSpec,
+    TimelineEntry,
+    ValidationRule,
+)
+
+PACK_FILES = (
+    "pack.toml",
+    "elements.toml",
+    "indicators.toml",
+    "rules.toml",
+    "registers.toml",
+    "report.toml",
+    "assessment.toml",
+)
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+PACK_ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+@dataclass
+class _Source:
+    """The merged tables of a pack folder and where each top-level key came from."""
+
+    folder: Path
+    data: dict[str, Any]
+    origin: dict[str, tuple[Path, str]]
+
+    def locate(self, table: str, key: str | None = None) -> tuple[str, int | None]:
+        """The file and line where `[table.key]` (or `table`) is defined, for messages."""
+        path, text = self.origin.get(table, (self.folder / "pack.toml", ""))
+        patterns = []
+        if key is not None:
+            patterns += [rf"^\s*\[{re.escape(table)}\.{re.escape(key)}\]", rf"^\s*{re.escape(key)}\s*="]
+        patterns += [rf"^\s*\[\[?{re.escape(table)}[\].]", rf"^\s*{re.escape(table)}\s*="]
+        for pattern in patterns:
+            for number, line in enumerate(text.splitlines(), start=1):
+                if re.search(pattern, line):
+                    return str(path), number
+        return str(path), None
+
+
+class _Collector:
+    def __init__(self, source: _Source) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def add(self, table: str, key: str | None, field: str, message: str) -> None:
+        file, line = self.source.locate(table, key)
+        where = f"{table}.{key}" if key else table
+        self.problems.append(
+            Problem(file=file, row=line, column=f"{where}.{field}" if field else where, message=message)
+        )
+
+
+def read_folder(folder: Path) -> _Source:
+    """Read and merge every TOML file of a pack folder; TOML syntax errors name file and line."""
+    if not folder.is_dir():
+        raise InputError([Problem(file=str(folder), message="业务包目录不存在")])
+    if not (folder / "pack.toml").is_file():
+        raise InputError([Problem(file=str(folder), message="业务包目录中没有 pack.toml")])
+    data: dict[str, Any] = {}
+    origin: dict[str, tuple[Path, str]] = {}
+    problems: list[Problem] = []
+    for name in PACK_FILES:
+        path = folder / name
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        try:
+            parsed = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            line = getattr(exc, "lineno", None)
+            problems.append(Problem(file=str(path), row=line, message=f"TOML 格式错误：{exc}"))
+            continue
+        for key, value in parsed.items():
+            if key in data and isinstance(data[key], dict) and isinstance(value, dict):
+                data[key].update(value)
+            elif key in data:
+                problems.append(Problem(file=str(path), column=key, message="与其他文件重复定义"))
+            else:
+                data[key] = value
+            origin[key] = (path, text)
+    if problems:
+        raise InputError(problems)
+    return _Source(folder=folder, data=data, origin=origin)
+
+
+def _get(
+    c: _Collector,
+    table: str,
+    key: str | None,
+    raw: Mapping[str, Any],
+    field: str,
+    kind: type | tuple[type, ...],
+    default: Any = ...,
+    choices: tuple[Any, ...] | None = None,
+) -> Any:
+    if field not in raw:
+        if default is ...:
+            c.add(table, key, field, "缺少必填字段")
+            return None
+        return default
+    value = raw[field]
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+        names = {str: "文本", float: "数字", int: "整数", bool: "true 或 false", list: "列表"}
+        expected = names.get(kind, "表") if isinstance(kind, type) else "表"
+        c.add(table, key, field, f"读到「{value!r}」，应为{expected}")
+        return None if default is ... else default
+    if choices is not None and value not in choices:
+        allowed = "、".join(str(x) for x in choices)
+        c.add(table, key, field, f"读到「{value}」，应为 {allowed} 之一")
+        return None if default is ... else default
+    return value
+
+
+def _check_unknown(
+    c: _Collector, table: str, key: str | None, raw: Mapping[str, Any], known: set[str]
+) -> None:
+    for field in raw:
+        if field not in known:
+            c.add(table, key, field, f"未知字段（可用字段：{'、'.join(sorted(known))}）")
+
+
+def _table(c: _Collector, name: str) -> dict[str, Any]:
+    raw = c.source.data.get(name, {})
+    if not isinstance(raw, dict):
+        c.add(name, None, "", "应为表（[name] 或 [name.id]）")
+        return {}
+    return raw
+
+
+def _entries(c: _Collector, table: str) -> list[tuple[str, dict[str, Any]]]:
+    out: list[tuple[str, dict[str, Any]]] = []
+    for key, raw in _table(c, table).items():
+        if not ID_PATTERN.match(key):
+            c.add(table, key, "", "代码只能由小写字母、数字和下划线组成，且以字母开头")
+        if not isinstance(raw, dict):
+            c.add(table, key, "", "应为表")
+            continue
+        out.append((key, raw))
+    return out
+
+
+def load_pack(folder: Path) -> Pack:
+    """Load one pack folder.
+
+    >>> from zicha.packs.registry import builtin_folder
+    >>> load_pack(builtin_folder("family-planning")).year_start_month
+    10
+    """
+    source = read_folder(folder)
+    c = _Collector(source)
+    head = _table(c, "pack")
+    _check_unknown(
+        c, "pack", None, head,
+        {"id", "name", "description", "historical", "year_start_month", "timeline"},
+    )
+    pack_id = _get(c, "pack", None, head, "id", str) or ""
+    if pack_id and not PACK_ID_PATTERN.match(pack_id):
+        c.add("pack", None, "id", "业务包代码只能由小写字母、数字和连字符组成")
+    name = _get(c, "pack", None, head, "name", str) or ""
+    year_start = _get(c, "pack", None, head, "year_start_month", int, 1)
+    if not 1 <= year_start <= 12:
+        c.add("pack", None, "year_start_month", "应为 1 至 12 的月份")
+        year_start = 1
+    timeline: list[TimelineEntry] = []
+    for i, raw in enumerate(_get(c, "pack", None, head, "timeline", list, [])):
+        if isinstance(raw, dict) and isinstance(raw.get("date"), str | object):
+            timeline.append(TimelineEntry(str(raw.get("date", "")), str(raw.get("text", ""))))
+        else:
+            c.add("pack", None, f"timeline[{i}]", "应为含 date 与 text 的表")
+
+    elements: dict[str, DataElement] = {}
+    for key, raw in _entries(c, "elements"):
+        _check_unknown(
+            c, "elements", key, raw, {"name", "unit", "aggregation", "description", "non_negative"}
+        )
+        elements[key] = DataElement(
+            id=key,
+            name=_get(c, "elements", key, raw, "name", str) or key,
+            unit=_get(c, "elements", key, raw, "unit", str, ""),
+            time_aggregation=_get(
+                c, "elements", key, raw, "aggregation", str, "sum", choices=("sum", "last")
+            ),
+            description=_get(c, "elements", key, raw, "description", str, ""),
+            non_negative=_get(c, "elements", key, raw, "non_negative", bool, True),
+        )
+
+    derived: dict[str, str] = {}
+    for key, raw in _table(c, "derived").items():
+        if not isinstance(raw, str):
+            c.add("derived", key, "", "应为表达式文本")
+            continue
+        if key in elements:
+            c.add("derived", key, "", "与数据项代码重名")
+        derived[key] = raw
+
+    indicators: dict[str, Indicator] = {}
+    for key, raw in _entries(c, "indicators"):
+        _check_unknown(
+            c, "indicators", key, raw,
+            {"name", "unit", "numerator", "denominator", "factor", "decimals", "kind",
+             "description", "points", "small_sample", "sampling"},
+        )
+        kind = _get(
+            c, "indicators", key, raw, "kind", str, "count",
+            choices=("count", "level", "rate", "ratio"),
+        )
+        denominator = _get(c, "indicators", key, raw, "denominator", str, None)
+        if kind in ("rate", "ratio") and denominator is None:
+            c.add("indicators", key, "denominator", f"{kind} 类指标必须有分母")
+        indicators[key] = Indicator(
+            id=key,
+            name=_get(c, "indicators", key, raw, "name", str) or key,
+            unit=_get(c, "indicators", key, raw, "unit", str, ""),
+            numerator=_get(c, "indicators", key, raw, "numerator", str) or "null",
+            denominator=denominator,
+            factor=_get(c, "indicators", key, raw, "factor", float, 1.0),
+            decimals=_get(c, "indicators", key, raw, "decimals", int, 0),
+            kind=kind,
+            description=_get(c, "indicators", key, raw, "description", str, ""),
+            points=_get(c, "indicators", key, raw, "points", float, None),
+            small_sample=_get(c, "indicators", key, raw, "small_sample", int, None),
+            sampling=_get(
+                c, "indicators", key, raw, "sampling", str, None, choices=("parts", "share")
+            ),
+        )
+
+    rules: list[ValidationRule] = []
+    raw_rules = source.data.get("rules", [])
+    if not isinstance(raw_rules, list):
+        c.add("rules", None, "", "应为 [[rules]] 数组")
+        raw_rules = []
+    seen_rules: set[str] = set()
+    for i, raw in enumerate(raw_rules):
+        label = f"[{i}]"
+        if not isinstance(raw, dict):
+            c.add("rules", label, "", "应为表")
+            continue
+        rid = _get(c, "rules", label, raw, "id", str) or f"rule_{i}"
+        if rid in seen_rules:
+            c.add("rules", label, "id", f"规则代码「{rid}」重复")
+        seen_rules.add(rid)
+        _check_unknown(
+            c, "rules", label, raw,
+            {"id", "name", "left", "operator", "right", "severity", "instruction", "tolerance",
+             "missing"},
+        )
+        rules.append(
+            ValidationRule(
+                id=rid,
+                name=_get(c, "rules", label, raw, "name", str) or rid,
+                left=_get(c, "rules", label, raw, "left", str) or "null",
+                operator=_get(
+                    c, "rules", label, raw, "operator", str, choices=("==", "!=", "<", "<=", ">", ">=")
+                ) or "==",
+                right=_get(c, "rules", label, raw, "right", str) or "null",
+                severity=_get(
+                    c, "rules", label, raw, "severity", str, "error", choices=("error", "warning")
+                ),
+                instruction=_get(c, "rules", label, raw, "instruction", str, ""),
+                tolerance=_get(c, "rules", label, raw, "tolerance", float, 0.0),
+                missing=_get(
+                    c, "rules", label, raw, "missing", str, "skip_if_any",
+                    choices=("skip_if_any", "skip_if_all", "never_skip"),
+                ),
+            )
+        )
+
+    registers: dict[str, RegisterSpec] = {}
+    for sheet, raw in _table(c, "registers").items():
+        if not isinstance(raw, dict):
+            c.add("registers", sheet, "", "应为表")
+            continue
+        items = _get(c, "registers", sheet, raw, "elements", list, [])
+        specs: list[RegisterElement] = []
+        for j, item in enumerate(items):
+            if not isinstance(item, dict) or not isinstance(item.get("element"), str):
+                c.add("registers", sheet, f"elements[{j}]", "应为含 element（及可选 where）的表")
+                continue
+            specs.append(RegisterElement(item["element"], str(item.get("where", ""))))
+        registers[sheet] = RegisterSpec(sheet=sheet, elements=tuple(specs))
+
+    report = source.data.get("report", {})
+    if not isinstance(report, dict):
+        c.add("report", None, "", "应为表")
+        report = {}
+    assessment = source.data.get("assessment", {})
+    if assessment and not isinstance(assessment, dict):
+        c.add("assessment", None, "", "应为表")
+    if c.problems:
+        raise InputError(c.problems)
+    return Pack(
+        id=pack_id,
+        name=name,
+        description=_get(c, "pack", None, head, "description", str, "").strip(),
+        historical=_get(c, "pack", None, head, "historical", bool, False),
+        year_start_month=year_start,
+        elements=elements,
+        derived=derived,
+        indicators=indicators,
+        rules=tuple(rules),
+        registers=registers,
+        timeline=tuple(timeline),
+        report=cast(dict[str, object], {**report, "assessment": assessment}),
+        path=str(folder),
+    )
