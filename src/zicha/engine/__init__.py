@@ -1,0 +1,1 @@
+"""The engine: compiles pack expressions to polars and computes figures from the data."""
