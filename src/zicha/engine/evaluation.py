@@ -162,15 +162,21 @@ class _Compiler:
                 node,
                 f"两边不能比较：一边是{_KIND_WORDS[left.kind]}，一边是{_KIND_WORDS[right.kind]}",
             )
-        if node.op == "==":
+        op = node.op
+        if not references(node.left) and references(node.right):
+            # polars 2.1 broadcasts `literal < when(...)` wrongly over an all-null column;
+            # the mirrored comparison with the column side first is evaluated correctly
+            a, b = b, a
+            op = _MIRROR[op]
+        if op == "==":
             return a == b
-        if node.op == "!=":
+        if op == "!=":
             return a != b
-        if node.op == "<":
+        if op == "<":
             return a < b
-        if node.op == "<=":
+        if op == "<=":
             return a <= b
-        if node.op == ">":
+        if op == ">":
             return a > b
         return a >= b
 
@@ -197,13 +203,39 @@ class _Compiler:
         if node.name == "abs":
             return _Compiled(numbers[0].abs(), "number", node)
         if node.name == "sum":
-            all_null = pl.all_horizontal([e.is_null() for e in numbers])
-            expr = pl.when(all_null).then(None).otherwise(pl.sum_horizontal(numbers))
+            all_null = _every([e.is_null() for e in numbers])
+            # polars reduces a one-argument *_horizontal over the column: keep it row-wise
+            total = numbers[0] if len(numbers) == 1 else pl.sum_horizontal(numbers)
+            expr = pl.when(all_null).then(None).otherwise(total)
             return _Compiled(expr.cast(pl.Float64), "number", node)
-        any_null = pl.any_horizontal([e.is_null() for e in numbers])
-        extreme = pl.min_horizontal(numbers) if node.name == "min" else pl.max_horizontal(numbers)
+        any_null = _some([e.is_null() for e in numbers])
+        if len(numbers) == 1:
+            extreme = numbers[0]
+        elif node.name == "min":
+            extreme = pl.min_horizontal(numbers)
+        else:
+            extreme = pl.max_horizontal(numbers)
         expr = pl.when(any_null).then(None).otherwise(extreme)
         return _Compiled(expr.cast(pl.Float64), "number", node)
+
+
+_MIRROR: dict[str, Literal["==", "!=", "<", "<=", ">", ">="]] = {
+    "==": "==",
+    "!=": "!=",
+    "<": ">",
+    "<=": ">=",
+    ">": "<",
+    ">=": "<=",
+}
+
+
+def _every(exprs: list[pl.Expr]) -> pl.Expr:
+    # polars reduces a one-argument *_horizontal over the column: keep it row-wise
+    return exprs[0] if len(exprs) == 1 else pl.all_horizontal(exprs)
+
+
+def _some(exprs: list[pl.Expr]) -> pl.Expr:
+    return exprs[0] if len(exprs) == 1 else pl.any_horizontal(exprs)
 
 
 def compile_expr(node: Node, column: Callable[[Ref], str]) -> pl.Expr:
