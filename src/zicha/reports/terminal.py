@@ -1,0 +1,99 @@
+"""Result objects as readable Chinese tables on a terminal (rich)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from zicha.domain.finding import Finding
+from zicha.domain.numbers import fmt
+from zicha.domain.result import STATUS_LABELS, Computation, IndicatorResult
+
+STATUS_STYLES = {
+    "met": "green",
+    "on_track": "green",
+    "not_met": "bold red",
+    "at_risk": "yellow",
+    "no_data": "dim",
+    "no_target": "",
+}
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{fmt(x * 100, 1)}%"
+
+
+def indicator_row(r: IndicatorResult) -> list[str | Text]:
+    ind = r.indicator
+    dec = ind.decimals
+    target = r.target.bound.text() if r.target else ""
+    score = "" if r.points is None else f"{fmt(r.score, 1)}/{fmt(r.points, 1)}"
+    status = Text(STATUS_LABELS[r.status], style=STATUS_STYLES[r.status])
+    value = fmt(r.value, dec)
+    if r.annualized is not None:
+        value += f"（年化 {fmt(r.annualized, dec)}）"
+    return [
+        ind.name,
+        value,
+        ind.unit,
+        target,
+        fmt(r.to_date, dec) if r.target else "",
+        _pct(r.elapsed) if r.target else "",
+        fmt(r.projection, dec) if r.target else "",
+        status,
+        score,
+    ]
+
+
+def computation_table(c: Computation, show_all: bool = False) -> Table:
+    """Indicators of a computation; without `show_all`, those with neither data nor target are
+    left out."""
+    table = Table(
+        title=f"{c.org_unit.name}（{c.org_unit.code}） {c.period.label}",
+        title_style="bold",
+        header_style="bold",
+    )
+    for name, justify in [
+        ("指标", "left"),
+        ("本期数值", "right"),
+        ("单位", "left"),
+        ("目标", "left"),
+        ("累计", "right"),
+        ("时间进度", "right"),
+        ("预计全年", "right"),
+        ("状态", "left"),
+        ("得分", "right"),
+    ]:
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for r in c.indicators:
+        if not show_all and r.value is None and r.target is None:
+            continue
+        table.add_row(*indicator_row(r))
+    return table
+
+
+def print_findings(console: Console, findings: Sequence[Finding]) -> None:
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = len(findings) - errors
+    if not findings:
+        console.print("[green]未发现数据问题。[/green]")
+        return
+    console.print(
+        f"[bold]数据核查：[red]{errors} 个错误[/red]，[yellow]{warnings} 个提示[/yellow][/bold]"
+    )
+    for i, f in enumerate(findings, start=1):
+        label = "[red]错误[/red]" if f.severity == "error" else "[yellow]提示[/yellow]"
+        console.print(f"{i:>3}. {label} {f.message}", highlight=False)
+
+
+def print_computation(console: Console, c: Computation, show_all: bool = False) -> None:
+    console.print(computation_table(c, show_all))
+    if c.score.max:
+        veto = "（一票否决）" if c.score.vetoed else ""
+        console.print(
+            f"[bold]自评得分：{fmt(c.score.total, 1)} / {fmt(c.score.max, 1)}{veto}[/bold]"
+        )
+    print_findings(console, c.findings)
