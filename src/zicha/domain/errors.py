@@ -9,7 +9,8 @@ from dataclasses import dataclass
 class Problem:
     """One unusable piece of input.
 
-    >>> str(Problem(file="a.xlsx", sheet="数据", row=3, column="数值", found="abc", expected="数字"))
+    >>> p = Problem(file="a.xlsx", sheet="数据", row=3, column="数值", found="abc", expected="数字")
+    >>> str(p)
     'a.xlsx，工作表「数据」第 3 行，「数值」列：读到「abc」，应为数字'
     """
 
@@ -25,10 +26,11 @@ class Problem:
         parts: list[str] = []
         if self.file:
             parts.append(self.file)
-        if self.sheet:
-            parts.append(f"工作表「{self.sheet}」")
+        place = f"工作表「{self.sheet}」" if self.sheet else ""
         if self.row is not None:
-            parts.append(f"第 {self.row} 行")
+            place += f"第 {self.row} 行"
+        if place:
+            parts.append(place)
         if self.column:
             parts.append(f"「{self.column}」列")
         return "，".join(parts)

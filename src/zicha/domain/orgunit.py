@@ -24,8 +24,9 @@ class OrgTreeError(ValueError):
 class OrgTree:
     """Org units with exactly one root and no cycles.
 
-    >>> t = OrgTree.build([OrgUnit("51", "县"), OrgUnit("5101", "乡", "51"), OrgUnit("510101", "村", "5101")])
-    >>> t.root.code, [u.code for u in t.descendants("51")], t.ancestors("510101")
+    >>> units = [OrgUnit("51", "县"), OrgUnit("5101", "乡", "51"), OrgUnit("510101", "村", "5101")]
+    >>> t = OrgTree.build(units)
+    >>> t.root.code, t.descendants("51"), t.ancestors("510101")
     ('51', ['5101', '510101'], ['5101', '51'])
     """
 

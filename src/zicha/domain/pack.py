@@ -133,7 +133,8 @@ class Pack:
     def indicator_by_name_or_id(self, key: str) -> Indicator | None:
         """Find an indicator by its id or its Chinese name.
 
-        >>> p = Pack("x", "X", indicators={"births": Indicator("births", "出生人数", "人", "births")})
+        >>> births = Indicator("births", "出生人数", "人", "births")
+        >>> p = Pack("x", "X", indicators={"births": births})
         >>> p.indicator_by_name_or_id("出生人数").id
         'births'
         """

@@ -42,13 +42,13 @@ def expand(node: Node, derived: Mapping[str, Node]) -> Node:
     if not children(node):
         return node
     changes: dict[str, object] = {}
-    for f in fields(node):  # type: ignore[arg-type]
+    for f in fields(node):
         value = getattr(node, f.name)
         if isinstance(value, tuple):
             changes[f.name] = tuple(expand(v, derived) for v in value)
         elif f.name in ("left", "right", "operand"):
             changes[f.name] = expand(value, derived)
-    return replace(node, **changes)  # type: ignore[type-var]
+    return replace(node, **changes)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,9 @@ class Calculator:
         self.indicators: dict[str, CompiledIndicator] = {}
         for ind in pack.indicators.values():
             den = expand(parse(ind.denominator), derived) if ind.denominator else None
-            self.indicators[ind.id] = CompiledIndicator(ind, expand(parse(ind.numerator), derived), den)
+            self.indicators[ind.id] = CompiledIndicator(
+                ind, expand(parse(ind.numerator), derived), den
+            )
 
     def compile(self, text: str) -> Node:
         """Parse an expression and expand the pack's derived names in it."""

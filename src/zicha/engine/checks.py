@@ -50,9 +50,15 @@ def double_counting(pack: Pack, dataset: Dataset, closure: pl.DataFrame) -> list
     below = closure.filter(pl.col("org_unit") != pl.col("ancestor"))
     pairs = (
         values.join(below, on="org_unit")
-        .join(values, left_on=["ancestor", "element"], right_on=["org_unit", "element"],
-              suffix="_parent")
-        .filter((pl.col("start") <= pl.col("end_parent")) & (pl.col("start_parent") <= pl.col("end")))
+        .join(
+            values,
+            left_on=["ancestor", "element"],
+            right_on=["org_unit", "element"],
+            suffix="_parent",
+        )
+        .filter(
+            (pl.col("start") <= pl.col("end_parent")) & (pl.col("start_parent") <= pl.col("end"))
+        )
         .group_by("ancestor", "element", "period_parent", "row_parent")
         .agg(pl.col("org_unit").unique().sort(), pl.col("period").first())
         .sort("row_parent")
@@ -82,9 +88,8 @@ def nested_periods(pack: Pack, dataset: Dataset) -> list[Finding]:
     """A flow entered for a period and again for a part of it counts twice in the longer one;
     a stock stated twice for the same day must be stated the same way."""
     values = dataset.values.select("org_unit", "element", "period", "start", "end", "value", "row")
-    pairs = (
-        values.join(values, on=["org_unit", "element"], suffix="_b")
-        .filter(pl.col("row") < pl.col("row_b"))
+    pairs = values.join(values, on=["org_unit", "element"], suffix="_b").filter(
+        pl.col("row") < pl.col("row_b")
     )
     out: list[Finding] = []
     for row in pairs.iter_rows(named=True):
@@ -143,7 +148,9 @@ def stated_figures(calc: Calculator, dataset: Dataset) -> list[Finding]:
     table = calc.table(orgs, list(periods.values()), indicator_ids=ids)
     lookup = {(r["org_unit"], r["period"]): r for r in table.iter_rows(named=True)}
     out: list[Finding] = []
-    implied: dict[tuple[str, str, str], list[tuple[Indicator, float, float, float]]] = defaultdict(list)
+    implied: dict[tuple[str, str, str], list[tuple[Indicator, float, float, float]]] = defaultdict(
+        list
+    )
     for row in stated.iter_rows(named=True):
         ind = pack.indicators[row["element"]]
         computed_row = lookup[(row["org_unit"], row["period"])]
@@ -156,7 +163,8 @@ def stated_figures(calc: Calculator, dataset: Dataset) -> list[Finding]:
                 Finding(
                     "stated_unverifiable",
                     "warning",
-                    f"所述{ind.name} {fmt(said, typed_decimals(said))}{unit}无法核对：缺少计算所需的数据"
+                    f"所述{ind.name} {fmt(said, typed_decimals(said))}{unit}无法核对："
+                    "缺少计算所需的数据"
                     f"（{describe(parse(ind.numerator), names)}"
                     + (f" ÷ {describe(parse(ind.denominator), names)}" if ind.denominator else "")
                     + "）",

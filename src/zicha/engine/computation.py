@@ -15,7 +15,7 @@ from zicha.domain.dataset import Dataset
 from zicha.domain.finding import Finding
 from zicha.domain.pack import Pack
 from zicha.domain.period import Period, fiscal_year_of, parse_period
-from zicha.domain.result import Computation, IndicatorResult, Score
+from zicha.domain.result import Computation, IndicatorResult, Score, Status
 from zicha.domain.target import Target
 from zicha.engine import checks
 from zicha.engine.calculator import Calculator
@@ -93,7 +93,9 @@ class Engine:
 
     # ------------------------------------------------------------------ computing
 
-    def compute(self, org: str, period: Period, indicators: Sequence[str] | None = None) -> Computation:
+    def compute(
+        self, org: str, period: Period, indicators: Sequence[str] | None = None
+    ) -> Computation:
         """Indicators, targets, progress, score and findings for one org unit and period."""
         ids = list(self.pack.indicators) if indicators is None else list(indicators)
         targets = {i: self.target_for(org, period, i) for i in ids}
@@ -111,26 +113,39 @@ class Engine:
             value = row[f"val:{i}"]
             num = row[f"num:{i}"]
             den = row[f"den:{i}"] if ind.denominator else None
-            annualized = value * 365 / period.days if ind.kind == "rate" and value is not None else None
+            annualized = (
+                value * 365 / period.days if ind.kind == "rate" and value is not None else None
+            )
             target = targets[i]
             if target is None:
-                status = "no_data" if value is None else "no_target"
-                results.append(
-                    IndicatorResult(ind, value, num, den, annualized, status=status)
-                )
+                status: Status = "no_data" if value is None else "no_target"
+                results.append(IndicatorResult(ind, value, num, den, annualized, status=status))
                 continue
             span = spans[i]
             to_date = rows[span.id][f"val:{i}"]
             elapsed = period.elapsed_in(target.period) if period.end <= target.period.end else 1.0
             j = judge(ind, value, to_date, target.bound, elapsed)
             points = target.points if target.points is not None else ind.points
-            score = None
+            item_score = None
             if points is not None:
-                score = points if j.status in ("met", "on_track") else 0.0
+                item_score = points if j.status in ("met", "on_track") else 0.0
             results.append(
                 IndicatorResult(
-                    ind, value, num, den, annualized, target, to_date, elapsed, j.projection,
-                    j.status, score, points, span, j.judged, j.completion,
+                    ind,
+                    value,
+                    num,
+                    den,
+                    annualized,
+                    target,
+                    to_date,
+                    elapsed,
+                    j.projection,
+                    j.status,
+                    item_score,
+                    points,
+                    span,
+                    j.judged,
+                    j.completion,
                 )
             )
         findings = self._findings_for(org, period, row, ids)
@@ -139,9 +154,7 @@ class Engine:
             total=sum(r.score or 0.0 for r in scored),
             max=sum(r.points or 0.0 for r in scored),
         )
-        return Computation(
-            self.pack.id, self.tree.get(org), period, results, findings, score
-        )
+        return Computation(self.pack.id, self.tree.get(org), period, results, findings, score)
 
     def _findings_for(
         self, org: str, period: Period, row: dict[str, object], ids: Sequence[str]
@@ -159,7 +172,10 @@ class Engine:
         return sorted(_dedupe(mine), key=_sort_key)
 
     def table(
-        self, orgs: Sequence[str], periods: Sequence[Period], indicators: Iterable[str] | None = None
+        self,
+        orgs: Sequence[str],
+        periods: Sequence[Period],
+        indicators: Iterable[str] | None = None,
     ) -> pl.DataFrame:
         """Indicator values for many org units and periods at once (`val:<id>` columns)."""
         return self.calc.table(orgs, periods, indicator_ids=indicators)

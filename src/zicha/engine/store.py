@@ -59,7 +59,9 @@ def closure_frame(tree: OrgTree) -> pl.DataFrame:
         for a in (unit.code, *tree.ancestors(unit.code)):
             org.append(unit.code)
             anc.append(a)
-    return pl.DataFrame({"org_unit": org, "ancestor": anc}, schema={"org_unit": pl.String, "ancestor": pl.String})
+    return pl.DataFrame(
+        {"org_unit": org, "ancestor": anc}, schema={"org_unit": pl.String, "ancestor": pl.String}
+    )
 
 
 def _month_end(d: date) -> date:
@@ -167,7 +169,8 @@ class ValueStore:
     def flow_values(
         self, orgs: Sequence[str], periods: Sequence[Period], elements: Iterable[str]
     ) -> pl.DataFrame:
-        """Long frame (org_unit, period, element, value) of flows; null where nothing was entered."""
+        """Long frame (org_unit, period, element, value) of flows; absent where nothing was
+        entered."""
         wanted = sorted(set(elements))
         facts = self.flows.filter(pl.col("element").is_in(wanted))
         up = (
@@ -183,8 +186,11 @@ class ValueStore:
             orient="row",
         )
         bounds = pl.DataFrame(
-            {"period": [p.id for p in periods], "pstart": [p.start for p in periods],
-             "pend": [p.end for p in periods]},
+            {
+                "period": [p.id for p in periods],
+                "pstart": [p.start for p in periods],
+                "pend": [p.end for p in periods],
+            },
             schema={"period": pl.String, "pstart": pl.Date, "pend": pl.Date},
         )
         by_month = up.filter(pl.col("month_grain")).join(month_map, on="start")
@@ -220,8 +226,12 @@ class ValueStore:
             frames.append(last)
         if not frames:
             return pl.DataFrame(
-                schema={"org_unit": pl.String, "date": pl.Date, "element": pl.String,
-                        "value": pl.Float64}
+                schema={
+                    "org_unit": pl.String,
+                    "date": pl.Date,
+                    "element": pl.String,
+                    "value": pl.Float64,
+                }
             )
         return (
             pl.concat(frames)
@@ -242,14 +252,27 @@ class ValueStore:
         orgs = list(dict.fromkeys(orgs))
         periods = list({p.id: p for p in periods}.values())
         grid = pl.DataFrame(
-            {"org_unit": [o for o in orgs for _ in periods], "period": [p.id for _ in orgs for p in periods]},
+            {
+                "org_unit": [o for o in orgs for _ in periods],
+                "period": [p.id for _ in orgs for p in periods],
+            },
             schema={"org_unit": pl.String, "period": pl.String},
         )
         refs = set(refs)
-        flows = {r.name for r in refs if r.name in self.pack.elements
-                 and not self.pack.elements[r.name].is_stock and r.variant in (None, "closing")}
-        closings = {r.name for r in refs if r.name in self.pack.elements
-                    and self.pack.elements[r.name].is_stock and r.variant in (None, "closing")}
+        flows = {
+            r.name
+            for r in refs
+            if r.name in self.pack.elements
+            and not self.pack.elements[r.name].is_stock
+            and r.variant in (None, "closing")
+        }
+        closings = {
+            r.name
+            for r in refs
+            if r.name in self.pack.elements
+            and self.pack.elements[r.name].is_stock
+            and r.variant in (None, "closing")
+        }
         openings = {r.name for r in refs if r.name in self.pack.elements and r.variant == "opening"}
         frame = grid
         if flows:
@@ -267,8 +290,11 @@ class ValueStore:
             long = self.stock_values(orgs, dates, closings | openings)
             wide = long.pivot(on="element", index=["org_unit", "date"], values="value")
             date_of = pl.DataFrame(
-                {"period": list(ends), "end_date": list(ends.values()),
-                 "open_date": [starts[k] for k in ends]},
+                {
+                    "period": list(ends),
+                    "end_date": list(ends.values()),
+                    "open_date": [starts[k] for k in ends],
+                },
                 schema={"period": pl.String, "end_date": pl.Date, "open_date": pl.Date},
             )
             frame = frame.join(date_of, on="period", how="left")
@@ -283,14 +309,19 @@ class ValueStore:
                     ["org_unit", "date", *[pl.col(c).alias(f"opening:{c}") for c in cols]]
                 )
                 frame = frame.join(
-                    sel, left_on=["org_unit", "open_date"], right_on=["org_unit", "date"], how="left"
+                    sel,
+                    left_on=["org_unit", "open_date"],
+                    right_on=["org_unit", "date"],
+                    how="left",
                 )
             for name in closings:
                 if name not in frame.columns:
                     frame = frame.with_columns(pl.lit(None, dtype=pl.Float64).alias(name))
             for name in openings:
                 if f"opening:{name}" not in frame.columns:
-                    frame = frame.with_columns(pl.lit(None, dtype=pl.Float64).alias(f"opening:{name}"))
+                    frame = frame.with_columns(
+                        pl.lit(None, dtype=pl.Float64).alias(f"opening:{name}")
+                    )
             frame = frame.drop("end_date", "open_date")
         return frame
 

@@ -68,7 +68,7 @@ def run_rules(
     sides = [(calc.compile(r.left), calc.compile(r.right)) for r in rules]
     frame = calc.table(orgs, periods, indicator_ids=[], extra=[n for pair in sides for n in pair])
     checks: list[pl.Expr] = []
-    for i, (rule, (left, right)) in enumerate(zip(rules, sides, strict=True)):
+    for i, (left, right) in enumerate(sides):
         lexpr = compile_expr(left, column_of)
         rexpr = compile_expr(right, column_of)
         checks += [lexpr.alias(f"l{i}"), rexpr.alias(f"r{i}")]
@@ -88,17 +88,21 @@ def run_rules(
         for org, period, lval, rval in broken.select("org_unit", "period", f"l{i}", f"r{i}").rows():
             unit = tree.get(org)
             label = by_id[period].label
-            op = {"==": "应等于", "!=": "应不等于", "<=": "应不超过", "<": "应小于",
-                  ">=": "应不少于", ">": "应大于"}[rule.operator]
+            op = {
+                "==": "应等于",
+                "!=": "应不等于",
+                "<=": "应不超过",
+                "<": "应小于",
+                ">=": "应不少于",
+                ">": "应大于",
+            }[rule.operator]
             message = (
                 f"{unit.name}{label}：{rule.name}不成立——{left_text}为{fmt_trim(lval)}，"
                 f"{op}{right_text}（{fmt_trim(rval)}）"
             )
             if rule.instruction:
                 message += f"。{rule.instruction}"
-            findings.append(
-                Finding(rule.id, rule.severity, message, elements, org, period)
-            )
+            findings.append(Finding(rule.id, rule.severity, message, elements, org, period))
         if rule.missing == "never_skip":
             for org, period in frame.filter(~both).select("org_unit", "period").rows():
                 unit = tree.get(org)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +40,9 @@ def _check_expression(
     for ref in references(node):
         if ref.variant == "indicator":
             if context != "rule":
-                out.append(LintMessage("error", where, f"只有校验规则可以引用指标：indicator({ref.name})"))
+                out.append(
+                    LintMessage("error", where, f"只有校验规则可以引用指标：indicator({ref.name})")
+                )
             elif ref.name not in pack.indicators:
                 out.append(LintMessage("error", where, f"未知指标「{ref.name}」"))
             continue
@@ -96,21 +99,25 @@ def lint_pack(pack: Pack) -> list[LintMessage]:
                     if ref.variant is not None or ref.name not in columns:
                         allowed = "、".join(sorted(columns))
                         out.append(
-                            LintMessage("error", where, f"筛选条件中的「{ref.name}」不是登记表的列（可用：{allowed}）")
+                            LintMessage(
+                                "error",
+                                where,
+                                f"筛选条件中的「{ref.name}」不是登记表的列（可用：{allowed}）",
+                            )
                         )
     referenced: set[str] = set()
     for ind in pack.indicators.values():
         for text in (ind.numerator, ind.denominator or ""):
             if text:
-                try:
+                with contextlib.suppress(ExpressionError):
                     referenced |= {r.name for r in references(parse(text))}
-                except ExpressionError:
-                    pass
-    for text in [*pack.derived.values(), *(r.left for r in pack.rules), *(r.right for r in pack.rules)]:
-        try:
+    for text in [
+        *pack.derived.values(),
+        *(r.left for r in pack.rules),
+        *(r.right for r in pack.rules),
+    ]:
+        with contextlib.suppress(ExpressionError):
             referenced |= {r.name for r in references(parse(text))}
-        except ExpressionError:
-            pass
     for element in pack.elements:
         if element not in referenced:
             out.append(LintMessage("warning", f"elements.{element}", "没有指标使用该数据项"))

@@ -52,7 +52,10 @@ class _Source:
         path, text = self.origin.get(table, (self.folder / "pack.toml", ""))
         patterns = []
         if key is not None:
-            patterns += [rf"^\s*\[{re.escape(table)}\.{re.escape(key)}\]", rf"^\s*{re.escape(key)}\s*="]
+            patterns += [
+                rf"^\s*\[{re.escape(table)}\.{re.escape(key)}\]",
+                rf"^\s*{re.escape(key)}\s*=",
+            ]
         patterns += [rf"^\s*\[\[?{re.escape(table)}[\].]", rf"^\s*{re.escape(table)}\s*="]
         for pattern in patterns:
             for number, line in enumerate(text.splitlines(), start=1):
@@ -70,7 +73,9 @@ class _Collector:
         file, line = self.source.locate(table, key)
         where = f"{table}.{key}" if key else table
         self.problems.append(
-            Problem(file=file, row=line, column=f"{where}.{field}" if field else where, message=message)
+            Problem(
+                file=file, row=line, column=f"{where}.{field}" if field else where, message=message
+            )
         )
 
 
@@ -176,7 +181,10 @@ def load_pack(folder: Path) -> Pack:
     c = _Collector(source)
     head = _table(c, "pack")
     _check_unknown(
-        c, "pack", None, head,
+        c,
+        "pack",
+        None,
+        head,
         {"id", "name", "description", "historical", "year_start_month", "timeline"},
     )
     pack_id = _get(c, "pack", None, head, "id", str) or ""
@@ -222,12 +230,32 @@ def load_pack(folder: Path) -> Pack:
     indicators: dict[str, Indicator] = {}
     for key, raw in _entries(c, "indicators"):
         _check_unknown(
-            c, "indicators", key, raw,
-            {"name", "unit", "numerator", "denominator", "factor", "decimals", "kind",
-             "description", "points", "small_sample", "sampling"},
+            c,
+            "indicators",
+            key,
+            raw,
+            {
+                "name",
+                "unit",
+                "numerator",
+                "denominator",
+                "factor",
+                "decimals",
+                "kind",
+                "description",
+                "points",
+                "small_sample",
+                "sampling",
+            },
         )
         kind = _get(
-            c, "indicators", key, raw, "kind", str, "count",
+            c,
+            "indicators",
+            key,
+            raw,
+            "kind",
+            str,
+            "count",
             choices=("count", "level", "rate", "ratio"),
         )
         denominator = _get(c, "indicators", key, raw, "denominator", str, None)
@@ -266,9 +294,21 @@ def load_pack(folder: Path) -> Pack:
             c.add("rules", label, "id", f"规则代码「{rid}」重复")
         seen_rules.add(rid)
         _check_unknown(
-            c, "rules", label, raw,
-            {"id", "name", "left", "operator", "right", "severity", "instruction", "tolerance",
-             "missing"},
+            c,
+            "rules",
+            label,
+            raw,
+            {
+                "id",
+                "name",
+                "left",
+                "operator",
+                "right",
+                "severity",
+                "instruction",
+                "tolerance",
+                "missing",
+            },
         )
         rules.append(
             ValidationRule(
@@ -276,8 +316,15 @@ def load_pack(folder: Path) -> Pack:
                 name=_get(c, "rules", label, raw, "name", str) or rid,
                 left=_get(c, "rules", label, raw, "left", str) or "null",
                 operator=_get(
-                    c, "rules", label, raw, "operator", str, choices=("==", "!=", "<", "<=", ">", ">=")
-                ) or "==",
+                    c,
+                    "rules",
+                    label,
+                    raw,
+                    "operator",
+                    str,
+                    choices=("==", "!=", "<", "<=", ">", ">="),
+                )
+                or "==",
                 right=_get(c, "rules", label, raw, "right", str) or "null",
                 severity=_get(
                     c, "rules", label, raw, "severity", str, "error", choices=("error", "warning")
@@ -285,7 +332,13 @@ def load_pack(folder: Path) -> Pack:
                 instruction=_get(c, "rules", label, raw, "instruction", str, ""),
                 tolerance=_get(c, "rules", label, raw, "tolerance", float, 0.0),
                 missing=_get(
-                    c, "rules", label, raw, "missing", str, "skip_if_any",
+                    c,
+                    "rules",
+                    label,
+                    raw,
+                    "missing",
+                    str,
+                    "skip_if_any",
                     choices=("skip_if_any", "skip_if_all", "never_skip"),
                 ),
             )

@@ -45,4 +45,6 @@ def get_pack(id_or_path: str | None) -> Pack:
     if path.is_dir():
         return _load_cached(str(path.resolve()))
     known = "、".join(builtin_ids())
-    raise InputError([Problem(message=f"未知的业务包「{key}」，内置业务包有：{known}，或给出业务包目录路径")])
+    raise InputError(
+        [Problem(message=f"未知的业务包「{key}」，内置业务包有：{known}，或给出业务包目录路径")]
+    )

@@ -1,0 +1,45 @@
+"""`zicha check`: everything read, everything checked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from zicha.actions.session import Session
+from zicha.domain.finding import Finding
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    counts: dict[str, int]
+    counts_zh: dict[str, int]
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return len(self.findings) - self.errors
+
+
+def check_workbook(session: Session) -> CheckReport:
+    ds = session.dataset
+    counts = {
+        "orgunits": len(ds.tree),
+        "values": ds.values.height + ds.stated.height,
+        "births": ds.registers["births"].height if "births" in ds.registers else 0,
+        "deaths": ds.registers["deaths"].height if "deaths" in ds.registers else 0,
+        "targets": len(ds.targets),
+        "narrative": len(ds.narrative),
+    }
+    names = {
+        "orgunits": "组织机构",
+        "values": "数据",
+        "births": "出生登记",
+        "deaths": "死亡登记",
+        "targets": "目标",
+        "narrative": "文字材料",
+    }
+    counts_zh = {names[k]: v for k, v in counts.items() if v}
+    return CheckReport(counts, counts_zh, session.engine.check())

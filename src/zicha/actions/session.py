@@ -1,0 +1,72 @@
+"""Opening a workbook for the commands: read, check, resolve the org unit and period asked for."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from zicha.domain.dataset import Dataset
+from zicha.domain.errors import InputError, Problem
+from zicha.domain.pack import Pack
+from zicha.domain.period import Period, PeriodError, parse_period
+from zicha.domain.result import Computation
+from zicha.engine.computation import Engine
+from zicha.packs.registry import get_pack
+from zicha.workbook.reader import read_workbook
+
+
+@dataclass
+class Session:
+    """A workbook read and checked, with the engine over it."""
+
+    path: Path
+    pack: Pack
+    dataset: Dataset
+    engine: Engine
+
+    def org(self, code: str | None) -> str:
+        """The org unit asked for (default: the workbook's `orgunit` meta key, else the root)."""
+        code = (code or self.dataset.meta.get("orgunit") or self.dataset.tree.root.code).strip()
+        if code not in self.dataset.tree:
+            known = "、".join(f"{u.code} {u.name}" for u in list(self.dataset.tree)[:10])
+            raise InputError(
+                [
+                    Problem(
+                        file=str(self.path),
+                        column="--org",
+                        found=code,
+                        expected=f"组织机构表中的单位代码（如 {known}）",
+                    )
+                ]
+            )
+        return code
+
+    def period(self, text: str | None) -> Period:
+        """The period asked for (default: the workbook's `period` meta key)."""
+        text = text or self.dataset.meta.get("period")
+        if not text:
+            raise InputError(
+                [
+                    Problem(
+                        file=str(self.path),
+                        column="--period",
+                        message="请用 --period 指定期间（如 2010OctS1、2024S1、2024）",
+                    )
+                ]
+            )
+        try:
+            return parse_period(text)
+        except PeriodError as exc:
+            raise InputError([Problem(column="--period", message=str(exc))]) from None
+
+    def compute(self, org: str | None, period: str | None) -> Computation:
+        return self.engine.compute(self.org(org), self.period(period))
+
+
+def open_workbook(path: str | Path, progress: Callable[[str], None] | None = None) -> Session:
+    """Read a workbook (.xlsx or a CSV folder) all-or-nothing and set up the engine over it."""
+    path = Path(path)
+    dataset = read_workbook(path, get_pack, progress=progress)
+    pack = get_pack(dataset.pack_id)
+    return Session(path, pack, dataset, Engine(pack, dataset))

@@ -1,0 +1,253 @@
+"""`zicha`: the stand-alone command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from zicha import __version__
+from zicha.domain.errors import InputError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_FINDINGS = 1
+EXIT_INPUT = 2
+EXIT_INTERNAL = 3
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _err_console() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def guarded(func: F) -> F:
+    """Turn unusable input into exit 2 with the problems listed, never a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            err = _err_console()
+            count = len(exc.problems)
+            err.print(f"[bold red]无法使用输入[/bold red]（{count} 个问题，未生成任何输出）：")
+            for p in exc.problems:
+                err.print(f"  - {p}", highlight=False, markup=False)
+            sys.exit(EXIT_INPUT)
+        except OSError as exc:
+            name = exc.filename or ""
+            _err_console().print(
+                f"[bold red]无法读写文件[/bold red] {name}：{exc.strerror or exc}", markup=True
+            )
+            sys.exit(EXIT_INPUT)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # an internal fault: say so briefly; details on request
+            if os.environ.get("ZICHA_DEBUG"):
+                traceback.print_exc()
+            _err_console().print(
+                f"[bold red]内部错误[/bold red]：{type(exc).__name__}: {exc}\n"
+                "这不是输入数据的问题。设置环境变量 ZICHA_DEBUG=1 可显示详细信息。",
+                markup=True,
+            )
+            sys.exit(EXIT_INTERNAL)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def reading(path: Path) -> Iterator[Callable[[str], None]]:
+    """A spinner naming the sheet being read, on a terminal only."""
+    err = _err_console()
+    if not err.is_terminal:
+        yield lambda _sheet: None
+        return
+    with err.status(f"正在读取 {path.name} …") as status:
+        yield lambda sheet: status.update(f"正在读取 {path.name}：工作表「{sheet}」…")
+
+
+def _open(path: Path) -> Any:
+    from zicha.actions.session import open_workbook
+
+    with reading(path) as progress:
+        return open_workbook(path, progress=progress)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="zicha")
+def cli() -> None:
+    """zicha（自查）：用本单位的数据计算指标、核查数字、对照目标和时间进度，起草自查报告。"""
+
+
+@cli.command()
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    default=Path("zicha-demo"),
+    show_default=True,
+    help="输出目录",
+)
+@click.option("--pack", "pack_id", default="family-planning", show_default=True, help="业务包")
+@guarded
+def demo(out: Path, pack_id: str) -> None:
+    """写出内置示例（种子乡镇）的工作簿、指标、核查结果和报告。"""
+    from zicha.actions.demo import run_demo
+    from zicha.reports.terminal import print_computation
+
+    result = run_demo(out, pack_id)
+    console = _console()
+    print_computation(console, result.computation)
+    console.print()
+    console.print("[bold]已写出：[/bold]")
+    for path in result.files:
+        console.print(f"  {path}")
+
+
+@cli.command()
+@click.argument("pack", required=False, default=None)
+@click.option(
+    "--out", "out", type=click.Path(path_type=Path), required=True, help="输出的 .xlsx 文件"
+)
+@guarded
+def template(pack: str | None, out: Path) -> None:
+    """写出业务包的空白工作簿：表头、下拉选项和填表说明。"""
+    from zicha.actions.templates import write_blank_workbook
+
+    written = write_blank_workbook(pack, out)
+    _console().print(f"已写出空白工作簿：{written}")
+
+
+@cli.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@guarded
+def check(workbook: Path, as_json: bool) -> None:
+    """读取并核查整个工作簿，列出发现的问题。有错误时退出码为 1。"""
+    from zicha.actions.checking import check_workbook
+    from zicha.reports.json_view import finding_json
+    from zicha.reports.terminal import print_findings
+
+    session = _open(workbook)
+    report = check_workbook(session)
+    if as_json:
+        doc = {
+            "workbook": str(workbook),
+            "pack": session.pack.id,
+            "read": report.counts,
+            "errors": report.errors,
+            "warnings": report.warnings,
+            "findings": [finding_json(f) for f in report.findings],
+        }
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        console = _console()
+        read = "，".join(f"{name} {n} 行" for name, n in report.counts_zh.items())
+        console.print(f"已读取 {workbook.name}（业务包 {session.pack.id}）：{read}")
+        print_findings(console, report.findings)
+    if report.errors:
+        sys.exit(EXIT_FINDINGS)
+
+
+@cli.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option(
+    "--org", "org", default=None, help="单位代码（默认：基本信息表的单位代码，或最上级单位）"
+)
+@click.option("--period", "period", default=None, help="期间，如 2010OctS1、2024S1、2024Q1、202401")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（CONTRACT §3）")
+@click.option("--all", "show_all", is_flag=True, help="也列出既无数据也无目标的指标")
+@guarded
+def compute(
+    workbook: Path, org: str | None, period: str | None, as_json: bool, show_all: bool
+) -> None:
+    """计算一个单位、一个期间的全部指标、目标进度、得分和核查结果。"""
+    from zicha.reports.json_view import computation_json
+    from zicha.reports.terminal import print_computation
+
+    session = _open(workbook)
+    result = session.compute(org, period)
+    if as_json:
+        click.echo(json.dumps(computation_json(result), ensure_ascii=False, indent=2))
+    else:
+        print_computation(_console(), result, show_all)
+
+
+@cli.group()
+def packs() -> None:
+    """业务包：列出、查看、检查。"""
+
+
+@packs.command("list")
+@guarded
+def packs_list() -> None:
+    """列出内置业务包。"""
+    from rich.table import Table
+
+    from zicha.packs.registry import builtin_ids, get_pack
+
+    table = Table(header_style="bold")
+    for col in ("代码", "名称", "统计年度起始月", "指标数", "说明"):
+        table.add_column(col)
+    for pack_id in builtin_ids():
+        p = get_pack(pack_id)
+        label = "（历史）" if p.historical else ""
+        table.add_row(
+            p.id,
+            p.name + label,
+            str(p.year_start_month),
+            str(len(p.indicators)),
+            p.description.splitlines()[0] if p.description else "",
+        )
+    _console().print(table)
+
+
+@packs.command("show")
+@click.argument("pack_id")
+@guarded
+def packs_show(pack_id: str) -> None:
+    """显示业务包的数据项、指标、校验规则。"""
+    from zicha.packs.registry import get_pack
+    from zicha.reports.pack_view import print_pack
+
+    print_pack(_console(), get_pack(pack_id))
+
+
+@packs.command("lint")
+@click.argument("path", type=click.Path(path_type=Path))
+@guarded
+def packs_lint(path: Path) -> None:
+    """检查业务包目录：每个表达式能否解析、每个引用是否存在。有错误时退出码为 1。"""
+    from zicha.packs.lint import lint_folder
+    from zicha.packs.registry import builtin_folder
+
+    folder = path if path.exists() else builtin_folder(str(path))
+    messages = lint_folder(folder)
+    console = _console()
+    for m in messages:
+        console.print(str(m), markup=False)
+    errors = sum(1 for m in messages if m.severity == "error")
+    console.print(f"{folder}：{errors} 个错误，{len(messages) - errors} 个提示")
+    if errors:
+        sys.exit(EXIT_FINDINGS)
+
+
+def main() -> None:
+    cli(prog_name="zicha")
+
+
+if __name__ == "__main__":
+    main()
