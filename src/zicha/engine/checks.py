@@ -112,9 +112,23 @@ def nested_periods(pack: Pack, dataset: Dataset) -> list[Finding]:
                 )
             continue
         inner_outer = None
-        if a[0] <= b[0] and b[1] <= a[1] and a != b:
+        if a == b:
+            out.append(
+                Finding(
+                    "counted_twice_in_time",
+                    "warning",
+                    f"{el.name}按 {row['period']}（第 {row['row']} 行）和 {row['period_b']}"
+                    f"（第 {row['row_b']} 行）填报了两次，两者是同一段时间，汇总时会相加。"
+                    f"请只保留一行",
+                    (el.id,),
+                    row["org_unit"],
+                    row["period"],
+                )
+            )
+            continue
+        if a[0] <= b[0] and b[1] <= a[1]:
             inner_outer = (row["period_b"], row["row_b"], row["period"], row["row"])
-        elif b[0] <= a[0] and a[1] <= b[1] and a != b:
+        elif b[0] <= a[0] and a[1] <= b[1]:
             inner_outer = (row["period"], row["row"], row["period_b"], row["row_b"])
         if inner_outer is None:
             continue
@@ -168,7 +182,7 @@ def stated_figures(calc: Calculator, dataset: Dataset) -> list[Finding]:
                     f"（{describe(parse(ind.numerator), names)}"
                     + (f" ÷ {describe(parse(ind.denominator), names)}" if ind.denominator else "")
                     + "）",
-                    tuple(sorted(r.name for r in calc.indicators[ind.id].refs)),
+                    tuple(sorted({r.name for r in calc.indicators[ind.id].refs})),
                     row["org_unit"],
                     row["period"],
                 )
@@ -180,7 +194,7 @@ def stated_figures(calc: Calculator, dataset: Dataset) -> list[Finding]:
                     "error",
                     f"所述{ind.name}为 {fmt(said, typed_decimals(said))}{unit}，按填报数据计算为 "
                     f"{fmt(computed, ind.decimals)}{unit}（「数据」第 {row['row']} 行）",
-                    tuple(sorted(r.name for r in calc.indicators[ind.id].refs)),
+                    tuple(sorted({r.name for r in calc.indicators[ind.id].refs})),
                     row["org_unit"],
                     row["period"],
                 )
@@ -204,7 +218,7 @@ def stated_figures(calc: Calculator, dataset: Dataset) -> list[Finding]:
                             f"{den_name}约为 {fmt((a_low + a_high) / 2)}，所述{b.name} "
                             f"{fmt(b_said, typed_decimals(b_said))}{b.unit}推算的约为 "
                             f"{fmt((b_low + b_high) / 2)}，两个数字不可能同时正确",
-                            tuple(sorted(r.name for r in calc.indicators[a.id].refs)),
+                            tuple(sorted({r.name for r in calc.indicators[a.id].refs})),
                             org,
                             period,
                         )
@@ -242,7 +256,7 @@ def small_samples(
                 "warning",
                 f"{ind.name} {fmt(val, ind.decimals)} 仅基于 {fmt(n)} 例，标准误约 ±{fmt(se, 1)}，"
                 f"单期数值受偶然波动影响大，宜结合多期数据判断",
-                tuple(sorted(r.name for r in calc.indicators[ind.id].refs)),
+                tuple(sorted({r.name for r in calc.indicators[ind.id].refs})),
                 org,
                 period,
             )

@@ -79,8 +79,10 @@ class ValueStore:
         self.findings: list[Finding] = []
         self.closure = closure_frame(dataset.tree)
         self.register_spans: dict[str, RegisterSpan] = {}
+        #: element -> (register sheet, the row condition counting it)
+        self.register_conditions: dict[str, tuple[str, pl.Expr]] = {}
         register_facts = self._roll_up_registers()
-        entered = self._entered_facts()
+        entered = self._entered_facts(register_facts)
         facts = pl.concat([entered, register_facts], how="vertical")
         stock_ids = [e.id for e in pack.elements.values() if e.is_stock]
         self.stocks = facts.filter(pl.col("element").is_in(stock_ids)).sort("end", "row")
@@ -107,9 +109,10 @@ class ValueStore:
                 self.register_spans[item.element] = span
                 if item.where.strip():
                     cond = compile_expr(parse(item.where), _register_column).fill_null(False)
-                    aggs.append(cond.cast(pl.Int64).sum().alias(item.element))
                 else:
-                    aggs.append(pl.len().cast(pl.Int64).alias(item.element))
+                    cond = pl.col("date").is_not_null()  # every row (a row-wise expression)
+                self.register_conditions[item.element] = (sheet, cond)
+                aggs.append(cond.cast(pl.Int64).sum().alias(item.element))
             counted = (
                 frame.lazy()
                 .with_columns(start=pl.col("date").dt.truncate("1mo"))
@@ -131,35 +134,39 @@ class ValueStore:
             return pl.DataFrame(schema=_FACT_SCHEMA)
         return pl.concat(parts)
 
-    def _entered_facts(self) -> pl.DataFrame:
+    def _entered_facts(self, registered: pl.DataFrame) -> pl.DataFrame:
+        """Entered values, less those a register also gives for the same element, org unit and
+        month: the register is used, and the conflict is a finding."""
         values = self.dataset.values.select(list(_FACT_SCHEMA))
         if not self.register_spans or values.height == 0:
             return values
-        keep = pl.lit(True)
-        for element, span in self.register_spans.items():
-            clash = (
-                (pl.col("element") == element)
-                & (pl.col("start") <= span.end)
-                & (pl.col("end") >= span.start)
-            )
-            for row in self.dataset.values.filter(clash).iter_rows(named=True):
-                name = self.pack.elements[element].name
-                self.findings.append(
-                    Finding(
-                        rule="register_conflict",
-                        severity="error",
-                        message=(
-                            f"「数据」第 {row['row']} 行填报了{name}（{row['period']}），"
-                            f"而该期间已有{_SHEET_NAMES.get(span.sheet, span.sheet)}，两者重复；"
-                            f"计算使用登记汇总数，请删除该行或删除相应登记"
-                        ),
-                        elements=(element,),
-                        org_unit=row["org_unit"],
-                        period=row["period"],
-                    )
+        months = registered.select("org_unit", "element", pl.col("start").alias("month")).unique()
+        clashes = (
+            values.join(months, on=["org_unit", "element"])
+            .filter((pl.col("month") >= pl.col("start")) & (pl.col("month") <= pl.col("end")))
+            .select("row")
+            .unique()
+        )
+        clashing = self.dataset.values.join(clashes, on="row", how="semi").sort("row")
+        for row in clashing.iter_rows(named=True):
+            element = row["element"]
+            sheet = self.register_conditions[element][0]
+            name = self.pack.elements[element].name
+            self.findings.append(
+                Finding(
+                    rule="register_conflict",
+                    severity="error",
+                    message=(
+                        f"「数据」第 {row['row']} 行填报了{name}（{row['period']}），"
+                        f"而{_SHEET_NAMES.get(sheet, sheet)}中已有该单位同期的记录，两者重复；"
+                        f"计算使用登记汇总数，请删除该行或删除相应登记"
+                    ),
+                    elements=(element,),
+                    org_unit=row["org_unit"],
+                    period=row["period"],
                 )
-            keep = keep & ~clash
-        return values.filter(keep)
+            )
+        return values.join(clashes, on="row", how="anti")
 
     # ------------------------------------------------------------------ queries
 
@@ -193,20 +200,63 @@ class ValueStore:
             },
             schema={"period": pl.String, "pstart": pl.Date, "pend": pl.Date},
         )
+        aligned = [p for p in periods if _month_aligned(p)]
+        ragged = [p for p in periods if not _month_aligned(p)]
         by_month = up.filter(pl.col("month_grain")).join(month_map, on="start")
+        if ragged:
+            # register months cannot answer for a period that cuts a month: count the rows
+            by_month = by_month.filter(
+                pl.col("period").is_in([p.id for p in aligned])
+                | ~pl.col("element").is_in(list(self.register_conditions))
+            )
         other = (
             up.filter(~pl.col("month_grain"))
             .join(bounds, how="cross")
             .filter((pl.col("start") >= pl.col("pstart")) & (pl.col("end") <= pl.col("pend")))
         )
         cols = ["ancestor", "period", "element", "value"]
+        exact = self._register_exact(orgs, ragged, wanted)
         long = (
-            pl.concat([by_month.select(cols), other.select(cols)])
+            pl.concat([by_month.select(cols), other.select(cols), exact.select(cols)])
             .group_by("ancestor", "period", "element")
             .agg(pl.col("value").sum())
             .rename({"ancestor": "org_unit"})
         )
         return long
+
+    def _register_exact(
+        self, orgs: Sequence[str], periods: Sequence[Period], elements: Sequence[str]
+    ) -> pl.DataFrame:
+        """Register counts straight from the rows, for periods that cut a month."""
+        schema = {
+            "ancestor": pl.String,
+            "period": pl.String,
+            "element": pl.String,
+            "value": pl.Float64,
+        }
+        frames: list[pl.DataFrame] = []
+        by_sheet: dict[str, list[str]] = {}
+        for element in elements:
+            if element in self.register_conditions:
+                by_sheet.setdefault(self.register_conditions[element][0], []).append(element)
+        for sheet, names in by_sheet.items():
+            rows = self.dataset.registers[sheet]
+            aggs = [self.register_conditions[n][1].cast(pl.Float64).sum().alias(n) for n in names]
+            for p in periods:
+                counted = (
+                    rows.filter(pl.col("date").is_between(p.start, p.end))
+                    .group_by("org_unit")
+                    .agg(aggs)
+                    .unpivot(index="org_unit", variable_name="element", value_name="value")
+                    .join(self._ancestors(orgs), on="org_unit")
+                    .group_by("ancestor", "element")
+                    .agg(pl.col("value").sum())
+                    .select("ancestor", pl.lit(p.id).alias("period"), "element", "value")
+                )
+                frames.append(counted)
+        if not frames:
+            return pl.DataFrame(schema=schema)
+        return pl.concat(frames).cast(schema)  # type: ignore[arg-type]
 
     def stock_values(
         self, orgs: Sequence[str], dates: Sequence[date], elements: Iterable[str]
@@ -342,6 +392,10 @@ class ValueStore:
 
 
 _SHEET_NAMES = {"births": "出生登记", "deaths": "死亡登记"}
+
+
+def _month_aligned(p: Period) -> bool:
+    return p.start.day == 1 and p.end == _month_end(p.end)
 
 
 def _register_column(ref: Ref) -> str:
