@@ -186,6 +186,77 @@ def compute(
         print_computation(_console(), result, show_all)
 
 
+@cli.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option(
+    "--org", "org", default=None, help="单位代码（默认：基本信息表的单位代码，或最上级单位）"
+)
+@click.option("--period", "period", default=None, help="期间，如 2010OctS1、2024S1、2024")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="输出文件：.docx、.html、.md 或 .pdf；与 --each-child 同用时为输出目录",
+)
+@click.option(
+    "--template",
+    "template",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Word 模板（.docx），默认使用内置的公文格式模板",
+)
+@click.option(
+    "--each-child", "each_child", is_flag=True, help="为每个下级单位各写一份报告，--out 为目录"
+)
+@click.option(
+    "--format", "fmt", default=".docx", show_default=True, help="与 --each-child 同用：报告格式"
+)
+@guarded
+def report(
+    workbook: Path,
+    org: str | None,
+    period: str | None,
+    out: Path,
+    template: Path | None,
+    each_child: bool,
+    fmt: str,
+) -> None:
+    """起草自查报告（公文格式 Word 文件，或 HTML、Markdown、PDF）。"""
+    from rich.progress import Progress
+
+    from zicha.actions.reporting import write_child_reports, write_report
+
+    session = _open(workbook)
+    console = _console()
+    if each_child:
+        suffix = fmt if fmt.startswith(".") else f".{fmt}"
+        with Progress(
+            console=_err_console(), transient=True, disable=not _err_console().is_terminal
+        ) as bar:
+            children = session.dataset.tree.children(session.org(org))
+            task = bar.add_task("正在起草下级单位报告", total=len(children))
+            drafted = write_child_reports(
+                session,
+                org,
+                period,
+                out,
+                suffix,
+                template,
+                progress=lambda _name: bar.advance(task),
+            )
+        for d in drafted:
+            console.print(f"已写出：{d.path}")
+        return
+    drafted_one = write_report(session, org, period, out, template)
+    c = drafted_one.computation
+    errors = sum(1 for f in c.findings if f.severity == "error")
+    console.print(
+        f"已写出 {c.org_unit.name}{c.period.label}自查报告：{drafted_one.path}"
+        + (f"（报告中列出 {errors} 个需更正的数据问题）" if errors else "")
+    )
+
+
 @cli.group()
 def packs() -> None:
     """业务包：列出、查看、检查。"""

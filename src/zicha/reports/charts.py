@@ -101,13 +101,17 @@ def _pct(x: float) -> str:
 
 
 def progress_chart(
-    items: list[tuple[str, float | None, float]], elapsed: float, title: str
+    items: list[tuple[str, float | None, float]],
+    elapsed: float,
+    title: str,
+    caps: list[bool] | None = None,
 ) -> bytes:
     """Horizontal bars of each item's completion against its target, with the time progress.
 
     ``items`` are (label, actual, target); completion is actual / target. An item whose actual
     is None (or whose target is 0) shows a grey "无数据" label instead of a bar. ``elapsed`` is
-    the share of the period gone (0.499 → a vertical line labelled "时间进度 49.9%").
+    the share of the period gone (0.499 → a vertical line labelled "时间进度 49.9%"). ``caps``
+    marks items whose target is a cap: for them staying below the time progress is good.
     """
     n = max(len(items), 1)
     with _figure(height_mm=min(30 + 9 * n, 200)) as fig:
@@ -122,11 +126,12 @@ def progress_chart(
                 shares.append(actual / target)
         top = max([elapsed, 1.0, *[s for s in shares if s is not None]])
         xmax = top * 1.18
-        for y, share in zip(ys, shares, strict=True):
+        is_cap = caps if caps is not None else [False] * len(items)
+        for y, share, cap in zip(ys, shares, is_cap, strict=True):
             if share is None:
                 ax.text(0.01 * xmax, y, "无数据", va="center", ha="left", color=_GREY, fontsize=8)
                 continue
-            colour = _BAR_DONE if share >= elapsed else _BAR
+            colour = _BAR_DONE if (share >= elapsed) != cap else _BAR
             ax.barh(y, share, height=0.6, color=colour)
             ax.text(
                 share + 0.01 * xmax,

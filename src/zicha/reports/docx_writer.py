@@ -25,7 +25,7 @@ import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Twips
+from docx.shared import Mm, Pt, Twips
 
 from zicha.reports.document import (
     Attachment,
@@ -77,6 +77,7 @@ BODY_PT: Final = 16  # 3号
 TITLE_PT: Final = 22  # 2号
 PAGE_NUMBER_PT: Final = 14  # 4号
 TABLE_PT: Final = 12  # 小四
+WIDE_TABLE_PT: Final = 10.5  # 五号, for tables of seven columns or more
 CAPTION_PT: Final = 14  # 4号
 LINE_PITCH: Final = 579  # twips: 28.95 pt, 22 lines in the 225 mm text block
 # 3号 text is condensed by 0.25 pt so that 28 characters fit the 156 mm line (GB/T: 22 × 28);
@@ -779,7 +780,9 @@ class _Writer:
         t = self.d.add_table(rows=n_rows, cols=n_cols)
         with contextlib.suppress(KeyError):
             t.style = self.d.styles["Table Grid"]
-        widths = _column_widths(table, PAGE.text_width)
+        # a wide table (seven columns or more) is set in 五号 (10.5 pt) so figures stay on a line
+        size = WIDE_TABLE_PT if n_cols >= 7 else TABLE_PT
+        widths = _column_widths(table, PAGE.text_width, size)
         tbl = t._tbl
         tblpr = tbl.tblPr
         _put(tblpr, _el("w:tblW", w=PAGE.text_width, type="dxa"), _TBLPR_SEQ)
@@ -812,6 +815,8 @@ class _Writer:
                 lines = texts[c].split("\n")
                 for i, line in enumerate(lines):
                     run = p.add_run(line)
+                    if size != TABLE_PT:
+                        run.font.size = Pt(size)
                     if r == 0:
                         run.bold = True
                     if i < len(lines) - 1:
@@ -870,7 +875,12 @@ class _Writer:
             self.block(block)
 
 
-def _column_widths(table: Table, total: int) -> list[int]:
+def total_chars(total_twips: int, size_pt: float = 12.0) -> float:
+    """How many full-width characters of the table text fit in `total_twips`."""
+    return total_twips / (size_pt * 20)
+
+
+def _column_widths(table: Table, total: int, size_pt: float = 12.0) -> list[int]:
     """Column widths in twips summing to ``total``, roughly in proportion to their content."""
     natural: list[float] = []
     for c, head in enumerate(table.columns):
@@ -880,8 +890,16 @@ def _column_widths(table: Table, total: int) -> list[int]:
         )
         head_w = max(text_width_chars(line) for line in head.split("\n"))
         # headers may wrap onto two lines; body cells should not
-        need = max(body_w, head_w / 2 if head_w > 4 else head_w, 2.0)
-        natural.append(min(need, 18.0) + 1.0)
+        need = max(body_w, head_w / 2 if head_w >= 4 else head_w, 2.0)
+        natural.append(min(need, 18.0) + 1.6)
+    # when the content is wider than the page, narrow the widest columns first (they wrap
+    # text), so that short figures keep their width and stay on one line
+    budget = float(sum(natural))
+    limit = max(natural)
+    while budget > total_chars(total, size_pt) and limit > 3.0:
+        limit -= 0.25
+        budget = sum(min(w, limit) for w in natural)
+    natural = [min(w, limit) for w in natural]
     scale = total / sum(natural)
     widths = [int(w * scale) for w in natural]
     widths[-1] += total - sum(widths)

@@ -1,0 +1,169 @@
+"""`zicha report`: draft the self-inspection report and write it as .docx, .html, .md or .pdf."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from zicha.actions.files import write_text, write_with
+from zicha.actions.session import Session
+from zicha.domain.errors import InputError, Problem
+from zicha.domain.period import Period
+from zicha.domain.result import Computation
+from zicha.reports.document import Document
+from zicha.reports.docx_writer import write_docx
+from zicha.reports.html_writer import render_html
+from zicha.reports.markdown_writer import render_markdown
+from zicha.reports.pdf import PdfFailed, PdfUnavailable, docx_to_pdf
+from zicha.reports.self_inspection import MonthlySeries, ReportContext, build_report
+
+FORMATS = (".docx", ".html", ".md", ".pdf")
+
+
+@dataclass(frozen=True)
+class Drafted:
+    path: Path
+    computation: Computation
+
+
+def monthly_series(session: Session, c: Computation) -> MonthlySeries | None:
+    """The pack's main flow month by month from the target period's start, with a pace line."""
+    flow = session.pack.report.get("main_flow")
+    if not isinstance(flow, str) or flow not in session.pack.indicators:
+        return None
+    result = c.result(flow)
+    span = result.to_date_period or c.period
+    months = [m for m in span.months() if span.contains(m)]
+    if len(months) < 2:
+        return None
+    table = session.engine.table([c.org_unit.code], months, [flow])
+    by_period = {row["period"]: row[f"val:{flow}"] for row in table.iter_rows(named=True)}
+    values = [by_period.get(m.id) for m in months]
+    pace = None
+    target = result.target
+    if target is not None and target.bound.value is not None:
+        total = target.period.days
+        pace = [
+            target.bound.value * ((m.end - target.period.start).days + 1) / total for m in months
+        ]
+    labels = [f"{m.start.month}月" for m in months]
+    ind = session.pack.indicators[flow]
+    return MonthlySeries(ind.name, ind.unit, labels, values, pace)
+
+
+def draft(
+    session: Session, org: str | None, period: str | Period | None, charts: bool = True
+) -> tuple[Document, Computation]:
+    """The report's document for one org unit and period (nothing written yet)."""
+    code = session.org(org)
+    when = period if isinstance(period, Period) else session.period(period)
+    computation = session.engine.compute(code, when)
+    children = [session.engine.compute(u.code, when) for u in session.dataset.tree.children(code)]
+    ctx = ReportContext(
+        pack=session.pack,
+        computation=computation,
+        meta=session.dataset.meta,
+        narrative=session.dataset.narrative if code == session.org(None) else (),
+        children=children,
+        monthly=monthly_series(session, computation) if charts else None,
+        charts=charts,
+    )
+    return build_report(ctx), computation
+
+
+def template_for(session: Session, template: Path | None) -> Path | None:
+    if template is not None:
+        if not template.is_file():
+            raise InputError([Problem(file=str(template), message="模板文件不存在")])
+        return template
+    named = session.pack.report.get("template")
+    if isinstance(named, str) and session.pack.path:
+        return Path(session.pack.path) / named
+    return None
+
+
+def write_document(doc: Document, out: Path, template: Path | None) -> None:
+    """Write `doc` in the format the file name asks for; nothing is left behind on failure."""
+    suffix = out.suffix.lower()
+    if suffix == ".docx":
+        write_with(out, lambda tmp: write_docx(doc, tmp, template))
+    elif suffix == ".html":
+        write_text(out, render_html(doc))
+    elif suffix == ".md":
+        write_text(out, render_markdown(doc))
+    elif suffix == ".pdf":
+        with tempfile.TemporaryDirectory(prefix="zicha-pdf-") as tmp:
+            docx = Path(tmp) / (out.stem + ".docx")
+            write_docx(doc, docx, template)
+            try:
+                write_with(out, lambda target: docx_to_pdf(docx, target))
+            except (PdfUnavailable, PdfFailed) as exc:
+                raise InputError([Problem(file=str(out), message=str(exc))]) from None
+    else:
+        raise InputError(
+            [
+                Problem(
+                    file=str(out),
+                    found=out.suffix or "（无扩展名）",
+                    expected="报告文件扩展名 .docx、.html、.md 或 .pdf",
+                )
+            ]
+        )
+
+
+def check_format(out: Path) -> None:
+    if out.suffix.lower() not in FORMATS:
+        raise InputError(
+            [
+                Problem(
+                    file=str(out),
+                    found=out.suffix or "（无扩展名）",
+                    expected="报告文件扩展名 .docx、.html、.md 或 .pdf",
+                )
+            ]
+        )
+
+
+def write_report(
+    session: Session,
+    org: str | None,
+    period: str | None,
+    out: Path,
+    template: Path | None = None,
+) -> Drafted:
+    check_format(out)
+    tpl = template_for(session, template)
+    doc, computation = draft(session, org, period)
+    write_document(doc, out, tpl)
+    return Drafted(out, computation)
+
+
+def write_child_reports(
+    session: Session,
+    org: str | None,
+    period: str | None,
+    out_dir: Path,
+    suffix: str,
+    template: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[Drafted]:
+    """One report per child org unit of `org`, into `out_dir` (a county's township drafts)."""
+    check_format(Path("x" + suffix))
+    code = session.org(org)
+    when = session.period(period)
+    children = session.dataset.tree.children(code)
+    if not children:
+        raise InputError([Problem(column="--org", found=code, message="该单位没有下级单位")])
+    tpl = template_for(session, template)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    drafted: list[Drafted] = []
+    for unit in children:
+        doc, computation = draft(session, unit.code, when)
+        path = out_dir / f"{unit.code}-{unit.name}{suffix}"
+        write_document(doc, path, tpl)
+        drafted.append(Drafted(path, computation))
+        if progress:
+            progress(unit.name)
+    return drafted
