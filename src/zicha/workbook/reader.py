@@ -1,0 +1,794 @@
+"""Reading a workbook into a checked `Dataset`, all or nothing.
+
+Every sheet is read and every problem collected (up to `LIMIT`, then a count of the rest) before
+anything is returned; one `InputError` carries them all, each naming file, sheet, row and column.
+
+Columns are parsed a whole column at a time: the distinct texts of a column go through the cell
+parsers of `zicha.workbook.cells` once each, and the results are spread back over the rows with
+polars. A register of five million rows never becomes five million Python calls; Python builds
+`Problem`s only for the first rows that are wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from zicha.domain.dataset import (
+    BIRTH_SCHEMA,
+    DEATH_SCHEMA,
+    VALUE_SCHEMA,
+    Dataset,
+    NarrativeSection,
+    empty_values,
+)
+from zicha.domain.errors import InputError, Problem
+from zicha.domain.orgunit import OrgTree, OrgTreeError, OrgUnit
+from zicha.domain.pack import Pack
+from zicha.domain.target import Target
+from zicha.workbook import cells
+from zicha.workbook.cells import (
+    CellError,
+    Parsed,
+    clean_text,
+    fast_age,
+    fast_number,
+    is_blank,
+    parse_column,
+    spread,
+)
+from zicha.workbook.sheets import (
+    META_KEYS,
+    ORGUNITS,
+    SHEET_BY_KEY,
+    SHEETS,
+    HeaderMatch,
+    SheetSpec,
+    match_header,
+    meta_key,
+)
+from zicha.workbook.source import RawSheet, open_source
+
+#: problems listed at most; the rest are counted in one last problem
+LIMIT = 200
+
+PackResolver = Callable[[str | None], Pack]
+Progress = Callable[[str], None]
+
+
+def read_workbook(
+    path: str | Path, pack_resolver: PackResolver, progress: Progress | None = None
+) -> Dataset:
+    """Read and check an .xlsx workbook or a folder of CSV files (CONTRACT §1).
+
+    `pack_resolver` turns the `pack` of the meta sheet into a Pack (None when the workbook
+    names none: the resolver's default). `progress`, when given, is called with each sheet's
+    name as it is read. Raises InputError listing every problem found.
+    """
+    path = Path(path)
+    return _Reader(path, pack_resolver, progress).read()
+
+
+# ---------------------------------------------------------------------------------------------
+# problems
+
+
+class _Problems:
+    """Problems in reading order (sheet, row, column), at most LIMIT of them kept."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[tuple[int, int, int, int], Problem]] = []
+        self.unlisted = 0
+
+    def add(self, problem: Problem, sheet: int = -1, row: int = 0, col: int = 0) -> None:
+        self.items.append(((sheet, row, col, len(self.items)), problem))
+
+    def __bool__(self) -> bool:
+        return bool(self.items) or self.unlisted > 0
+
+    def error(self, file: str) -> InputError:
+        ordered = [p for _, p in sorted(self.items, key=lambda item: item[0])]
+        more = len(ordered) - LIMIT + self.unlisted
+        listed = ordered[:LIMIT]
+        if more > 0:
+            message = f"另有 {more} 处问题未列出；请先改正以上问题"
+            listed.append(Problem(file=file, message=message))
+        return InputError(listed)
+
+
+@dataclass
+class _Sheet:
+    """A sheet with its columns found."""
+
+    raw: RawSheet
+    match: HeaderMatch
+    order: int
+
+    @property
+    def spec(self) -> SheetSpec:
+        return self.raw.spec
+
+    def header(self, key: str) -> str:
+        """The column's header as it appears in the file (its Chinese name when absent)."""
+        index = self.match.index.get(key)
+        if index is None:
+            return self.spec.column(key).zh
+        return self.raw.header[index] or self.spec.column(key).zh
+
+    def col_order(self, key: str) -> int:
+        return self.match.index.get(key, 0)
+
+    def text(self, key: str) -> pl.Series:
+        return self.raw.text(self.match.index.get(key), self.spec.column(key).kind)
+
+    def problem(
+        self,
+        row: int | None = None,
+        key: str | None = None,
+        *,
+        found: str | None = None,
+        expected: str | None = None,
+        message: str | None = None,
+    ) -> Problem:
+        shown = _shown(found)
+        if shown and message and f"「{shown}」" in message:
+            shown = None  # the message already quotes it (a period, a bound)
+        return Problem(
+            file=self.raw.file,
+            sheet=self.raw.name,
+            row=row,
+            column=self.header(key) if key else None,
+            found=shown,
+            expected=expected,
+            message=message,
+        )
+
+
+def _shown(found: str | None) -> str | None:
+    if found is None:
+        return None
+    text = found.strip().replace("\n", " ")
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+# ---------------------------------------------------------------------------------------------
+# the reader
+
+
+class _Reader:
+    def __init__(self, path: Path, resolver: PackResolver, progress: Progress | None) -> None:
+        self.path = path
+        self.resolver = resolver
+        self.progress = progress
+        self.problems = _Problems()
+        self.source = open_source(path)
+        self.display = self.source.display
+        self.sheets: dict[str, _Sheet] = {}
+        self.codes: set[str] | None = None
+
+    # -- driving -----------------------------------------------------------------------------
+
+    def read(self) -> Dataset:
+        self._load()
+        meta, meta_rows = self._read_meta()
+        pack = self._resolve_pack(meta.get("pack"), meta_rows.get("pack"))
+        tree = self._read_orgunits()
+        self._check_meta_orgunit(meta, meta_rows.get("orgunit"))
+        values, stated = self._read_values(pack)
+        registers: dict[str, pl.DataFrame] = {
+            k: self._read_register(k) for k in ("births", "deaths") if k in self.sheets
+        }
+        targets = self._read_targets(pack)
+        narrative = self._read_narrative()
+        if self.problems or tree is None or pack is None:
+            raise self.problems.error(self.display)
+        meta["pack"] = pack.id
+        return Dataset(
+            source=str(self.path),
+            pack_id=pack.id,
+            tree=tree,
+            meta=meta,
+            values=values,
+            stated=stated,
+            registers=registers,
+            targets=targets,
+            narrative=narrative,
+        )
+
+    def _load(self) -> None:
+        present: set[str] = set()
+        for order, spec in enumerate(SHEETS):
+            ref = self.source.sheets.get(spec.key)
+            if ref is None:
+                continue
+            if self.progress is not None:
+                self.progress(ref.name)
+            try:
+                raw = ref.load()
+            except InputError as err:
+                for p in err.problems:
+                    self.problems.add(p, order)
+                present.add(spec.key)
+                continue
+            if raw.empty:
+                continue  # a blank sheet is as good as none
+            present.add(spec.key)
+            match = match_header(spec, raw.header)
+            sheet = _Sheet(raw, match, order)
+            ok = True
+            shown = "、".join(h for h in raw.header if h) or "（空）"
+            for col in match.missing:
+                also = f"，也可写作「{col.key}」" if col.zh != col.key else ""
+                self.problems.add(
+                    sheet.problem(
+                        raw.header_row,
+                        message=f"缺少「{col.zh}」列{also}；"
+                        f"第 {raw.header_row} 行的表头为：{shown}",
+                    ),
+                    order,
+                    raw.header_row,
+                )
+                ok = False
+            for col, places in match.duplicated:
+                letters = "、".join(_letter(i) for i in places)
+                self.problems.add(
+                    sheet.problem(
+                        raw.header_row,
+                        message=f"{col.names}列出现了不止一次（第 {letters} 列），只能保留一列",
+                    ),
+                    order,
+                    raw.header_row,
+                )
+                ok = False
+            if ok:
+                self.sheets[spec.key] = sheet
+        if "orgunits" not in present:
+            self.problems.add(Problem(file=self.display, message=f"缺少工作表{ORGUNITS.names}"), -1)
+        data = [SHEET_BY_KEY[k] for k in ("values", "births", "deaths")]
+        if not present & {s.key for s in data}:
+            names = "、".join(s.names for s in data)
+            self.problems.add(
+                Problem(file=self.display, message=f"没有数据：应至少有{names}工作表之一"), -1
+            )
+
+    # -- meta -----------------------------------------------------------------------------------
+
+    def _read_meta(self) -> tuple[dict[str, str], dict[str, int]]:
+        """Meta keys (English) to text; `date` as ISO, `period` as its canonical id."""
+        sheet = self.sheets.get("meta")
+        meta: dict[str, str] = {}
+        rows: dict[str, int] = {}
+        if sheet is None:
+            return meta, rows
+        keys = "、".join(META_KEYS.values())
+        for row, key_raw, value_raw in _records(sheet, "key", "value"):
+            if is_blank(key_raw):
+                self._add(sheet, row, "key", message="项目为空", expected=f"{keys}之一")
+                continue
+            key = meta_key(str(key_raw))
+            if key is None:
+                self._add(sheet, row, "key", found=key_raw, expected=f"{keys}之一")
+                continue
+            if key in rows:
+                self._add(sheet, row, "key", found=key_raw, message=f"与第 {rows[key]} 行重复")
+                continue
+            rows[key] = row
+            if is_blank(value_raw):
+                continue
+            try:
+                if key == "date":
+                    meta[key] = cells.parse_date(value_raw).isoformat()
+                elif key == "period":
+                    meta[key] = cells.parse_period(value_raw).id
+                elif key == "orgunit":
+                    meta[key] = cells.parse_code(value_raw)
+                else:
+                    meta[key] = cells.parse_text(value_raw)
+            except CellError as err:
+                self._add(sheet, row, "value", found=value_raw, error=err)
+        return meta, rows
+
+    def _check_meta_orgunit(self, meta: dict[str, str], row: int | None) -> None:
+        sheet = self.sheets.get("meta")
+        code = meta.get("orgunit")
+        if sheet is None or row is None or code is None or self.codes is None:
+            return
+        if code not in self.codes:
+            self._add(
+                sheet,
+                row,
+                "value",
+                found=code,
+                message="没有这个单位",
+                expected=f"{ORGUNITS.names}工作表中已有的单位代码",
+            )
+
+    def _resolve_pack(self, pack_id: str | None, row: int | None) -> Pack | None:
+        try:
+            return self.resolver(pack_id)
+        except InputError as err:
+            message = "；".join(p.message or str(p) for p in err.problems)
+        except (LookupError, ValueError) as err:
+            message = f"未知的业务包「{pack_id}」（{err}）"
+        sheet = self.sheets.get("meta")
+        if row is not None and sheet is not None:
+            self._add(sheet, row, "value", message=message)
+        else:
+            self.problems.add(Problem(file=self.display, message=message), -1)
+        return None
+
+    # -- org units ------------------------------------------------------------------------------
+
+    def _read_orgunits(self) -> OrgTree | None:
+        sheet = self.sheets.get("orgunits")
+        if sheet is None:
+            return None
+        units: list[OrgUnit] = []
+        rows_of: dict[str, int] = {}
+        parent_at: list[tuple[int, str, str]] = []
+        failed = False
+        for row, code_raw, name_raw, parent_raw, kind_raw in _records(
+            sheet, "code", "name", "parent", "kind"
+        ):
+            try:
+                code = cells.parse_code(code_raw)
+            except CellError as err:
+                self._add(sheet, row, "code", found=code_raw, error=err)
+                failed = True
+                continue
+            bad = False
+            name = ""
+            try:
+                name = cells.parse_text(name_raw)
+            except CellError as err:
+                self._add(sheet, row, "name", found=name_raw, error=err)
+                bad = True
+            parent: str | None = None
+            if not is_blank(parent_raw):
+                try:
+                    parent = cells.parse_code(parent_raw)
+                except CellError as err:
+                    self._add(sheet, row, "parent", found=parent_raw, error=err)
+                    bad = True
+            kind = "" if is_blank(kind_raw) else cells.parse_text(kind_raw)
+            if code in rows_of:
+                self._add(
+                    sheet, row, "code", found=code, message=f"代码与第 {rows_of[code]} 行重复"
+                )
+                failed = True
+                continue
+            rows_of[code] = row
+            failed = failed or bad
+            units.append(OrgUnit(code, name, parent, kind))
+            if parent is not None:
+                parent_at.append((row, code, parent))
+        self.codes = set(rows_of)
+        for row, _code, parent in parent_at:
+            if parent not in rows_of:
+                self._add(
+                    sheet,
+                    row,
+                    "parent",
+                    found=parent,
+                    message="上级代码不在本表的「代码」列中",
+                )
+                failed = True
+        roots = [u for u in units if not u.parent]
+        if not roots:
+            self.problems.add(
+                sheet.problem(
+                    message="没有最上级单位：应恰好有一个单位的「上级代码」留空（通常是县）"
+                ),
+                sheet.order,
+            )
+            failed = True
+        elif len(roots) > 1:
+            listed = "、".join(f"第 {rows_of[u.code]} 行 {u.code} {u.name}" for u in roots)
+            self.problems.add(
+                sheet.problem(
+                    message=f"有 {len(roots)} 个最上级单位（{listed}），应恰好有一个："
+                    "其余单位请填写「上级代码」"
+                ),
+                sheet.order,
+            )
+            failed = True
+        if failed:
+            return None
+        try:
+            return OrgTree.build(units)
+        except OrgTreeError as err:
+            self.problems.add(sheet.problem(message=str(err)), sheet.order)
+            return None
+
+    def _code_parser(self) -> Callable[[str], str]:
+        codes = self.codes
+
+        def parse(text: str) -> str:
+            code = cells.parse_code(text)
+            if codes is not None and code not in codes:
+                raise CellError(f"{ORGUNITS.names}工作表中已有的单位代码", "没有这个单位")
+            return code
+
+        return parse
+
+    # -- values ---------------------------------------------------------------------------------
+
+    def _read_values(self, pack: Pack | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+        sheet = self.sheets.get("values")
+        if sheet is None:
+            return empty_values(), empty_values()
+        rows = sheet.raw.rows()
+        org = parse_column(sheet.text("orgunit"), self._code_parser(), pl.String())
+        periods: dict[str, Any] = {}
+
+        def period_id(text: str) -> str:
+            p = cells.parse_period(text)
+            periods[p.id] = p
+            return p.id
+
+        period = parse_column(sheet.text("period"), period_id, pl.String())
+        element = parse_column(sheet.text("element"), _element_parser(pack), pl.String())
+        value = parse_column(sheet.text("value"), cells.parse_number, pl.Float64(), fast_number)
+        comment = clean_text(sheet.text("comment"))
+        keep = ~(org.blank & period.blank & element.blank & value.blank & comment.is_null())
+        required = (
+            ("orgunit", org, None),
+            ("period", period, None),
+            ("element", element, None),
+            ("value", value, "数值为空"),
+        )
+        for key, parsed, empty in required:
+            self._flag_blank(sheet, key, parsed, keep, rows, empty)
+            self._flag_bad(sheet, key, parsed, keep, rows)
+        start = spread(period.values, {i: p.start for i, p in periods.items()}, pl.Date())
+        end = spread(period.values, {i: p.end for i, p in periods.items()}, pl.Date())
+        frame = pl.DataFrame(
+            {
+                "org_unit": org.values,
+                "element": element.values.str.slice(2),
+                "period": period.values,
+                "start": start,
+                "end": end,
+                "value": value.values,
+                "comment": comment,
+                "row": rows,
+                "_stated": element.values.str.starts_with("I:"),
+                "_raw": value.raw,
+            }
+        ).filter(keep)
+        complete = frame.filter(
+            pl.col("org_unit").is_not_null()
+            & pl.col("element").is_not_null()
+            & pl.col("period").is_not_null()
+            & pl.col("value").is_not_null()
+        )
+        complete = self._duplicates(sheet, complete)
+        values = complete.filter(~pl.col("_stated")).select(list(VALUE_SCHEMA))
+        stated = complete.filter(pl.col("_stated")).select(list(VALUE_SCHEMA))
+        return values.cast(VALUE_SCHEMA), stated.cast(VALUE_SCHEMA)  # type: ignore[arg-type]
+
+    def _duplicates(self, sheet: _Sheet, frame: pl.DataFrame) -> pl.DataFrame:
+        """Same org unit, element and period twice: the same value is kept once; a different
+        value is a problem naming both rows."""
+        keys = ["org_unit", "element", "period", "_stated"]
+        if frame.is_empty() or not frame.select(pl.struct(keys).is_duplicated().any()).item():
+            return frame
+        marked = frame.with_columns(
+            pl.col("row").first().over(keys).alias("_first_row"),
+            pl.col("value").first().over(keys).alias("_first_value"),
+        )
+        clash = marked.filter(pl.col("value") != pl.col("_first_value"))
+        col = sheet.col_order("value")
+        for row, found, first_row, first_value in clash.select(
+            "row", "_raw", "_first_row", "_first_value"
+        ).iter_rows():
+            self.problems.add(
+                sheet.problem(
+                    row,
+                    "value",
+                    found=found,
+                    message=f"与第 {first_row} 行重复（同一单位、数据项、期间），"
+                    f"但数值不同（第 {first_row} 行为 {cells.to_text(first_value)}）",
+                ),
+                sheet.order,
+                row,
+                col,
+            )
+        return marked.filter(pl.col("row") == pl.col("_first_row"))
+
+    # -- registers ------------------------------------------------------------------------------
+
+    def _read_register(self, key: str) -> pl.DataFrame:
+        sheet = self.sheets[key]
+        rows = sheet.raw.rows()
+        code = self._code_parser()
+        cols: dict[str, Parsed] = {
+            "orgunit": parse_column(sheet.text("orgunit"), code, pl.String()),
+            "date": parse_column(sheet.text("date"), cells.parse_date, pl.Date()),
+            "sex": parse_column(sheet.text("sex"), cells.parse_sex, pl.String()),
+        }
+        if key == "births":
+            cols["order"] = parse_column(sheet.text("order"), cells.parse_order, pl.Int64())
+            flags = sheet.text("in_policy")
+            cols["in_policy"] = parse_column(flags, cells.parse_flag, pl.Boolean())
+            schema = BIRTH_SCHEMA
+        else:
+            cols["age"] = parse_column(sheet.text("age"), cells.parse_age, pl.Float64(), fast_age)
+            schema = DEATH_SCHEMA
+        ref = clean_text(sheet.text("ref"))
+        blank = ref.is_null()
+        for parsed in cols.values():
+            blank = blank & parsed.blank
+        keep = ~blank
+        for name, parsed in cols.items():
+            column = sheet.spec.column(name)
+            if column.required and not column.blank_ok:
+                self._flag_blank(sheet, name, parsed, keep, rows)
+            self._flag_bad(sheet, name, parsed, keep, rows)
+        frame = pl.DataFrame(
+            {
+                "org_unit": cols["orgunit"].values,
+                **{name: parsed.values for name, parsed in cols.items() if name != "orgunit"},
+                "ref": ref,
+                "row": rows,
+            }
+        )
+        if not keep.all():
+            frame = frame.filter(keep)
+        self._duplicate_refs(sheet, frame)
+        return frame.select(list(schema)).cast(schema)  # type: ignore[arg-type]
+
+    def _duplicate_refs(self, sheet: _Sheet, frame: pl.DataFrame) -> None:
+        refs = frame["ref"].drop_nulls()
+        if refs.is_empty() or refs.hash().n_unique() == len(refs):
+            return  # equal texts hash alike: all hashes distinct means all refs distinct
+        dup = (
+            frame.filter(pl.col("ref").is_not_null())
+            .with_columns(pl.col("row").first().over("ref").alias("_first"))
+            .filter(pl.col("row") != pl.col("_first"))
+        )
+        col = sheet.col_order("ref")
+        for row, ref, first in dup.select("row", "ref", "_first").head(LIMIT).iter_rows():
+            self.problems.add(
+                sheet.problem(row, "ref", found=ref, message=f"登记编号与第 {first} 行重复"),
+                sheet.order,
+                row,
+                col,
+            )
+        self.problems.unlisted += max(0, dup.height - LIMIT)
+
+    # -- targets --------------------------------------------------------------------------------
+
+    def _read_targets(self, pack: Pack | None) -> list[Target]:
+        sheet = self.sheets.get("targets")
+        if sheet is None:
+            return []
+        code = self._code_parser()
+        targets: list[Target] = []
+        seen: dict[tuple[str, str, str], tuple[int, Target]] = {}
+        for row, org_raw, period_raw, ind_raw, target_raw, points_raw in _records(
+            sheet, "orgunit", "period", "indicator", "target", "points"
+        ):
+            ok = True
+            values: dict[str, Any] = {}
+            for key, raw, parse in (
+                ("orgunit", org_raw, code),
+                ("period", period_raw, cells.parse_period),
+                ("indicator", ind_raw, _indicator_parser(pack)),
+                ("target", target_raw, cells.parse_bound),
+            ):
+                if is_blank(raw):
+                    self._add(sheet, row, key, message="单元格为空", expected=_expected(sheet, key))
+                    ok = False
+                    continue
+                try:
+                    values[key] = parse(raw)
+                except CellError as err:
+                    self._add(sheet, row, key, found=raw, error=err)
+                    ok = False
+            points: float | None = None
+            if not is_blank(points_raw):
+                try:
+                    points = cells.parse_points(points_raw)
+                except CellError as err:
+                    self._add(sheet, row, "points", found=points_raw, error=err)
+                    ok = False
+            if not ok:
+                continue
+            target = Target(
+                org_unit=values["orgunit"],
+                period=values["period"],
+                indicator=values["indicator"],
+                bound=values["target"],
+                points=points,
+                source=f"{sheet.raw.file}，工作表「{sheet.raw.name}」第 {row} 行",
+            )
+            key3 = (target.org_unit, target.period.id, target.indicator)
+            if key3 in seen:
+                first_row, first = seen[key3]
+                if (first.bound, first.points) != (target.bound, target.points):
+                    self._add(
+                        sheet,
+                        row,
+                        "target",
+                        found=target_raw,
+                        message=f"与第 {first_row} 行重复（同一单位、期间、指标），但目标不同",
+                    )
+                continue
+            seen[key3] = (row, target)
+            targets.append(target)
+        return targets
+
+    # -- narrative ------------------------------------------------------------------------------
+
+    def _read_narrative(self) -> list[NarrativeSection]:
+        sheet = self.sheets.get("narrative")
+        if sheet is None:
+            return []
+        out: list[NarrativeSection] = []
+        section: str | None = None
+        for row, section_raw, text_raw in _records(sheet, "section", "text"):
+            if not is_blank(section_raw):
+                section = cells.parse_text(section_raw)
+            if is_blank(text_raw):
+                continue
+            if section is None:
+                self._add(
+                    sheet,
+                    row,
+                    "section",
+                    message="部分为空",
+                    expected="报告中的部分名称，如 主要做法；留空表示接上一行",
+                )
+                continue
+            out.append(NarrativeSection(section, cells.parse_text(text_raw)))
+        return out
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _add(
+        self,
+        sheet: _Sheet,
+        row: int,
+        key: str,
+        *,
+        found: object = None,
+        expected: str | None = None,
+        message: str | None = None,
+        error: CellError | None = None,
+    ) -> None:
+        if error is not None:
+            expected, message = error.expected, error.message
+        shown = (
+            None if found is None else (found if isinstance(found, str) else cells.to_text(found))
+        )
+        self.problems.add(
+            sheet.problem(row, key, found=shown, expected=expected, message=message),
+            sheet.order,
+            row,
+            sheet.col_order(key),
+        )
+
+    def _flag_blank(
+        self,
+        sheet: _Sheet,
+        key: str,
+        parsed: Parsed,
+        keep: pl.Series,
+        rows: pl.Series,
+        message: str | None = None,
+    ) -> None:
+        mask = parsed.blank & keep
+        expected = _expected(sheet, key)
+        if key == "value":
+            expected = "数字；没有数据的请删去这一行（空白不等于 0）"
+        self._flag(
+            sheet,
+            key,
+            mask,
+            parsed.raw,
+            rows,
+            lambda _found: (None, expected, message or "单元格为空"),
+        )
+
+    def _flag_bad(
+        self, sheet: _Sheet, key: str, parsed: Parsed, keep: pl.Series, rows: pl.Series
+    ) -> None:
+        if parsed.bad is None:
+            return
+        errors = parsed.errors
+
+        def describe(found: str | None) -> tuple[str | None, str | None, str | None]:
+            err = errors[found or ""]
+            return found, err.expected, err.message
+
+        self._flag(sheet, key, parsed.bad & keep, parsed.raw, rows, describe)
+
+    def _flag(
+        self,
+        sheet: _Sheet,
+        key: str,
+        mask: pl.Series,
+        raw: pl.Series,
+        rows: pl.Series,
+        describe: Callable[[str | None], tuple[str | None, str | None, str | None]],
+    ) -> None:
+        count = int(mask.sum())
+        if not count:
+            return
+        chosen = pl.DataFrame({"row": rows, "raw": raw}).filter(mask).head(LIMIT)
+        col = sheet.col_order(key)
+        for row, found in chosen.iter_rows():
+            shown, expected, message = describe(found)
+            self.problems.add(
+                sheet.problem(row, key, found=shown, expected=expected, message=message),
+                sheet.order,
+                row,
+                col,
+            )
+        self.problems.unlisted += count - chosen.height
+
+
+def _expected(sheet: _Sheet, key: str) -> str | None:
+    return cells.EXPECTED.get(sheet.spec.column(key).kind)
+
+
+def _element_parser(pack: Pack | None) -> Callable[[str], str]:
+    """Element text → "E:id" for a data element, "I:id" for an indicator (a stated figure)."""
+
+    def parse(text: str) -> str:
+        key = cells.parse_text(text)
+        if pack is None:
+            return "E:" + key
+        element = pack.element_by_name_or_id(key)
+        if element is not None:
+            return "E:" + element.id
+        indicator = pack.indicator_by_name_or_id(key)
+        if indicator is not None:
+            return "I:" + indicator.id
+        example = next(iter(pack.elements.values()), None)
+        hint = f"，如 {example.id} 或 {example.name}" if example else ""
+        raise CellError(
+            f"数据项的代码或名称{hint}（见「数据项说明」工作表）",
+            f"业务包「{pack.name}」中没有这个数据项或指标",
+        )
+
+    return parse
+
+
+def _indicator_parser(pack: Pack | None) -> Callable[[object], str]:
+    def parse(value: object) -> str:
+        key = cells.parse_text(value)
+        if pack is None:
+            return key
+        indicator = pack.indicator_by_name_or_id(key)
+        if indicator is None:
+            example = next(iter(pack.indicators.values()), None)
+            hint = f"，如 {example.id} 或 {example.name}" if example else ""
+            raise CellError(f"指标的代码或名称{hint}", f"业务包「{pack.name}」中没有这个指标")
+        return indicator.id
+
+    return parse
+
+
+def _records(sheet: _Sheet, *keys: str) -> Iterable[tuple[Any, ...]]:
+    """(row, cell, cell, …) for each row of a small sheet with any of these cells filled."""
+    columns = [sheet.text(k).to_list() for k in keys]
+    for row, *values in zip(sheet.raw.rows().to_list(), *columns, strict=True):
+        if all(is_blank(v) for v in values):
+            continue
+        yield (row, *values)
+
+
+def _letter(index: int) -> str:
+    """Spreadsheet column letters: 0 → A, 26 → AA."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
