@@ -17,8 +17,8 @@ demo: setup
 	$(BIN)/zicha demo --out zicha-demo
 
 lint: setup
-	$(BIN)/ruff check src tests bench scripts
-	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/ruff check src tests scripts $(wildcard bench)
+	$(BIN)/ruff format --check src tests scripts $(wildcard bench)
 
 typecheck: setup
 	$(BIN)/mypy
