@@ -61,11 +61,17 @@ def draft(
     when = period if isinstance(period, Period) else session.period(period)
     computation = session.engine.compute(code, when)
     children = [session.engine.compute(u.code, when) for u in session.dataset.tree.children(code)]
+    own = code == session.org(None)
+    meta = dict(session.dataset.meta)
+    if not own:
+        # the workbook's issuer, addressee and date belong to its own unit's report
+        for key in ("issuer", "addressee", "date"):
+            meta.pop(key, None)
     ctx = ReportContext(
         pack=session.pack,
         computation=computation,
-        meta=session.dataset.meta,
-        narrative=session.dataset.narrative if code == session.org(None) else (),
+        meta=meta,
+        narrative=session.dataset.narrative if own else (),
         children=children,
         monthly=monthly_series(session, computation) if charts else None,
         charts=charts,

@@ -143,6 +143,12 @@ def _targets(ctx: ReportContext) -> list[Block]:
     targeted = [r for r in c.indicators if r.target is not None]
     blocks: list[Block] = []
     if not targeted:
+        below = _children_targeted(ctx.children)
+        if below:
+            return [
+                Paragraph(f"{c.org_unit.name}本级未设考核目标，所属单位目标完成情况如下。"),
+                children_table(ctx.children, below, number=1),
+            ]
         return [Placeholder("本期没有考核目标：请在「目标」表填写各指标的目标值")]
     for r in targeted:
         blocks.append(Paragraph(sentence(r, templates, c.org_unit, c.period)))
@@ -156,7 +162,7 @@ def _targets(ctx: ReportContext) -> list[Block]:
         )
     blocks.append(target_table(c))
     if ctx.children:
-        blocks.append(children_table(ctx.children, targeted))
+        blocks.append(children_table(ctx.children, targeted, number=2))
     if ctx.charts:
         blocks += _charts(ctx, targeted)
     return blocks
@@ -193,7 +199,20 @@ def target_table(c: Computation) -> Table:
     )
 
 
-def children_table(children: Sequence[Computation], targeted: Sequence[IndicatorResult]) -> Table:
+def _children_targeted(children: Sequence[Computation]) -> list[IndicatorResult]:
+    """The indicators any child has a target for, in the pack's order."""
+    seen: dict[str, IndicatorResult] = {}
+    for child in children:
+        for r in child.indicators:
+            if r.target is not None:
+                seen.setdefault(r.indicator.id, r)
+    order = [r.indicator.id for r in children[0].indicators] if children else []
+    return [seen[i] for i in order if i in seen]
+
+
+def children_table(
+    children: Sequence[Computation], targeted: Sequence[IndicatorResult], number: int = 2
+) -> Table:
     """Each child unit's year-to-date figures side by side (a county's townships)."""
     ids = [r.indicator.id for r in targeted][:6]
     columns = ("单位", *[r.indicator.name for r in targeted][:6], "得分")
@@ -214,7 +233,7 @@ def children_table(children: Sequence[Computation], targeted: Sequence[Indicator
     return Table(
         columns=columns,
         rows=tuple(rows),
-        caption="表2  下级单位指标对比",
+        caption=f"表{number}  下级单位指标对比",
         align=("left", *["right"] * (len(columns) - 1)),
         marks=tuple(marks),
     )
