@@ -40,7 +40,7 @@ def test_demo_report_text_matches_golden(session: Session) -> None:
 
 
 def test_demo_report_states_figures_and_shortfalls(session: Session) -> None:
-    doc, c = draft(session, "510001", "2010OctS1", charts=False)
+    doc, _ = draft(session, "510001", "2010OctS1", charts=False)
     text = render_markdown(doc)
     assert (
         doc.title
