@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from zicha.domain.assessment import AssessmentItem
+from zicha.domain.checklist import ChecklistItem
 from zicha.domain.orgunit import OrgTree
 from zicha.domain.target import Target
 
@@ -78,3 +80,6 @@ class Dataset:
     registers: dict[str, pl.DataFrame] = field(default_factory=dict)
     targets: list[Target] = field(default_factory=list)
     narrative: list[NarrativeSection] = field(default_factory=list)
+    #: the county's assessment method; empty: every item all-or-nothing at the pack's points
+    assessment: list[AssessmentItem] = field(default_factory=list)
+    checklist: list[ChecklistItem] = field(default_factory=list)
