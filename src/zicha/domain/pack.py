@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from zicha.domain.assessment import AssessmentItem
+
 TimeAggregation = Literal["sum", "last"]
 IndicatorKind = Literal["count", "level", "rate", "ratio"]
 Severity = Literal["error", "warning"]
@@ -128,6 +130,8 @@ class Pack:
     registers: Mapping[str, RegisterSpec] = field(default_factory=dict)
     timeline: tuple[TimelineEntry, ...] = ()
     report: Mapping[str, object] = field(default_factory=dict)
+    #: the pack's default assessment method (a workbook's `assessment` sheet overrides it)
+    assessment: tuple[AssessmentItem, ...] = ()
     path: str | None = None
 
     def indicator_by_name_or_id(self, key: str) -> Indicator | None:

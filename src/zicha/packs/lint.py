@@ -105,6 +105,11 @@ def lint_pack(pack: Pack) -> list[LintMessage]:
                                 f"筛选条件中的「{ref.name}」不是登记表的列（可用：{allowed}）",
                             )
                         )
+    for scored in pack.assessment:
+        if scored.key not in pack.indicators:
+            out.append(
+                LintMessage("error", f"assessment.{scored.key}", f"未知指标「{scored.key}」")
+            )
     referenced: set[str] = set()
     for ind in pack.indicators.values():
         for text in (ind.numerator, ind.denominator or ""):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from zicha.domain.assessment import MODE_NAMES, AssessmentItem, parse_split
 from zicha.domain.errors import InputError, Problem
 from zicha.domain.pack import (
     DataElement,
@@ -168,6 +169,50 @@ def _entries(c: _Collector, table: str) -> list[tuple[str, dict[str, Any]]]:
             continue
         out.append((key, raw))
     return out
+
+
+def _assessment(c: _Collector, raw_items: object) -> list[AssessmentItem]:
+    """`[[assessment]]` tables: the pack's default assessment method (CONTRACT §5 columns)."""
+    if not isinstance(raw_items, list):
+        c.add("assessment", None, "", "应为 [[assessment]] 数组")
+        return []
+    items: list[AssessmentItem] = []
+    for i, raw in enumerate(raw_items):
+        label = f"[{i}]"
+        if not isinstance(raw, dict):
+            c.add("assessment", label, "", "应为表")
+            continue
+        _check_unknown(
+            c,
+            "assessment",
+            label,
+            raw,
+            {"indicator", "points", "mode", "step", "deduct", "veto", "weight", "group", "split"},
+        )
+        mode = _get(c, "assessment", label, raw, "mode", str, "all_or_nothing")
+        if mode not in MODE_NAMES:
+            c.add("assessment", label, "mode", f"未知计分方式「{mode}」")
+            continue
+        split = _get(c, "assessment", label, raw, "split", str, None)
+        try:
+            parsed_split = parse_split(split) if split else None
+        except ValueError as err:
+            c.add("assessment", label, "split", str(err))
+            continue
+        items.append(
+            AssessmentItem(
+                key=_get(c, "assessment", label, raw, "indicator", str) or "",
+                points=_get(c, "assessment", label, raw, "points", float, None),
+                mode=MODE_NAMES[mode],
+                step=_get(c, "assessment", label, raw, "step", float, None),
+                deduct=_get(c, "assessment", label, raw, "deduct", float, None),
+                veto=_get(c, "assessment", label, raw, "veto", bool, False),
+                weight=_get(c, "assessment", label, raw, "weight", float, 1.0),
+                group=_get(c, "assessment", label, raw, "group", str, None),
+                split=parsed_split,
+            )
+        )
+    return items
 
 
 def load_pack(folder: Path) -> Pack:
@@ -362,9 +407,7 @@ def load_pack(folder: Path) -> Pack:
     if not isinstance(report, dict):
         c.add("report", None, "", "应为表")
         report = {}
-    assessment = source.data.get("assessment", {})
-    if assessment and not isinstance(assessment, dict):
-        c.add("assessment", None, "", "应为表")
+    assessment = _assessment(c, source.data.get("assessment", []))
     if c.problems:
         raise InputError(c.problems)
     return Pack(
@@ -379,6 +422,7 @@ def load_pack(folder: Path) -> Pack:
         rules=tuple(rules),
         registers=registers,
         timeline=tuple(timeline),
-        report=cast(dict[str, object], {**report, "assessment": assessment}),
+        report=cast(dict[str, object], report),
+        assessment=tuple(assessment),
         path=str(folder),
     )

@@ -31,6 +31,7 @@ from zicha.domain.orgunit import OrgTree, OrgTreeError, OrgUnit
 from zicha.domain.pack import Pack
 from zicha.domain.target import Target
 from zicha.workbook import cells
+from zicha.workbook.assessment_sheet import read_assessment
 from zicha.workbook.cells import (
     CellError,
     Parsed,
@@ -183,6 +184,7 @@ class _Reader:
             k: self._read_register(k) for k in ("births", "deaths") if k in self.sheets
         }
         targets = self._read_targets(pack)
+        assessment = read_assessment(self, pack, self._checklist_texts())
         narrative = self._read_narrative()
         if self.problems or tree is None or pack is None:
             raise self.problems.error(self.display)
@@ -196,6 +198,7 @@ class _Reader:
             stated=stated,
             registers=registers,
             targets=targets,
+            assessment=assessment,
             narrative=narrative,
         )
 
@@ -622,6 +625,15 @@ class _Reader:
             seen[key3] = (row, target)
             targets.append(target)
         return targets
+
+    def _checklist_texts(self) -> set[str]:
+        """The items of the checklist sheet, which the assessment sheet may score by name."""
+        sheet = self.sheets.get("checklist")
+        if sheet is None or "item" not in sheet.match.index:
+            return set()
+        return {
+            cells.parse_text(v) for v in sheet.text("item").to_list() if not is_blank(v)
+        }
 
     # -- narrative ------------------------------------------------------------------------------
 

@@ -128,8 +128,37 @@ NARRATIVE = SheetSpec(
     "报告中的文字段落（主要做法、存在问题、下一步打算等），每段一行；部分留空表示接上一行。",
 )
 
+ASSESSMENT = SheetSpec(
+    "assessment",
+    "考核办法",
+    (
+        C("indicator", "指标"),
+        C("points", "分值", "points", required=False),
+        C("mode", "计分方式", required=False),
+        C("step", "每", "number", required=False),
+        C("deduct", "扣分", "number", required=False),
+        C("veto", "一票否决", "flag", required=False),
+        C("weight", "权重", "number", required=False),
+        C("group", "分组", required=False),
+        C("split", "分期比例", required=False),
+    ),
+    "考核办法：每个考核项目如何计分。计分方式：达标得分（all_or_nothing）、按差距扣分（deduct，"
+    "每差「每」列的数扣「扣分」列的分，扣完为止）、按比例得分（pro_rata）、固定扣分（fixed，未达标"
+    "扣「扣分」列的分）；一票否决填 是/否；权重用于加权汇总（如 0.6 与 0.4）；分期比例如 4:3:3 表示"
+    "全年任务按期分解，进度按分解比例而不是时间进度判断。",
+)
+
 #: every sheet the reader knows, in reading (and template) order
-SHEETS: tuple[SheetSpec, ...] = (META, ORGUNITS, VALUES, BIRTHS, DEATHS, TARGETS, NARRATIVE)
+SHEETS: tuple[SheetSpec, ...] = (
+    META,
+    ORGUNITS,
+    VALUES,
+    BIRTHS,
+    DEATHS,
+    TARGETS,
+    ASSESSMENT,
+    NARRATIVE,
+)
 SHEET_BY_KEY: dict[str, SheetSpec] = {s.key: s for s in SHEETS}
 REGISTERS: tuple[str, ...] = ("births", "deaths")
 

@@ -196,8 +196,10 @@ class _Template:
         where = (spec.key, column.key)
         if where == ("values", "element"):
             options = {"source": self.options["element"]}
-        elif where == ("targets", "indicator"):
+        elif where in (("targets", "indicator"), ("assessment", "indicator")):
             options = {"source": self.options["indicator"]}
+        elif where == ("assessment", "mode"):
+            options = {"source": ["达标得分", "按差距扣分", "按比例得分", "固定扣分"]}
         elif column.kind == "sex":
             options = {"source": ["男", "女"]}
         elif column.kind == "flag":
