@@ -15,6 +15,8 @@ from datetime import date
 
 import polars as pl
 
+from zicha.domain.assessment import AssessmentItem
+from zicha.domain.checklist import ChecklistItem
 from zicha.domain.dataset import BIRTH_SCHEMA, DEATH_SCHEMA, VALUE_SCHEMA, Dataset, empty_values
 from zicha.domain.expression import parse_bound
 from zicha.domain.orgunit import OrgTree, OrgUnit
@@ -103,6 +105,8 @@ def dataset(
     deaths: pl.DataFrame | None = None,
     targets: list[Target] | tuple[Target, ...] = (),
     stated: pl.DataFrame | None = None,
+    assessment: list[AssessmentItem] | tuple[AssessmentItem, ...] = (),
+    checklist: list[ChecklistItem] | tuple[ChecklistItem, ...] = (),
 ) -> Dataset:
     """A Dataset of the family-planning pack; registers present only when given."""
     registers: dict[str, pl.DataFrame] = {}
@@ -118,4 +122,6 @@ def dataset(
         stated=stated if stated is not None else empty_values(),
         registers=registers,
         targets=list(targets),
+        assessment=list(assessment),
+        checklist=list(checklist),
     )

@@ -67,7 +67,15 @@ def test_compute_json_reproduces_the_seed(demo_workbook: Path) -> None:
     # missing is never zero
     assert ind["out_of_policy_multichild_rate"]["value"] is None
     assert ind["out_of_policy_multichild_rate"]["status"] == "no_data"
-    assert doc["score"] == {"total": 35.0, "max": 80.0, "vetoed": False}
+    # the seed county's assessment sheet (考核办法): births on pace 10, natural growth projected
+    # 7.78‰ against 5‰ loses 1 point per 0.1‰ (28 steps: 0 of 10), sex ratio 10, conforming
+    # rate 15, spending pro rata on its projection 5 × (13 / (182/365)) / 31.64, no data: 0
+    spending = 5 * (13 / (182 / 365)) / 31.64
+    assert doc["score"]["total"] == pytest.approx(10 + 0 + 10 + 15 + spending, rel=1e-12)
+    assert doc["score"]["max"] == 80.0
+    assert doc["score"]["vetoed"] is False
+    assert ind["natural_growth_rate"]["score"] == 0.0
+    assert ind["budget_spent"]["score"] == pytest.approx(spending, rel=1e-12)
 
 
 def test_compute_defaults_to_the_workbooks_unit_and_period(demo_workbook: Path) -> None:

@@ -17,7 +17,7 @@ from zicha.workbook.sheets import META_KEYS
 from .helpers import resolver, tiny_pack
 
 SHEET_ORDER = ["说明", "基本信息", "组织机构", "数据", "出生登记", "死亡登记", "目标", "考核办法"]
-SHEET_ORDER += ["文字材料"]
+SHEET_ORDER += ["检查事项", "文字材料"]
 SHEET_ORDER += ["数据项说明", "选项"]
 
 

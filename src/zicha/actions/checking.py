@@ -32,6 +32,7 @@ def check_workbook(session: Session) -> CheckReport:
         "deaths": ds.registers["deaths"].height if "deaths" in ds.registers else 0,
         "targets": len(ds.targets),
         "narrative": len(ds.narrative),
+        "checklist": len(ds.checklist),
     }
     names = {
         "orgunits": "组织机构",
@@ -40,6 +41,7 @@ def check_workbook(session: Session) -> CheckReport:
         "deaths": "死亡登记",
         "targets": "目标",
         "narrative": "文字材料",
+        "checklist": "检查事项",
     }
     counts_zh = {names[k]: v for k, v in counts.items() if v}
     return CheckReport(counts, counts_zh, session.engine.check())

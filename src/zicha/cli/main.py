@@ -26,7 +26,11 @@ EXIT_INTERNAL = 3
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    console = Console(highlight=False, soft_wrap=False)
+    if not console.is_terminal:
+        # piped or redirected: wide enough that a table of Chinese names is not cut
+        console = Console(highlight=False, soft_wrap=False, width=160)
+    return console
 
 
 def _err_console() -> Console:
@@ -255,6 +259,40 @@ def report(
         f"已写出 {c.org_unit.name}{c.period.label}自查报告：{drafted_one.path}"
         + (f"（报告中列出 {errors} 个需更正的数据问题）" if errors else "")
     )
+
+
+@cli.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("--org", "org", default=None, help="上级单位代码：对其全部下级单位排名")
+@click.option("--period", "period", default=None, help="期间，如 2010OctS1、2024")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（CONTRACT §5）")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="另存为 Excel 排名表（.xlsx）",
+)
+@guarded
+def rank(
+    workbook: Path, org: str | None, period: str | None, as_json: bool, out: Path | None
+) -> None:
+    """对一个单位的全部下级单位按考核办法计分并排名；一票否决的单位排在最后。"""
+    from zicha.actions.ranking import rank_children, write_ranking
+    from zicha.reports.json_view import ranking_json
+    from zicha.reports.terminal import ranking_table
+
+    session = _open(workbook)
+    ranking = rank_children(session, org, period)
+    if out is not None:
+        write_ranking(ranking, out)
+    if as_json:
+        click.echo(json.dumps(ranking_json(ranking), ensure_ascii=False, indent=2))
+        return
+    console = _console()
+    console.print(ranking_table(ranking))
+    if out is not None:
+        console.print(f"已写出排名表：{out}")
 
 
 @cli.group()

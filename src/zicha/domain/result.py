@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from zicha.domain.checklist import ChecklistSummary
 from zicha.domain.finding import Finding
 from zicha.domain.orgunit import OrgUnit
 from zicha.domain.pack import Indicator
@@ -21,6 +22,31 @@ STATUS_LABELS: dict[str, str] = {
     "no_target": "未设目标",
     "no_data": "无数据",
 }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The same indicator for an earlier period: 同比 (a year before) or 环比 (the period before).
+
+    `change` is in the indicator's unit (‰ points for a rate); `change_pct` is relative.
+    """
+
+    period: Period
+    value: float | None
+    change: float | None
+    change_pct: float | None
+
+    @classmethod
+    def of(cls, period: Period, now: float | None, before: float | None) -> Comparison:
+        """>>> from zicha.domain.period import parse_period
+        >>> Comparison.of(parse_period("2023"), 233.0, 221.0).change
+        12.0
+        """
+        if now is None or before is None:
+            return cls(period, before, None, None)
+        change = now - before
+        pct = change / abs(before) if before else None
+        return cls(period, before, change, pct)
 
 
 @dataclass(frozen=True)
@@ -45,6 +71,38 @@ class IndicatorResult:
     to_date_period: Period | None = None
     judged: float | None = None
     completion: float | None = None
+    previous_year: Comparison | None = None
+    previous_period: Comparison | None = None
+    #: share of a split task due by now (the assessment's 分期比例), in place of time elapsed
+    due: float | None = None
+    weight: float = 1.0
+    veto: bool = False
+
+
+@dataclass(frozen=True)
+class RankItem:
+    indicator: str
+    name: str
+    status: Status
+    score: float | None
+    points: float | None
+
+
+@dataclass(frozen=True)
+class RankRow:
+    org_unit: OrgUnit
+    total: float
+    max: float
+    vetoed: bool
+    rank: int
+    items: tuple[RankItem, ...]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    org_unit: OrgUnit
+    period: Period
+    rows: tuple[RankRow, ...]
 
 
 @dataclass(frozen=True)
@@ -64,6 +122,8 @@ class Computation:
     indicators: list[IndicatorResult] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     score: Score = field(default_factory=lambda: Score(0.0, 0.0))
+    #: the checklist items (CONTRACT §6); None when the workbook has none
+    checklist: ChecklistSummary | None = None
 
     def result(self, indicator_id: str) -> IndicatorResult:
         for r in self.indicators:

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 import polars as pl
 
 from zicha.domain.dataset import Dataset
-from zicha.domain.expression import describe, parse, unparse
+from zicha.domain.expression import describe, parse, references, unparse
 from zicha.domain.finding import Finding
-from zicha.domain.numbers import fmt, typed_decimals
+from zicha.domain.numbers import fmt, fmt_trim, typed_decimals
 from zicha.domain.pack import Indicator, Pack
 from zicha.domain.period import parse_period
 from zicha.engine.calculator import Calculator
@@ -259,6 +259,56 @@ def small_samples(
                 tuple(sorted({r.name for r in calc.indicators[ind.id].refs})),
                 org,
                 period,
+            )
+        )
+    return out
+
+
+def targets_passed_down(pack: Pack, dataset: Dataset) -> list[Finding]:
+    """The parts of a count's cap or floor, set for the units below, must add up to the parent's
+    target: caps may not exceed it, floors may not fall short of it."""
+    out: list[Finding] = []
+    tree = dataset.tree
+    by_key = {(t.org_unit, t.period.id, t.indicator): t for t in dataset.targets}
+    for t in dataset.targets:
+        ind = pack.indicators.get(t.indicator)
+        if ind is None or ind.kind != "count" or t.bound.value is None:
+            continue
+        if not (t.bound.is_cap or t.bound.is_floor):
+            continue
+        children = tree.children(t.org_unit)
+        parts = [by_key.get((c.code, t.period.id, t.indicator)) for c in children]
+        given = [p for p in parts if p is not None and p.bound.op == t.bound.op]
+        if not given:
+            continue
+        total = sum(p.bound.value or 0.0 for p in given)
+        missing = [c.name for c, p in zip(children, parts, strict=True) if p is None]
+        unit = tree.get(t.org_unit)
+        short = (
+            f"（{'、'.join(missing[:5])}{'等' if len(missing) > 5 else ''}未分解）"
+            if missing
+            else ""
+        )
+        if t.bound.is_cap and total > t.bound.value:
+            message = (
+                f"{unit.name}{t.period.label}{ind.name}控制数为 {fmt_trim(t.bound.value)}，分解到"
+                f"{len(given)} 个下级单位的控制数之和为 {fmt_trim(total)}，超过了本级控制数"
+            )
+        elif t.bound.is_floor and total < t.bound.value:
+            message = (
+                f"{unit.name}{t.period.label}{ind.name}任务为 {fmt_trim(t.bound.value)}，分解到"
+                f"{len(given)} 个下级单位的任务之和为 {fmt_trim(total)}，少于本级任务{short}"
+            )
+        else:
+            continue
+        out.append(
+            Finding(
+                "targets_passed_down",
+                "warning",
+                message,
+                tuple(sorted({r.name for r in references(parse(ind.numerator))})),
+                t.org_unit,
+                t.period.id,
             )
         )
     return out

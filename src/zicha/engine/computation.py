@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
 import polars as pl
 
@@ -15,11 +16,13 @@ from zicha.domain.dataset import Dataset
 from zicha.domain.finding import Finding
 from zicha.domain.pack import Pack
 from zicha.domain.period import Period, fiscal_year_of, parse_period
-from zicha.domain.result import Computation, IndicatorResult, Score, Status
+from zicha.domain.result import Comparison, Computation, IndicatorResult, Score, Status
 from zicha.domain.target import Target
 from zicha.engine import checks
 from zicha.engine.calculator import Calculator
+from zicha.engine.checklist import attach_checklist, check_findings
 from zicha.engine.progress import judge
+from zicha.engine.scoring import assessment_items, due_share, item_score
 from zicha.engine.validation import run_rules
 
 
@@ -35,6 +38,7 @@ class Engine:
         self.dataset = dataset
         self.tree = dataset.tree
         self.calc = Calculator(pack, dataset)
+        self.assessment = assessment_items(pack, dataset.assessment)
         self._entry_findings: list[Finding] | None = None
 
     # ------------------------------------------------------------------ findings
@@ -48,6 +52,7 @@ class Engine:
                 *checks.double_counting(self.pack, self.dataset, self.calc.store.closure),
                 *checks.nested_periods(self.pack, self.dataset),
                 *checks.stated_figures(self.calc, self.dataset),
+                *checks.targets_passed_down(self.pack, self.dataset),
             ]
         return self._entry_findings
 
@@ -77,6 +82,7 @@ class Engine:
         findings = self.entry_findings() + run_rules(
             self.calc, self.pack.rules, orgs, self.check_periods(), self.tree
         )
+        findings += check_findings(self.dataset)  # checklist items, each on its period's end
         return sorted(_dedupe(findings), key=_sort_key)
 
     # ------------------------------------------------------------------ targets
@@ -97,64 +103,121 @@ class Engine:
         self, org: str, period: Period, indicators: Sequence[str] | None = None
     ) -> Computation:
         """Indicators, targets, progress, score and findings for one org unit and period."""
+        return self.compute_many([org], period, indicators, findings=True)[0]
+
+    def compute_many(
+        self,
+        orgs: Sequence[str],
+        period: Period,
+        indicators: Sequence[str] | None = None,
+        findings: bool = False,
+    ) -> list[Computation]:
+        """`compute` for many org units at once: one aggregation for all of them (ranking a
+        county's townships); findings only when asked for."""
         ids = list(self.pack.indicators) if indicators is None else list(indicators)
-        targets = {i: self.target_for(org, period, i) for i in ids}
-        spans: dict[str, Period] = {}
-        for i, t in targets.items():
-            if t is not None:
-                spans[i] = period.to_date(t.period)
-        periods = [period, *spans.values()]
-        table = self.calc.table([org], periods, indicator_ids=ids)
-        rows = {r["period"]: r for r in table.iter_rows(named=True)}
-        row = rows[period.id]
-        results: list[IndicatorResult] = []
-        for i in ids:
-            ind = self.pack.indicators[i]
-            value = row[f"val:{i}"]
-            num = row[f"num:{i}"]
-            den = row[f"den:{i}"] if ind.denominator else None
-            annualized = (
-                value * 365 / period.days if ind.kind == "rate" and value is not None else None
-            )
-            target = targets[i]
-            if target is None:
-                status: Status = "no_data" if value is None else "no_target"
-                results.append(IndicatorResult(ind, value, num, den, annualized, status=status))
-                continue
-            span = spans[i]
-            to_date = rows[span.id][f"val:{i}"]
-            elapsed = period.elapsed_in(target.period) if period.end <= target.period.end else 1.0
-            j = judge(ind, value, to_date, target.bound, elapsed)
-            points = target.points if target.points is not None else ind.points
-            item_score = None
-            if points is not None:
-                item_score = points if j.status in ("met", "on_track") else 0.0
-            results.append(
-                IndicatorResult(
-                    ind,
-                    value,
-                    num,
-                    den,
-                    annualized,
-                    target,
-                    to_date,
-                    elapsed,
-                    j.projection,
-                    j.status,
-                    item_score,
-                    points,
-                    span,
-                    j.judged,
-                    j.completion,
+        targets = {(o, i): self.target_for(o, period, i) for o in orgs for i in ids}
+        spans = {k: period.to_date(t.period) for k, t in targets.items() if t is not None}
+        before = _earlier(period)
+        periods = [period, *spans.values(), *before.values()]
+        table = self.calc.table(orgs, periods, indicator_ids=ids)
+        rows = {(r["org_unit"], r["period"]): r for r in table.iter_rows(named=True)}
+        out: list[Computation] = []
+        for org in orgs:
+            row = rows[(org, period.id)]
+            results = [
+                self._result(
+                    org, period, i, row, rows, targets[(org, i)], spans.get((org, i)), before
+                )
+                for i in ids
+            ]
+            found = self._findings_for(org, period, row, ids) if findings else []
+            for r in results:
+                if r.veto and r.status == "no_data" and findings:
+                    found.append(
+                        Finding(
+                            "veto_no_data",
+                            "warning",
+                            f"一票否决项「{r.indicator.name}」没有数据，无法判断是否否决",
+                            (),
+                            org,
+                            period.id,
+                        )
+                    )
+            out.append(
+                Computation(
+                    self.pack.id, self.tree.get(org), period, results, found, _score(results)
                 )
             )
-        findings = self._findings_for(org, period, row, ids)
-        scored = [r for r in results if r.points is not None]
-        score = Score(
-            total=sum(r.score or 0.0 for r in scored),
-            max=sum(r.points or 0.0 for r in scored),
+            attach_checklist(out[-1], self.dataset, findings, self.assessment)  # CONTRACT §6
+        return out
+
+    def _result(
+        self,
+        org: str,
+        period: Period,
+        i: str,
+        row: dict[str, Any],
+        rows: dict[tuple[str, str], dict[str, Any]],
+        target: Target | None,
+        span: Period | None,
+        before: dict[str, Period],
+    ) -> IndicatorResult:
+        ind = self.pack.indicators[i]
+        value = row[f"val:{i}"]
+        num = row[f"num:{i}"]
+        den = row[f"den:{i}"] if ind.denominator else None
+        annualized = value * 365 / period.days if ind.kind == "rate" and value is not None else None
+        comparisons = {
+            name: Comparison.of(p, value, rows[(org, p.id)][f"val:{i}"])
+            for name, p in before.items()
+        }
+        prev_year = comparisons.get("previous_year")
+        prev_period = comparisons.get("previous_period")
+        if target is None or span is None:
+            status: Status = "no_data" if value is None else "no_target"
+            return IndicatorResult(
+                ind,
+                value,
+                num,
+                den,
+                annualized,
+                status=status,
+                previous_year=prev_year,
+                previous_period=prev_period,
+            )
+        item = self.assessment.get(i)
+        to_date = rows[(org, span.id)][f"val:{i}"]
+        elapsed = period.elapsed_in(target.period) if period.end <= target.period.end else 1.0
+        due = None
+        if item is not None and item.split is not None and ind.kind in ("count", "rate"):
+            due = due_share(item.split, target.period, min(period.end, target.period.end))
+        j = judge(ind, value, to_date, target.bound, due if due is not None else elapsed)
+        points = target.points
+        if points is None:
+            points = item.points if item is not None and item.points is not None else ind.points
+        score = item_score(item, points, j.status, j.judged, target.bound)
+        return IndicatorResult(
+            ind,
+            value,
+            num,
+            den,
+            annualized,
+            target,
+            to_date,
+            elapsed,
+            j.projection,
+            j.status,
+            score,
+            points,
+            span,
+            j.judged,
+            j.completion,
+            prev_year,
+            prev_period,
+            due,
+            item.weight if item is not None else 1.0,
+            item.veto if item is not None else False,
         )
-        return Computation(self.pack.id, self.tree.get(org), period, results, findings, score)
 
     def _findings_for(
         self, org: str, period: Period, row: dict[str, object], ids: Sequence[str]
@@ -179,6 +242,35 @@ class Engine:
     ) -> pl.DataFrame:
         """Indicator values for many org units and periods at once (`val:<id>` columns)."""
         return self.calc.table(orgs, periods, indicator_ids=indicators)
+
+
+def _earlier(period: Period) -> dict[str, Period]:
+    """The periods to compare with: the same period a year before, and the period before."""
+    out: dict[str, Period] = {}
+    for name, step in (
+        ("previous_year", period.previous_year),
+        ("previous_period", period.previous),
+    ):
+        try:
+            out[name] = step()
+        except ValueError:
+            continue
+    return out
+
+
+def _score(results: Sequence[IndicatorResult]) -> Score:
+    """Weighted total and maximum of the scored items; vetoed when a veto item failed."""
+    scored = [r for r in results if r.points is not None]
+    return Score(
+        total=sum((r.score or 0.0) * r.weight for r in scored),
+        max=sum((r.points or 0.0) * r.weight for r in scored),
+        vetoed=any(vetoes_result(r) for r in results),
+    )
+
+
+def vetoes_result(r: IndicatorResult) -> bool:
+    """A veto item fails the whole assessment when it is not met or at risk."""
+    return r.veto and r.status in ("not_met", "at_risk")
 
 
 def _dedupe(findings: Iterable[Finding]) -> list[Finding]:

@@ -74,10 +74,11 @@ def judge(
         return Judgement(status, proj, to_date, completion)
     if indicator.kind == "count":
         upper = _upper(bound)
+        # settled already; the judged figure of a part of the period is still its projection
         if upper is not None and (to_date > upper or (bound.op == "<" and to_date >= upper)):
-            return Judgement("not_met", proj, to_date, completion)
+            return Judgement("not_met", proj, proj, completion)
         if bound.is_floor and bound.satisfied(to_date):
-            return Judgement("met", proj, to_date, completion)
+            return Judgement("met", proj, proj, completion)
     assert proj is not None
     status = "on_track" if bound.satisfied(proj) else "at_risk"
     return Judgement(status, proj, proj, completion)

@@ -6,7 +6,8 @@ from typing import Any
 
 from zicha.domain.finding import Finding
 from zicha.domain.period import Period
-from zicha.domain.result import Computation, IndicatorResult
+from zicha.domain.result import Comparison, Computation, IndicatorResult, Ranking
+from zicha.reports.checklist_view import checklist_json
 
 
 def period_json(period: Period) -> dict[str, Any]:
@@ -47,6 +48,24 @@ def indicator_json(r: IndicatorResult) -> dict[str, Any]:
         "projection": r.projection,
         "status": r.status,
         "score": r.score,
+        "points": r.points,
+        "weight": r.weight,
+        "veto": r.veto,
+        "due": r.due,
+        "previous_year": comparison_json(r.previous_year),
+        "previous_period": comparison_json(r.previous_period),
+    }
+
+
+def comparison_json(c: Comparison | None) -> dict[str, Any] | None:
+    """同比 / 环比: the earlier period, its value and the change (null when not computable)."""
+    if c is None:
+        return None
+    return {
+        "period": c.period.id,
+        "value": c.value,
+        "change": c.change,
+        "change_pct": c.change_pct,
     }
 
 
@@ -63,4 +82,32 @@ def computation_json(c: Computation) -> dict[str, Any]:
         "indicators": [indicator_json(r) for r in c.indicators],
         "findings": [finding_json(f) for f in c.findings],
         "score": {"total": c.score.total, "max": c.score.max, "vetoed": c.score.vetoed},
+        **({"checklist": checklist_json(c.checklist)} if c.checklist is not None else {}),
+    }
+
+
+def ranking_json(r: Ranking) -> dict[str, Any]:
+    """The document of `zicha rank --json` (CONTRACT §5)."""
+    return {
+        "period": period_json(r.period),
+        "org_unit": {"code": r.org_unit.code, "name": r.org_unit.name},
+        "rows": [
+            {
+                "org_unit": {"code": row.org_unit.code, "name": row.org_unit.name},
+                "total": row.total,
+                "max": row.max,
+                "vetoed": row.vetoed,
+                "rank": row.rank,
+                "items": [
+                    {
+                        "indicator": item.indicator,
+                        "status": item.status,
+                        "score": item.score,
+                        "points": item.points,
+                    }
+                    for item in row.items
+                ],
+            }
+            for row in r.rows
+        ],
     }

@@ -29,7 +29,14 @@ from zicha.reports.document import (
     Placeholder,
     Table,
 )
-from zicha.reports.wording import PROSE_UNITS, fill, pct, sentence, with_unit
+from zicha.reports.wording import (
+    PROSE_UNITS,
+    comparison_phrase,
+    fill,
+    pct,
+    sentence,
+    with_unit,
+)
 
 CN_NUMERALS = "一二三四五六七八九十"
 DEFAULT_SECTIONS: tuple[dict[str, str], ...] = (
@@ -67,6 +74,8 @@ class ReportContext:
     monthly: MonthlySeries | None = None
     charts: bool = True
     extra_sections: Mapping[str, Sequence[Block]] = field(default_factory=dict)
+    #: attachments after the figures' (a caller's: the checklist's rectification ledger)
+    attachments: Sequence[Attachment] = ()
 
 
 def cn_number(n: int) -> str:
@@ -270,9 +279,9 @@ def _other_figures(ctx: ReportContext) -> list[Block]:
     for r in c.indicators:
         if r.target is not None or r.value is None:
             continue
-        parts.append(
-            f"{r.indicator.name}{with_unit(r.value, r.indicator.decimals, r.indicator.unit)}"
-        )
+        shown = with_unit(r.value, r.indicator.decimals, r.indicator.unit)
+        compared = comparison_phrase(r)
+        parts.append(f"{r.indicator.name}{shown}" + (f"（{compared}）" if compared else ""))
     if not parts:
         return []
     return [Paragraph(f"{c.period.label}，" + "，".join(parts) + "。")]
@@ -377,6 +386,8 @@ def build_report(ctx: ReportContext) -> Document:
             body = _other_figures(ctx)
         elif content == "findings":
             body = findings_blocks(c.findings)
+        elif f"{content}:{heading}" in ctx.extra_sections:  # a body for this very section
+            body = list(ctx.extra_sections[f"{content}:{heading}"])
         elif content in ctx.extra_sections:
             body = list(ctx.extra_sections[content])
         else:
@@ -397,5 +408,13 @@ def build_report(ctx: ReportContext) -> Document:
         blocks=tuple(blocks),
         signature=ctx.meta.get("issuer") or c.org_unit.name,
         date=when,
-        attachments=(_all_figures_attachment(c),),
+        attachments=(
+            *((_all_figures_attachment(c),) if any(_figured(r) for r in c.indicators) else ()),
+            *ctx.attachments,
+        ),
     )
+
+
+def _figured(r: IndicatorResult) -> bool:
+    """An indicator the figures' attachment lists (a pack of checked items only has none)."""
+    return r.value is not None or r.target is not None

@@ -9,8 +9,9 @@ from rich.table import Table
 from rich.text import Text
 
 from zicha.domain.finding import Finding
-from zicha.domain.numbers import fmt
-from zicha.domain.result import STATUS_LABELS, Computation, IndicatorResult
+from zicha.domain.numbers import fmt, fmt_trim
+from zicha.domain.result import STATUS_LABELS, Computation, IndicatorResult, Ranking
+from zicha.reports.checklist_view import checklist_line
 
 STATUS_STYLES = {
     "met": "green",
@@ -90,10 +91,56 @@ def print_findings(console: Console, findings: Sequence[Finding]) -> None:
 
 
 def print_computation(console: Console, c: Computation, show_all: bool = False) -> None:
-    console.print(computation_table(c, show_all))
+    if c.indicators or c.checklist is None:
+        console.print(computation_table(c, show_all))
+    if c.checklist is not None:  # checked items (CONTRACT §6)
+        console.print(checklist_line(c))
     if c.score.max:
         veto = "（一票否决）" if c.score.vetoed else ""
         console.print(
             f"[bold]自评得分：{fmt(c.score.total, 1)} / {fmt(c.score.max, 1)}{veto}[/bold]"
         )
     print_findings(console, c.findings)
+
+
+def ranking_table(r: Ranking) -> Table:
+    """The ranking as a terminal table: rank, unit, total, each item's score."""
+    table = Table(
+        title=f"{r.org_unit.name}所属单位考核排名  {r.period.label}",
+        title_style="bold",
+        header_style="bold",
+    )
+    names: list[tuple[str, str]] = []
+    for row in r.rows:
+        for item in row.items:
+            if (item.indicator, item.name) not in names:
+                names.append((item.indicator, item.name))
+    table.add_column("名次", justify="right")
+    table.add_column("单位")
+    table.add_column("得分", justify="right")
+    for _, name in names:
+        table.add_column(name, justify="right")
+    for row in r.rows:
+        by_id = {i.indicator: i for i in row.items}
+        cells: list[str | Text] = [
+            str(row.rank),
+            row.org_unit.name,
+            Text(
+                f"{fmt_trim(row.total, 2)}/{fmt_trim(row.max, 2)}"
+                + ("（否决）" if row.vetoed else ""),
+                style="bold red" if row.vetoed else "bold",
+            ),
+        ]
+        for key, _ in names:
+            found = by_id.get(key)
+            if found is None or found.points is None:
+                cells.append("")
+            else:
+                cells.append(
+                    Text(
+                        f"{fmt_trim(found.score, 2)}/{fmt_trim(found.points, 2)}",
+                        style=STATUS_STYLES[found.status],
+                    )
+                )
+        table.add_row(*cells)
+    return table

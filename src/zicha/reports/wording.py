@@ -170,6 +170,31 @@ def fields(r: IndicatorResult, unit_of_org: OrgUnit, period: Period) -> dict[str
     }
 
 
+def comparison_phrase(r: IndicatorResult) -> str:
+    """同比 and 环比 in words: 比上年同期增加12人，增长5.4%；比上期减少0.3‰.
+
+    Empty when there is nothing to compare with.
+    """
+    ind = r.indicator
+    parts: list[str] = []
+    for label, c in (("上年同期", r.previous_year), ("上期", r.previous_period)):
+        if c is None or c.change is None:
+            continue
+        unit = ind.unit if ind.unit in PROSE_UNITS else ""
+        if ind.unit in ("%", "‰"):
+            unit = "个百分点" if ind.unit == "%" else "个千分点"
+        if c.change == 0:
+            parts.append(f"与{label}持平")
+            continue
+        direction = "增加" if c.change > 0 else "减少"
+        text = f"比{label}{direction}{fmt_trim(abs(c.change), max(ind.decimals, 1))}{unit}"
+        if c.change_pct is not None and ind.unit not in ("%", "‰"):
+            grow = "增长" if c.change > 0 else "下降"
+            text += f"，{grow}{fmt(abs(c.change_pct) * 100, 1)}%"
+        parts.append(text)
+    return "；".join(parts)
+
+
 def sentence(
     r: IndicatorResult,
     templates: Mapping[str, object],
@@ -181,8 +206,9 @@ def sentence(
     if r.status == "no_data":
         return GENERIC_NO_DATA.format_map(values)
     template = templates.get(r.indicator.id)
-    text = template if isinstance(template, str) else GENERIC
-    return fill(text, values)
+    text = fill(template if isinstance(template, str) else GENERIC, values)
+    compared = comparison_phrase(r)
+    return f"{text}{compared}。" if compared else text
 
 
 def fill(template: str, values: Mapping[str, str]) -> str:

@@ -42,6 +42,7 @@ from zicha.workbook.cells import (
     parse_column,
     spread,
 )
+from zicha.workbook.checklist_sheet import read_checklist
 from zicha.workbook.sheets import (
     META_KEYS,
     ORGUNITS,
@@ -185,6 +186,7 @@ class _Reader:
         }
         targets = self._read_targets(pack)
         assessment = read_assessment(self, pack, self._checklist_texts())
+        checklist = read_checklist(self)
         narrative = self._read_narrative()
         if self.problems or tree is None or pack is None:
             raise self.problems.error(self.display)
@@ -199,6 +201,7 @@ class _Reader:
             registers=registers,
             targets=targets,
             assessment=assessment,
+            checklist=checklist,
             narrative=narrative,
         )
 
@@ -251,7 +254,7 @@ class _Reader:
                 self.sheets[spec.key] = sheet
         if "orgunits" not in present:
             self.problems.add(Problem(file=self.display, message=f"缺少工作表{ORGUNITS.names}"), -1)
-        data = [SHEET_BY_KEY[k] for k in ("values", "births", "deaths")]
+        data = [SHEET_BY_KEY[k] for k in ("values", "births", "deaths", "checklist")]
         if not present & {s.key for s in data}:
             names = "、".join(s.names for s in data)
             self.problems.add(
@@ -631,9 +634,7 @@ class _Reader:
         sheet = self.sheets.get("checklist")
         if sheet is None or "item" not in sheet.match.index:
             return set()
-        return {
-            cells.parse_text(v) for v in sheet.text("item").to_list() if not is_blank(v)
-        }
+        return {cells.parse_text(v) for v in sheet.text("item").to_list() if not is_blank(v)}
 
     # -- narrative ------------------------------------------------------------------------------
 

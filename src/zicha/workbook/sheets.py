@@ -25,6 +25,10 @@ class ColumnSpec:
     required: bool = True
     #: the column must be there but a cell may be left blank (the root's parent)
     blank_ok: bool = False
+    #: other headers accepted for the column (责任部门 and 责任人 for 责任部门/责任人)
+    aliases: tuple[str, ...] = ()
+    #: the values a cell may hold (the template offers them as a drop-down)
+    choices: tuple[str, ...] = ()
 
     @property
     def names(self) -> str:
@@ -148,6 +152,31 @@ ASSESSMENT = SheetSpec(
     "全年任务按期分解，进度按分解比例而不是时间进度判断。",
 )
 
+#: the four results of a checked item (CONTRACT §6)
+CHECK_RESULTS: tuple[str, ...] = ("达标", "未达标", "推进中", "未启动")
+
+CHECKLIST = SheetSpec(
+    "checklist",
+    "检查事项",
+    (
+        C("orgunit", "单位代码", "code"),
+        C("period", "期间", "period"),
+        C("item", "检查事项"),
+        C("requirement", "标准要求", required=False),
+        C("result", "检查结果", choices=CHECK_RESULTS),
+        C("problem", "发现问题", required=False),
+        C("action", "整改措施", required=False),
+        C("owner", "责任部门/责任人", required=False, aliases=("责任部门", "责任人")),
+        C("deadline", "整改时限", "date", required=False),
+        C("closed", "整改完成", "flag", required=False),
+        C("closed_on", "完成日期", "date", required=False),
+        C("points", "分值", "points", required=False),
+    ),
+    "检查事项与整改台账：每个单位、期间的每个检查事项一行。检查结果填 达标、未达标、推进中 或"
+    " 未启动；未达标的请写明发现问题和整改措施、责任部门或责任人、整改时限；整改完成后填「是」"
+    "和完成日期。计分的事项填分值，达标得分。",
+)
+
 #: every sheet the reader knows, in reading (and template) order
 SHEETS: tuple[SheetSpec, ...] = (
     META,
@@ -157,6 +186,7 @@ SHEETS: tuple[SheetSpec, ...] = (
     DEATHS,
     TARGETS,
     ASSESSMENT,
+    CHECKLIST,
     NARRATIVE,
 )
 SHEET_BY_KEY: dict[str, SheetSpec] = {s.key: s for s in SHEETS}
@@ -240,7 +270,11 @@ def match_header(spec: SheetSpec, header: Sequence[object]) -> HeaderMatch:
     >>> [c.key for c in match_header(VALUES, ["单位代码", "期间"]).missing]
     ['element', 'value']
     """
-    wanted = {normalize_name(name): col for col in spec.columns for name in (col.key, col.zh)}
+    wanted = {
+        normalize_name(name): col
+        for col in spec.columns
+        for name in (col.key, col.zh, *col.aliases)
+    }
     found: dict[str, list[int]] = {}
     for i, cell in enumerate(header):
         col = wanted.get(normalize_name(cell))

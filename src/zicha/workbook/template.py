@@ -44,6 +44,8 @@ _WIDTH = {
 _WIDE = {("values", "element"): 26, ("values", "comment"): 40, ("orgunits", "name"): 24}
 _WIDE.update({("targets", "indicator"): 26, ("meta", "value"): 70, ("narrative", "text"): 100})
 _WIDE.update({("meta", "key"): 14, ("narrative", "section"): 18, ("targets", "target"): 12})
+_WIDE.update({("checklist", k): 30 for k in ("item", "requirement", "problem", "action")})
+_WIDE.update({("checklist", "owner"): 16, ("checklist", "result"): 10})
 
 _FORMS = (
     (
@@ -194,7 +196,9 @@ class _Template:
     def _validation(self, ws: Worksheet, spec: SheetSpec, column: ColumnSpec, col: int) -> None:
         options: dict[str, Any] | None = None
         where = (spec.key, column.key)
-        if where == ("values", "element"):
+        if column.choices:
+            options = {"source": list(column.choices)}
+        elif where == ("values", "element"):
             options = {"source": self.options["element"]}
         elif where in (("targets", "indicator"), ("assessment", "indicator")):
             options = {"source": self.options["indicator"]}
@@ -221,8 +225,7 @@ class _Template:
                 # a warning, not a stop: the reader also takes ids and the other spellings
                 "error_type": "warning",
                 "error_title": column.zh,
-                "error_message": f"应为{EXPECTED.get(column.kind, '下拉列表中的一项')}；"
-                "确定要填这个值吗？",
+                "error_message": f"应为{_expected(column)}；确定要填这个值吗？",
             },
         )
 
@@ -271,7 +274,14 @@ _HINTS = {
 }
 
 
+def _expected(column: ColumnSpec) -> str:
+    if column.choices:
+        return "、".join(column.choices) + " 之一"
+    return EXPECTED.get(column.kind, "下拉列表中的一项")
+
+
 def _describe(column: ColumnSpec) -> str:
     need = "必填" if column.required and not column.blank_ok else "可留空"
-    expected = _HINTS.get(column.key) or EXPECTED.get(column.kind, "文字")
+    expected = _HINTS.get(column.key) or (_expected(column) if column.choices else None)
+    expected = expected or EXPECTED.get(column.kind, "文字")
     return f"{column.zh}（{column.key}，{need}）：{expected}"
