@@ -176,8 +176,13 @@ class ValueStore:
     def flow_values(
         self, orgs: Sequence[str], periods: Sequence[Period], elements: Iterable[str]
     ) -> pl.DataFrame:
-        """Long frame (org_unit, period, element, value) of flows; absent where nothing was
-        entered."""
+        """Wide frame of flows: one row per (org_unit, period) with anything entered, a column
+        per element with any value; null where nothing was entered for it.
+
+        Month-grain values are summed up the tree and spread over the periods containing their
+        month while still wide (a column per element), so the sums over months run on one row per
+        org unit and month instead of one per org unit, month and element.
+        """
         wanted = sorted(set(elements))
         facts = self.flows.filter(pl.col("element").is_in(wanted))
         up = (
@@ -202,27 +207,42 @@ class ValueStore:
         )
         aligned = [p for p in periods if _month_aligned(p)]
         ragged = [p for p in periods if not _month_aligned(p)]
-        by_month = up.filter(pl.col("month_grain")).join(month_map, on="start")
+        # (ancestor, element, start) is unique among month-grain values: their end is the month's
+        by_month = (
+            up.filter(pl.col("month_grain"))
+            .pivot(on="element", index=["ancestor", "start"], values="value")
+            .join(month_map, on="start")
+            .drop("start")
+        )
         if ragged:
             # register months cannot answer for a period that cuts a month: count the rows
-            by_month = by_month.filter(
-                pl.col("period").is_in([p.id for p in aligned])
-                | ~pl.col("element").is_in(list(self.register_conditions))
+            aligned_ids = [p.id for p in aligned]
+            by_month = by_month.with_columns(
+                pl.when(pl.col("period").is_in(aligned_ids)).then(pl.col(c)).alias(c)
+                for c in by_month.columns
+                if c in self.register_conditions
             )
         other = (
             up.filter(~pl.col("month_grain"))
             .join(bounds, how="cross")
             .filter((pl.col("start") >= pl.col("pstart")) & (pl.col("end") <= pl.col("pend")))
         )
-        cols = ["ancestor", "period", "element", "value"]
         exact = self._register_exact(orgs, ragged, wanted)
-        long = (
-            pl.concat([by_month.select(cols), other.select(cols), exact.select(cols)])
-            .group_by("ancestor", "period", "element")
-            .agg(pl.col("value").sum())
+        parts = [by_month] + [
+            part.pivot(
+                on="element", index=["ancestor", "period"], values="value", aggregate_function="sum"
+            )
+            for part in (other, exact)
+            if part.height
+        ]
+        wide = pl.concat(parts, how="diagonal_relaxed") if len(parts) > 1 else by_month
+        names = [c for c in wide.columns if c not in ("ancestor", "period")]
+        # every value summed is a sum already (never null): null here means nothing was entered
+        return (
+            wide.group_by("ancestor", "period")
+            .agg(pl.when(pl.col(c).count() > 0).then(pl.col(c).sum()).alias(c) for c in names)
             .rename({"ancestor": "org_unit"})
         )
-        return long
 
     def _register_exact(
         self, orgs: Sequence[str], periods: Sequence[Period], elements: Sequence[str]
@@ -326,8 +346,7 @@ class ValueStore:
         openings = {r.name for r in refs if r.name in self.pack.elements and r.variant == "opening"}
         frame = grid
         if flows:
-            long = self.flow_values(orgs, periods, flows)
-            wide = long.pivot(on="element", index=["org_unit", "period"], values="value")
+            wide = self.flow_values(orgs, periods, flows)
             frame = frame.join(wide, on=["org_unit", "period"], how="left")
             for name in flows:
                 if name not in frame.columns:

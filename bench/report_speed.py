@@ -1,0 +1,183 @@
+"""Wall time of drafting one township's report, the interpreter's start included.
+
+    python bench/report_speed.py [--repeat 5]
+
+Runs `zicha report WORKBOOK --out report.docx` on the demo workbook (written once by
+`zicha demo --out bench/data/demo`) as a fresh process, `--repeat` times after one warm-up run,
+and keeps the best. The target (the reports issue): under 1 second. `zicha` is run as
+`python -m zicha.cli.main` with `src/` on the path (what the `zicha` script runs once installed),
+with Python's bytecode cache allowed, as an installed package has it; the same without the cache
+(PYTHONDONTWRITEBYTECODE=1 and no __pycache__, every module compiled) is timed for context.
+
+Where the time goes: a bare `python -c pass`, `import zicha.cli.main`, the imports of the report
+by package (python -X importtime, self times summed by top-level package), and the slowest zicha
+functions of one run (cProfile, cumulative). Results go to bench/results/report_speed.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+DEMO = BENCH / "data" / "demo"
+RESULTS = BENCH / "results"
+TARGET = 1.0
+
+PROFILE = """
+import cProfile, pstats, sys
+from zicha.cli.main import main
+sys.argv = ["zicha", *sys.argv[1:]]
+prof = cProfile.Profile()
+prof.enable()
+try:
+    main()
+except SystemExit:
+    pass
+prof.disable()
+stats = pstats.Stats(prof)
+rows = []
+for (file, line, name), (cc, nc, tt, ct, callers) in stats.stats.items():
+    if "/zicha/" in file:
+        rows.append((ct, file.split("/zicha/", 1)[1] + ":" + str(line) + " " + name))
+rows.sort(reverse=True)
+for ct, where in rows[:20]:
+    print(f"{ct:.3f}\\t{where}")
+"""
+
+
+def env(bytecode: bool = True) -> dict[str, str]:
+    e = dict(os.environ)
+    e["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT / "src"), e.get("PYTHONPATH")) if p)
+    if bytecode:
+        e.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed package has its bytecode
+    else:
+        e["PYTHONDONTWRITEBYTECODE"] = "1"
+    return e
+
+
+def zicha(*args: str) -> list[str]:
+    return [sys.executable, "-m", "zicha.cli.main", *args]
+
+
+def timed(cmd: list[str], repeat: int, bytecode: bool = True) -> list[float]:
+    times: list[float] = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, env=env(bytecode), check=True, capture_output=True)
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def demo_workbook() -> Path:
+    workbook = DEMO / "workbook.xlsx"
+    if not workbook.is_file():
+        subprocess.run(
+            zicha("demo", "--out", str(DEMO)), env=env(), check=True, capture_output=True
+        )
+    return workbook
+
+
+def imports_by_package(cmd: list[str]) -> tuple[float, dict[str, float]]:
+    """Total import time of a run and its split by top-level package (seconds), from
+    python -X importtime (each module's own time, summed by the first part of its name)."""
+    done = subprocess.run(
+        [cmd[0], "-X", "importtime", *cmd[1:]], env=env(), capture_output=True, text=True
+    )
+    by_package: dict[str, float] = defaultdict(float)
+    for line in done.stderr.splitlines():
+        if not line.startswith("import time:"):
+            continue
+        parts = line.split("|")
+        if len(parts) != 3 or not parts[0].split(":")[1].strip().isdigit():
+            continue  # the header line
+        own = int(parts[0].split(":")[1]) / 1e6
+        by_package[parts[2].strip().split(".")[0]] += own
+    total = sum(by_package.values())
+    ordered = dict(sorted(by_package.items(), key=lambda kv: -kv[1]))
+    return total, ordered
+
+
+def slowest_functions(args: list[str]) -> list[tuple[float, str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROFILE, *args], env=env(), capture_output=True, text=True
+    )
+    rows: list[tuple[float, str]] = []
+    for line in done.stdout.splitlines():
+        seconds, _, where = line.partition("\t")
+        try:
+            rows.append((float(seconds), where))
+        except ValueError:
+            continue
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=RESULTS / "report_speed.json")
+    args = parser.parse_args(argv)
+
+    workbook = demo_workbook()
+    with tempfile.TemporaryDirectory() as tmp:
+        docx = str(Path(tmp) / "report.docx")
+        report_args = ["report", str(workbook), "--out", docx]
+        cmd = zicha(*report_args)
+        timed(cmd, 1)  # warm-up: the bytecode cache and the OS's file cache
+        report = timed(cmd, args.repeat)
+        no_cache = timed(cmd, 1, bytecode=False)
+        bare = timed([sys.executable, "-c", "pass"], args.repeat)
+        cli = timed([sys.executable, "-c", "import zicha.cli.main"], args.repeat)
+        import_total, packages = imports_by_package(cmd)
+        functions = slowest_functions(report_args)
+
+    best = min(report)
+    result: dict[str, Any] = {
+        "date": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "cores": os.cpu_count(),
+        "command": "python -m zicha.cli.main " + " ".join(report_args[:2]) + " --out report.docx",
+        "report_seconds": report,
+        "best": best,
+        "target": TARGET,
+        "met": best < TARGET,
+        "without_bytecode_cache": no_cache[0],
+        "python_bare": min(bare),
+        "import_cli": min(cli),
+        "imports_total": import_total,
+        "imports_by_package": {k: round(v, 4) for k, v in packages.items()},
+        "slowest_zicha_functions_profiled": [
+            {"cumulative": round(s, 3), "function": f} for s, f in functions
+        ],
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+
+    status = "met" if result["met"] else "MISSED"
+    print(
+        f"zicha report (demo township, .docx): best {best:.3f} s of {args.repeat} "
+        f"({', '.join(f'{t:.2f}' for t in report)}); target < {TARGET:.0f} s: {status}"
+    )
+    print(f"  without a bytecode cache: {no_cache[0]:.3f} s")
+    print(f"  python -c pass: {min(bare):.3f} s; import zicha.cli.main: {min(cli):.3f} s")
+    print(f"  imports of the report run: {import_total:.3f} s in all; by package:")
+    for name, seconds in list(packages.items())[:12]:
+        print(f"    {seconds:7.3f} s  {name}")
+    print("  slowest zicha functions (cProfile, cumulative; profiling slows them):")
+    for seconds, where in functions[:15]:
+        print(f"    {seconds:7.3f} s  {where}")
+    print(f"written: {args.out}")
+    return 0 if result["met"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
