@@ -355,7 +355,24 @@ def packs_lint(path: Path) -> None:
 
 
 def main() -> None:
-    cli(prog_name="zicha")
+    """The console script. Once the command is done and its output flushed, the process ends
+    without tearing down every module one by one: nothing is left to write, and the teardown of
+    polars, matplotlib and lxml takes longer than many commands themselves."""
+    try:
+        code = cli.main(prog_name="zicha", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except click.exceptions.Abort:
+        _err_console().print("已取消。")
+        code = 1
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

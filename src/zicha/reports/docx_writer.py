@@ -691,17 +691,30 @@ class _Writer:
         self.body = document.element.body
         self.sect_pr = self.body.find(qn("w:sectPr"))
         self.pending_break = False
+        self._ids: dict[str, str | None] = {}
 
     # -- paragraphs ------------------------------------------------------------------------
 
     def para(self, text: str = "", style: str = "Normal") -> Any:
-        p = self.d.add_paragraph(style=self._style(style))
+        p = self.d.add_paragraph()
+        self.set_style(p, style)
         if text:
             p.add_run(text)
         if self.pending_break:
             p.paragraph_format.page_break_before = True
             self.pending_break = False
         return p
+
+    def set_style(self, p: Any, name: str) -> None:
+        """Set a paragraph's style by its id, looked up once per name (python-docx's own
+        setter searches the styles part on every call)."""
+        if name not in self._ids:
+            style = self._style(name)
+            default = self.d.styles.default(style.type)
+            self._ids[name] = None if style == default else style.style_id
+        sid = self._ids[name]
+        if sid is not None:
+            p._p.style = sid
 
     def _style(self, name: str) -> Any:
         try:
@@ -793,7 +806,6 @@ class _Writer:
         grid = tbl.tblGrid
         for col, w in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
             col.set(qn("w:w"), str(w))
-        table_text = self._style("Table Text")
         for r, row in enumerate(t.rows):
             trpr = row._tr.get_or_add_trPr()
             _put(trpr, _el("w:cantSplit"), _TRPR_SEQ)
@@ -809,7 +821,7 @@ class _Writer:
                     fill = MARK_FILLS[mark]
                     _put(tcpr, _el("w:shd", val="clear", color="auto", fill=fill), _TCPR_SEQ)
                 p = cell.paragraphs[0]
-                p.style = table_text
+                self.set_style(p, "Table Text")
                 align = "center" if r == 0 else table.column_align(c)
                 _put(p._p.get_or_add_pPr(), _el("w:jc", val=align), _PPR_SEQ)
                 lines = texts[c].split("\n")
