@@ -36,12 +36,12 @@ TARGET = 1.0
 
 PROFILE = """
 import cProfile, pstats, sys
-from zicha.cli.main import main
-sys.argv = ["zicha", *sys.argv[1:]]
+from zicha.cli.main import cli
 prof = cProfile.Profile()
 prof.enable()
 try:
-    main()
+    # not main(): it ends the process without returning, and the profile would be lost
+    cli.main(args=sys.argv[1:], prog_name="zicha", standalone_mode=False)
 except SystemExit:
     pass
 prof.disable()
