@@ -179,3 +179,36 @@ def test_template_filled_by_hand_passes_check(tmp_path: Path) -> None:
     ind = {i["id"]: i for i in json.loads(out)["indicators"]}
     assert ind["birth_rate"]["value"] == pytest.approx(12 / ((5000 + 5010) / 2) * 1000)
     assert ind["births"]["status"] == "on_track"
+
+
+def test_report_each_child_writes_one_report_per_unit(demo_workbook: Path, tmp_path: Path) -> None:
+    out = tmp_path / "drafts"
+    code, text, err = run(
+        "report",
+        demo_workbook,
+        "--org",
+        "510000",
+        "--period",
+        "2010OctS1",
+        "--each-child",
+        "--out",
+        out,
+        "--format",
+        "md",
+    )
+    assert code == 0, err
+    written = sorted(p.name for p in out.iterdir())
+    assert written == ["510001-XX乡.md"]
+    report = (out / written[0]).read_text(encoding="utf-8")
+    # XX乡 is the workbook's own unit: its issuer and addressee come from the meta sheet
+    assert report.startswith("# 中共XX乡委员会关于2010年10月至2011年3月")
+    assert "半年来全乡共出生人口233人" in report
+
+
+def test_report_of_each_format(demo_workbook: Path, tmp_path: Path) -> None:
+    for suffix in (".docx", ".html", ".md"):
+        out = tmp_path / f"自查报告{suffix}"
+        code, text, err = run("report", demo_workbook, "--out", out)
+        assert code == 0, err
+        assert out.stat().st_size > 2000
+        assert "自查报告" in text

@@ -14,6 +14,10 @@ from zicha.domain.result import Computation
 from zicha.engine.computation import Engine
 from zicha.packs.registry import get_pack
 from zicha.workbook.reader import read_workbook
+from zicha.workbook.sheets import SHEETS
+
+#: how many sheets a workbook may hold (for a progress bar over them)
+SHEET_COUNT = len(SHEETS)
 
 
 @dataclass

@@ -74,13 +74,28 @@ def guarded(func: F) -> F:
 
 @contextmanager
 def reading(path: Path) -> Iterator[Callable[[str], None]]:
-    """A spinner naming the sheet being read, on a terminal only."""
+    """A progress bar over the workbook's sheets, naming the one being read (terminal only)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from zicha.actions.session import SHEET_COUNT
+
     err = _err_console()
     if not err.is_terminal:
         yield lambda _sheet: None
         return
-    with err.status(f"正在读取 {path.name} …") as status:
-        yield lambda sheet: status.update(f"正在读取 {path.name}：工作表「{sheet}」…")
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(f"正在读取 {path.name}", total=SHEET_COUNT)
+        seen: list[str] = []
+
+        def advance(sheet: str) -> None:
+            if seen:
+                bar.advance(task)
+            seen.append(sheet)
+            bar.update(task, description=f"正在读取 {path.name}：工作表「{sheet}」")
+
+        yield advance
+        bar.update(task, completed=SHEET_COUNT)
 
 
 def _open(path: Path) -> Any:
@@ -313,7 +328,7 @@ def packs_list() -> None:
         table.add_column(col)
     for pack_id in builtin_ids():
         p = get_pack(pack_id)
-        label = "（历史）" if p.historical else ""
+        label = "（历史）" if p.historical and "历史" not in p.name else ""
         table.add_row(
             p.id,
             p.name + label,
