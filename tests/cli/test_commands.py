@@ -183,7 +183,7 @@ def test_template_filled_by_hand_passes_check(tmp_path: Path) -> None:
 
 def test_report_each_child_writes_one_report_per_unit(demo_workbook: Path, tmp_path: Path) -> None:
     out = tmp_path / "drafts"
-    code, text, err = run(
+    code, _, err = run(
         "report",
         demo_workbook,
         "--org",
