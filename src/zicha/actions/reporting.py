@@ -111,18 +111,11 @@ def write_document(doc: Document, out: Path, template: Path | None) -> None:
             except (PdfUnavailable, PdfFailed) as exc:
                 raise InputError([Problem(file=str(out), message=str(exc))]) from None
     else:
-        raise InputError(
-            [
-                Problem(
-                    file=str(out),
-                    found=out.suffix or "（无扩展名）",
-                    expected="报告文件扩展名 .docx、.html、.md 或 .pdf",
-                )
-            ]
-        )
+        check_format(out)
 
 
 def check_format(out: Path) -> None:
+    """A report file name must end in one of FORMATS."""
     if out.suffix.lower() not in FORMATS:
         raise InputError(
             [
