@@ -19,7 +19,7 @@ from zicha.domain.expression import describe, parse, references, unparse
 from zicha.domain.finding import Finding
 from zicha.domain.numbers import fmt, fmt_trim, typed_decimals
 from zicha.domain.pack import Indicator, Pack
-from zicha.domain.period import parse_period
+from zicha.domain.period import Period, parse_period
 from zicha.engine.calculator import Calculator
 from zicha.engine.validation import display_names
 
@@ -309,6 +309,79 @@ def targets_passed_down(pack: Pack, dataset: Dataset) -> list[Finding]:
                 tuple(sorted({r.name for r in references(parse(ind.numerator))})),
                 t.org_unit,
                 t.period.id,
+            )
+        )
+    return out
+
+
+#: a modified z-score beyond this marks an outlier (Iglewicz and Hoaglin)
+OUTLIER_Z = 3.5
+#: at least this many earlier years are needed to judge one
+OUTLIER_MIN_YEARS = 3
+
+
+def modified_z(x: float, history: Sequence[float]) -> float | None:
+    """0.6745 · (x − median) / MAD over the earlier values; None when MAD is 0.
+
+    >>> round(modified_z(40.0, [10.0, 11.0, 12.0, 13.0]), 3)
+    19.223
+    """
+    ordered = sorted(history)
+    median = _median(ordered)
+    mad = _median(sorted(abs(v - median) for v in ordered))
+    if mad == 0:
+        return None
+    return 0.6745 * (x - median) / mad
+
+
+def _median(values: Sequence[float]) -> float:
+    n = len(values)
+    mid = n // 2
+    return values[mid] if n % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+def outliers(
+    pack: Pack,
+    org: str,
+    period: Period,
+    row: dict[str, object],
+    earlier: Sequence[dict[str, object]],
+    indicators: Sequence[str],
+) -> list[Finding]:
+    """A figure far from the same period of earlier years (modified z-score on median and MAD,
+    DOMAIN §5); when the earlier years are all equal, a figure outside them by more than half
+    their level."""
+    out: list[Finding] = []
+    for ind_id in indicators:
+        x = row.get(f"val:{ind_id}")
+        if not isinstance(x, float):
+            continue
+        history = [v for r in earlier if isinstance(v := r.get(f"val:{ind_id}"), float)]
+        if len(history) < OUTLIER_MIN_YEARS:
+            continue
+        ind = pack.indicators[ind_id]
+        z = modified_z(x, history)
+        level = _median(sorted(history))
+        if z is None:
+            far = abs(x - level) > 0.5 * abs(level) if level else x != 0
+            if not far:
+                continue
+        elif abs(z) <= OUTLIER_Z:
+            continue
+        low, high = min(history), max(history)
+        unit = ind.unit if ind.unit in ("‰", "%") else ""
+        out.append(
+            Finding(
+                "outlier",
+                "warning",
+                f"{ind.name} {fmt(x, ind.decimals)}{unit}与往年同期（{len(history)} 年，"
+                f"{fmt(low, ind.decimals)}～{fmt(high, ind.decimals)}{unit}，中位数 "
+                f"{fmt(level, ind.decimals)}{unit}）相差悬殊"
+                + (f"（修正 z 值 {fmt(z, 1)}）" if z is not None else "")
+                + "，请核实数据或说明原因",
+                tuple(sorted({r.name for r in references(parse(ind.numerator))})),
+                org,
+                period.id,
             )
         )
     return out

@@ -118,7 +118,8 @@ class Engine:
         targets = {(o, i): self.target_for(o, period, i) for o in orgs for i in ids}
         spans = {k: period.to_date(t.period) for k, t in targets.items() if t is not None}
         before = _earlier(period)
-        periods = [period, *spans.values(), *before.values()]
+        history = _years_before(period, HISTORY_YEARS) if findings else []
+        periods = [period, *spans.values(), *before.values(), *history]
         table = self.calc.table(orgs, periods, indicator_ids=ids)
         rows = {(r["org_unit"], r["period"]): r for r in table.iter_rows(named=True)}
         out: list[Computation] = []
@@ -131,6 +132,9 @@ class Engine:
                 for i in ids
             ]
             found = self._findings_for(org, period, row, ids) if findings else []
+            if findings:
+                earlier = [rows[(org, p.id)] for p in history]
+                found += checks.outliers(self.pack, org, period, row, earlier, ids)
             for r in results:
                 if r.veto and r.status == "no_data" and findings:
                     found.append(
@@ -242,6 +246,22 @@ class Engine:
     ) -> pl.DataFrame:
         """Indicator values for many org units and periods at once (`val:<id>` columns)."""
         return self.calc.table(orgs, periods, indicator_ids=indicators)
+
+
+#: how many earlier years of the same period an outlier is judged against
+HISTORY_YEARS = 5
+
+
+def _years_before(period: Period, n: int) -> list[Period]:
+    out: list[Period] = []
+    current = period
+    for _ in range(n):
+        try:
+            current = current.previous_year()
+        except ValueError:
+            break
+        out.append(current)
+    return out
 
 
 def _earlier(period: Period) -> dict[str, Period]:
