@@ -31,7 +31,7 @@ def indicator_row(r: IndicatorResult) -> list[str | Text]:
     ind = r.indicator
     dec = ind.decimals
     target = r.target.bound.text() if r.target else ""
-    score = "" if r.points is None else f"{fmt(r.score, 1)}/{fmt(r.points, 1)}"
+    score = "" if r.points is None else f"{fmt_trim(r.score, 2)}/{fmt_trim(r.points, 2)}"
     status = Text(STATUS_LABELS[r.status], style=STATUS_STYLES[r.status])
     value = fmt(r.value, dec)
     if r.annualized is not None:
