@@ -97,7 +97,7 @@ def run_rules(
                 ">": "应大于",
             }[rule.operator]
             message = (
-                f"{unit.name}{label}：{rule.name}不成立——{left_text}为{fmt_trim(lval)}，"
+                f"{unit.name}{label}：不符合「{rule.name}」：{left_text}为{fmt_trim(lval)}，"
                 f"{op}{right_text}（{fmt_trim(rval)}）"
             )
             if rule.instruction:
