@@ -6,7 +6,7 @@ Run from the repository root::
     python scripts/build_template.py out.docx   # writes elsewhere
 
 It starts from python-docx's default document, defines the styles below (the definitions live in
-``zicha.reports.docx_writer.STYLE_SPECS`` so that the writer and the template never drift), sets
+``zicha.reports.docx_layout.STYLE_SPECS`` so that the writer and the template never drift), sets
 A4 with the GB/T margins and the 22-line grid, odd/even footers with "— PAGE —", removes theme
 fonts and the leftovers of the default document, and gives the Chinese fonts Windows-side
 alternative names in the font table (仿宋_GB2312 → 仿宋, 楷体_GB2312 → 楷体, …).
@@ -58,7 +58,7 @@ import docx  # noqa: E402
 from docx.enum.style import WD_STYLE_TYPE  # noqa: E402
 from docx.oxml.ns import qn  # noqa: E402
 
-from zicha.reports.docx_writer import (  # noqa: E402
+from zicha.reports.docx_layout import (  # noqa: E402
     DEFAULT_TEMPLATE,
     FONT_FANGSONG,
     FONT_HEITI,
