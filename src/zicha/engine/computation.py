@@ -39,6 +39,9 @@ class Engine:
         self.tree = dataset.tree
         self.calc = Calculator(pack, dataset)
         self.assessment = assessment_items(pack, dataset.assessment)
+        self._targets: dict[tuple[str, str], list[Target]] = {}
+        for t in dataset.targets:
+            self._targets.setdefault((t.org_unit, t.indicator), []).append(t)
         self._entry_findings: list[Finding] | None = None
 
     # ------------------------------------------------------------------ findings
@@ -90,8 +93,8 @@ class Engine:
     def target_for(self, org: str, period: Period, indicator: str) -> Target | None:
         """The target that applies: set on this period or the shortest enclosing one."""
         best: Target | None = None
-        for t in self.dataset.targets:
-            if t.org_unit != org or t.indicator != indicator or not t.period.contains(period):
+        for t in self._targets.get((org, indicator), ()):
+            if not t.period.contains(period):
                 continue
             if best is None or t.period.days <= best.period.days:
                 best = t
