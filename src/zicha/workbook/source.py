@@ -76,24 +76,37 @@ def _column_text(rows: Sequence[Sequence[Any]], j: int, kind: str) -> list[str |
     inline; the rest go through `to_text`. This loop is the cost of reading .xlsx beyond
     calamine's own, so it avoids a function call per cell."""
 
+    # a register holds few distinct typed cells (365 dates, four birth orders): each is
+    # converted once, keyed by its type too (True, 1 and 1.0 hash alike)
+    seen: dict[tuple[type, object], str | None] = {}
+
     def conv(c: object) -> str | None:
         return to_text(c, kind)
 
-    if kind == "date":
-        return [
-            c if (t := (c := r[j]).__class__) is str else c.isoformat() if t is date else conv(c)
-            for r in rows
-        ]
-    if kind != "period":
-        return [
-            c
-            if (t := (c := r[j]).__class__) is str
-            else str(int(c))
-            if t is float and c.is_integer() and -1e15 < c < 1e15
-            else conv(c)
-            for r in rows
-        ]
-    return [c if (c := r[j]).__class__ is str else conv(c) for r in rows]
+    def once(t: type, c: Any) -> str | None:
+        text = c.isoformat() if t is date and kind == "date" else None
+        if text is None:
+            if (
+                kind != "date"
+                and kind != "period"
+                and t is float
+                and c.is_integer()
+                and (-1e15 < c < 1e15)
+            ):
+                text = str(int(c))
+            else:
+                text = conv(c)
+        seen[(t, c)] = text
+        return text
+
+    return [
+        c
+        if (t := (c := r[j]).__class__) is str
+        else seen[k]
+        if (k := (t, c)) in seen
+        else once(t, c)
+        for r in rows
+    ]
 
 
 @dataclass
