@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from zicha.actions.session import Session
 from zicha.domain.finding import Finding
+from zicha.workbook.sheets import SHEET_BY_KEY
 
 
 @dataclass(frozen=True)
@@ -34,14 +35,5 @@ def check_workbook(session: Session) -> CheckReport:
         "narrative": len(ds.narrative),
         "checklist": len(ds.checklist),
     }
-    names = {
-        "orgunits": "组织机构",
-        "values": "数据",
-        "births": "出生登记",
-        "deaths": "死亡登记",
-        "targets": "目标",
-        "narrative": "文字材料",
-        "checklist": "检查事项",
-    }
-    counts_zh = {names[k]: v for k, v in counts.items() if v}
+    counts_zh = {SHEET_BY_KEY[k].zh: v for k, v in counts.items() if v}
     return CheckReport(counts, counts_zh, session.engine.check())

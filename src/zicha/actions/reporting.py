@@ -61,7 +61,9 @@ def draft(
     code = session.org(org)
     when = period if isinstance(period, Period) else session.period(period)
     computation = session.engine.compute(code, when)
-    children = [session.engine.compute(u.code, when) for u in session.dataset.tree.children(code)]
+    # the children's figures go into one table: one aggregation for all of them, no findings
+    below = [u.code for u in session.dataset.tree.children(code)]
+    children = session.engine.compute_many(below, when) if below else []
     own = code == session.org(None)
     meta = dict(session.dataset.meta)
     if not own:
