@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint typecheck unit bench template clean
+.PHONY: setup demo serve test lint typecheck unit bench template clean
 
 $(BIN)/zicha: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,9 @@ setup: $(BIN)/zicha
 demo: setup
 	$(BIN)/zicha demo --out zicha-demo
 
+serve: setup
+	$(BIN)/zicha serve --demo --data zicha-server
+
 lint: setup
 	$(BIN)/ruff check src tests scripts $(wildcard bench)
 	$(BIN)/ruff format --check src tests scripts $(wildcard bench)
@@ -25,6 +28,8 @@ typecheck: setup
 
 unit: setup
 	$(BIN)/pytest
+	@echo "The server suite again, on PostgreSQL:"
+	scripts/with_postgres.sh $(BIN)/pytest tests/server -p no:cacheprovider
 
 test: lint typecheck unit
 
@@ -32,4 +37,4 @@ bench: setup
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) zicha-demo .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) zicha-demo zicha-server .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -14,10 +14,12 @@ ALLOWED: dict[str, set[str]] = {
     "domain": {"domain"},
     "packs": {"domain", "packs"},
     "workbook": {"domain", "workbook"},
+    "storage": {"domain", "packs", "storage"},
     "engine": {"domain", "packs", "engine"},
     "reports": {"domain", "packs", "engine", "reports"},
-    "actions": {"domain", "packs", "engine", "workbook", "reports", "actions"},
-    "cli": {"domain", "packs", "reports", "actions", "cli"},
+    "actions": {"domain", "packs", "engine", "workbook", "storage", "reports", "actions"},
+    "web": {"domain", "packs", "engine", "storage", "reports", "actions", "web"},
+    "cli": {"domain", "packs", "reports", "actions", "web", "cli"},
 }
 
 

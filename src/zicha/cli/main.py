@@ -369,6 +369,15 @@ def packs_lint(path: Path) -> None:
         sys.exit(EXIT_FINDINGS)
 
 
+def _register_server_commands() -> None:
+    from zicha.cli.server import register
+
+    register(cli, guarded, _console)
+
+
+_register_server_commands()
+
+
 def main() -> None:
     """The console script. Once the command is done and its output flushed, the process ends
     without tearing down every module one by one: nothing is left to write, and the teardown of

@@ -1,0 +1,118 @@
+"""The server commands of CONTRACT §7: `serve`, `users add`, `load`.
+
+Each takes `--data DIR` and `--db URL` (or `ZICHA_DATA` / `ZICHA_DATABASE_URL`) and sets Django up
+through `zicha.web.server.prepare` before it touches the database.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def database_options(func: F) -> F:
+    """`--data` and `--db`, shared by every server command."""
+    func = click.option(
+        "--db",
+        "db",
+        default=None,
+        envvar="ZICHA_DATABASE_URL",
+        help="数据库地址（默认：数据目录中的 SQLite），如 postgresql://用户:密码@主机/库名",
+    )(func)
+    func = click.option(
+        "--data",
+        "data",
+        type=click.Path(path_type=Path),
+        default=None,
+        envvar="ZICHA_DATA",
+        help="数据目录（默认：本机用户数据目录）",
+    )(func)
+    return func
+
+
+def register(cli: click.Group, guarded: Callable[[Any], Any], console: Callable[[], Any]) -> None:
+    """Add the server commands to the command group."""
+
+    @cli.command()
+    @database_options
+    @click.option("--host", "host", default="127.0.0.1", show_default=True, help="监听地址")
+    @click.option("--port", "port", default=8000, show_default=True, type=int, help="端口")
+    @click.option("--demo", "demo", is_flag=True, help="载入示例县的数据并列出示例账号")
+    @guarded
+    def serve(data: Path | None, db: str | None, host: str, port: int, demo: bool) -> None:
+        """启动县级服务器（首次启动时建库）；浏览器打开 http://127.0.0.1:8000 。"""
+        from zicha.web.server import prepare
+        from zicha.web.server import serve as run
+
+        folder = prepare(data, db)
+        out = console()
+        if demo:
+            from zicha.actions.demo_county import load_demo_county
+
+            accounts = load_demo_county()
+            out.print("[bold]示例县已载入。示例账号（用户名 / 密码 / 角色 / 单位）：[/bold]")
+            for a in accounts:
+                out.print(f"  {a.username} / {a.password} / {a.role_name} / {a.org}")
+        out.print(f"数据目录：{folder}")
+        out.print(f"zicha 服务器已启动：http://{host}:{port}/ （按 Ctrl+C 停止）")
+        run(host, port)
+
+    @cli.group()
+    def users() -> None:
+        """服务器的用户账号。"""
+
+    @users.command("add")
+    @click.argument("name")
+    @click.option(
+        "--role",
+        "role",
+        required=True,
+        help="角色：clerk（填报员）、reviewer（审核员）或 admin（管理员）",
+    )
+    @click.option("--org", "org", required=True, help="所属单位代码")
+    @database_options
+    @guarded
+    def users_add(name: str, role: str, org: str, data: Path | None, db: str | None) -> None:
+        """新增或更新用户；密码从标准输入读一行，或在终端提示输入。"""
+        from zicha.web.server import prepare
+
+        prepare(data, db)
+        from zicha.actions.accounts import ROLE_NAMES, add_user
+
+        if sys.stdin.isatty():
+            password = click.prompt("密码", hide_input=True, confirmation_prompt=True)
+        else:
+            password = sys.stdin.readline().rstrip("\r\n")
+        user, created = add_user(name, role, org, password)
+        verb = "已新增" if created else "已更新"
+        console().print(f"{verb}用户 {user.username}（{ROLE_NAMES[user.role]}，{user.org}）")
+
+    @cli.command()
+    @click.argument("workbook", type=click.Path(path_type=Path))
+    @database_options
+    @guarded
+    def load(workbook: Path, data: Path | None, db: str | None) -> None:
+        """以管理员身份把整个工作簿导入服务器数据库（全部成功或全部不导入；重复导入不改变数据）。"""
+        from zicha.web.server import prepare
+
+        prepare(data, db)
+        from zicha.actions.loading import load_workbook
+
+        summary = load_workbook(workbook)
+        out = console()
+        if not summary.changed:
+            out.print(f"{workbook.name}：与服务器上的数据相同，没有变更。")
+            return
+        created = "，".join(f"{k} {n}" for k, n in sorted(summary.created.items()) if n)
+        updated = "，".join(f"{k} {n}" for k, n in sorted(summary.updated.items()) if n)
+        out.print(f"已导入 {workbook.name}。")
+        if created:
+            out.print(f"  新增：{created}")
+        if updated:
+            out.print(f"  更新：{updated}")

@@ -1,0 +1,217 @@
+"""The tables of the server tier.
+
+Data is kept at the grain it was entered: a value for (org unit, period, element), one row per
+register event. Org units carry a materialized path of primary keys (`"1/4/17/"`), so a unit's
+subtree is every unit whose path starts with its own: one indexed prefix query, whatever the depth.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+ROLES = (("clerk", "填报员"), ("reviewer", "审核员"), ("admin", "管理员"))
+
+
+class OrgUnit(models.Model):
+    """A node of the hierarchy (county > township > village / community / enterprise)."""
+
+    code = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    kind = models.CharField(max_length=32, blank=True, default="")
+    #: primary keys from the root down to this unit, each followed by "/"
+    path = models.CharField(max_length=2000, default="", db_index=True)
+
+    class Meta:
+        ordering: ClassVar = ["path"]
+        indexes: ClassVar = [
+            models.Index(
+                fields=["path"], name="orgunit_path_prefix", opclasses=["varchar_pattern_ops"]
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 1
+
+
+class User(AbstractUser):
+    """A person with one role and one org unit: it sees that unit and every unit below it."""
+
+    role = models.CharField(max_length=16, choices=ROLES, default="clerk")
+    org = models.ForeignKey(OrgUnit, null=True, on_delete=models.PROTECT, related_name="users")
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API (`POST /api/token`)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="tokens")
+    created = models.DateTimeField(auto_now_add=True)
+
+
+class Setting(models.Model):
+    """A server-wide setting, such as the pack the county works with."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    value = models.TextField()
+
+
+class DataVersion(models.Model):
+    """A token every write replaces: cached computations are keyed on it. A random token, not a
+    counter, so that a restored or rolled-back database never reuses a version it had before."""
+
+    name = models.CharField(max_length=32, primary_key=True)
+    value = models.CharField(max_length=32, default="")
+
+
+class DataValue(models.Model):
+    """A data value at the grain it was entered; `stated` marks a figure as stated in a report
+    (its element is then an indicator id)."""
+
+    org = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="values")
+    element = models.CharField(max_length=100)
+    period = models.CharField(max_length=40)
+    start = models.DateField()
+    end = models.DateField()
+    value = models.FloatField()
+    comment = models.TextField(blank=True, default="")
+    stated = models.BooleanField(default=False)
+    updated_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["org", "element", "period", "stated"], name="one_value_per_cell"
+            )
+        ]
+        indexes: ClassVar = [models.Index(fields=["element", "start", "end"], name="value_span")]
+
+
+class Birth(models.Model):
+    """One live birth of the births register."""
+
+    org = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="births")
+    date = models.DateField()
+    sex = models.CharField(max_length=1, blank=True, default="")  # "M" or "F"
+    order = models.IntegerField(null=True, blank=True)
+    in_policy = models.BooleanField(null=True, blank=True)
+    ref = models.CharField(max_length=100, blank=True, default="")
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["org", "date"], name="birth_org_date")]
+
+
+class Death(models.Model):
+    """One death of the deaths register."""
+
+    org = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="deaths")
+    date = models.DateField()
+    sex = models.CharField(max_length=1, blank=True, default="")
+    age = models.FloatField(null=True, blank=True)
+    ref = models.CharField(max_length=100, blank=True, default="")
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["org", "date"], name="death_org_date")]
+
+
+class Target(models.Model):
+    """A bound on an indicator for an org unit and period."""
+
+    org = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="targets")
+    period = models.CharField(max_length=40)
+    start = models.DateField()
+    end = models.DateField()
+    indicator = models.CharField(max_length=100)
+    op = models.CharField(max_length=8)
+    value = models.FloatField(null=True, blank=True)
+    low = models.FloatField(null=True, blank=True)
+    high = models.FloatField(null=True, blank=True)
+    points = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["org", "period", "indicator"], name="one_target_per_item"
+            )
+        ]
+
+
+class AssessmentItem(models.Model):
+    """One item of the assessment method (考核办法) set by `org` for the units below it."""
+
+    org = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="assessment")
+    key = models.CharField(max_length=200)
+    points = models.FloatField(null=True, blank=True)
+    mode = models.CharField(max_length=20, default="all_or_nothing")
+    step = models.FloatField(null=True, blank=True)
+    deduct = models.FloatField(null=True, blank=True)
+    veto = models.BooleanField(default=False)
+    weight = models.FloatField(default=1.0)
+    group = models.CharField(max_length=100, blank=True, default="")
+    split = models.CharField(max_length=100, blank=True, default="")
+    position = models.IntegerField(default=0)
+
+    class Meta:
+        ordering: ClassVar = ["position", "id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["org", "key"], name="one_item_per_key")
+        ]
+
+
+class ChecklistItem(models.Model):
+    """A checked item and its rectification (CONTRACT §6)."""
+
+    org = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="checklist")
+    period = models.CharField(max_length=40)
+    start = models.DateField()
+    end = models.DateField()
+    item = models.TextField()
+    requirement = models.TextField(blank=True, default="")
+    result = models.CharField(max_length=8, default="达标")
+    problem = models.TextField(blank=True, default="")
+    action = models.TextField(blank=True, default="")
+    owner = models.CharField(max_length=200, blank=True, default="")
+    deadline = models.DateField(null=True, blank=True)
+    closed = models.BooleanField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    points = models.FloatField(null=True, blank=True)
+    position = models.IntegerField(default=0)
+
+    class Meta:
+        ordering: ClassVar = ["position", "id"]
+
+
+class Narrative(models.Model):
+    """A paragraph the clerk wrote for a section of the report."""
+
+    org = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="narrative")
+    period = models.CharField(max_length=40, blank=True, default="")
+    section = models.CharField(max_length=200)
+    text = models.TextField()
+    position = models.IntegerField(default=0)
+
+    class Meta:
+        ordering: ClassVar = ["position", "id"]
+
+
+class ReportHeader(models.Model):
+    """The `meta` keys of a unit's report: title, issuer, addressee, date, basis."""
+
+    org = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="header")
+    key = models.CharField(max_length=32)
+    value = models.TextField()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["org", "key"], name="one_header_key")
+        ]

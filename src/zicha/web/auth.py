@@ -1,0 +1,38 @@
+"""How API callers prove who they are.
+
+`Authorization: Bearer TOKEN` (and DHIS2 clients' `ApiToken TOKEN`) for scripts; the session and
+CSRF of the login page for browsers. A call without valid credentials answers 401, never a
+redirect.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import authentication, exceptions
+
+SCHEMES = ("bearer", "apitoken")
+
+
+class BearerTokenAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Bearer TOKEN` or `ApiToken TOKEN`."""
+
+    def authenticate(self, request: Any) -> tuple[Any, Any] | None:
+        from zicha.storage.models import ApiToken
+
+        header = authentication.get_authorization_header(request).decode("latin-1").split()
+        if not header or header[0].lower() not in SCHEMES:
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed("令牌格式不对：应为 Authorization: Bearer 令牌")
+        token = ApiToken.objects.select_related("user", "user__org").filter(key=header[1]).first()
+        if token is None or not token.user.is_active:
+            raise exceptions.AuthenticationFailed("令牌无效或已停用，请重新获取（POST /api/token）")
+        return token.user, token
+
+    def authenticate_header(self, request: Any) -> str:
+        return 'Bearer realm="zicha"'
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    """The browser's session (with CSRF on writes)."""

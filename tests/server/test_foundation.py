@@ -1,0 +1,97 @@
+"""The server's foundation: health, tokens, scope, and figures equal to the command line's."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from rest_framework.test import APIClient
+
+from zicha.cli.main import cli
+from zicha.packs.demo_county import demo_sheets
+from zicha.workbook.export import write_raw_workbook
+from zicha.workbook.sheets import SHEETS
+
+
+def test_healthz_needs_no_login(api: APIClient) -> None:
+    response = api.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_token_refuses_a_wrong_password(api: APIClient) -> None:
+    response = api.post("/api/token", {"username": "xxxiang", "password": "nope"}, format="json")
+    assert response.status_code == 401
+    assert "密码" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("scheme", ["Bearer", "ApiToken"])
+def test_both_token_schemes_work(api: APIClient, scheme: str) -> None:
+    token = api.post(
+        "/api/token", {"username": "xxxiang", "password": "zicha-clerk"}, format="json"
+    ).json()["token"]
+    api.credentials(HTTP_AUTHORIZATION=f"{scheme} {token}")
+    response = api.get("/api/compute", {"org": "510001", "period": "2010OctS1"})
+    assert response.status_code == 200
+
+
+def test_compute_without_credentials_is_401(api: APIClient) -> None:
+    response = api.get("/api/compute", {"org": "510001", "period": "2010OctS1"})
+    assert response.status_code == 401
+    assert response.json()["detail"].startswith("未登录")
+
+
+def test_compute_outside_the_subtree_is_404(clerk: APIClient) -> None:
+    assert clerk.get("/api/compute", {"org": "510002", "period": "2010OctS1"}).status_code == 404
+    assert clerk.get("/api/compute", {"org": "510000", "period": "2010OctS1"}).status_code == 404
+    assert clerk.get("/api/compute", {"org": "999999", "period": "2010OctS1"}).status_code == 404
+
+
+def test_compute_with_a_bad_period_is_400_in_chinese(clerk: APIClient) -> None:
+    response = clerk.get("/api/compute", {"org": "510001", "period": "2010Q9"})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["problems"][0]["column"] == "period"
+    assert "2010Q9" in body["problems"][0]["message"]
+
+
+def _cli_compute(tmp_path: Path, org: str, period: str) -> dict[str, Any]:
+    workbook = tmp_path / "county.xlsx"
+    write_raw_workbook(demo_sheets(), workbook, [s.zh for s in SHEETS])
+    result = CliRunner().invoke(
+        cli, ["compute", str(workbook), "--org", org, "--period", period, "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    doc: dict[str, Any] = json.loads(result.output)
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("user", "org"), [("xxxiang", "510001"), ("donghe", "51000201"), ("county", "510000")]
+)
+def test_server_figures_equal_the_command_line(
+    db: Any, tmp_path: Path, user: str, org: str
+) -> None:
+    from tests.server.conftest import client_for
+
+    expected = _cli_compute(tmp_path, org, "2010OctS1")
+    got = client_for(user).get("/api/compute", {"org": org, "period": "2010OctS1"}).json()
+    assert [(i["id"], i["value"], i["status"], i["score"]) for i in got["indicators"]] == [
+        (i["id"], i["value"], i["status"], i["score"]) for i in expected["indicators"]
+    ]
+    assert got["score"] == expected["score"]
+    assert sorted(f["rule"] for f in got["findings"]) == sorted(
+        f["rule"] for f in expected["findings"]
+    )
+
+
+def test_the_suite_runs_on_the_database_asked_for(db: Any) -> None:
+    import os
+
+    from django.db import connection
+
+    wanted = "postgresql" if os.environ.get("ZICHA_TEST_DATABASE_URL") else "sqlite"
+    assert connection.vendor == wanted
