@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -52,3 +54,26 @@ def write_with(path: Path, writer: Callable[[Path], None]) -> None:
     """Let `writer` write the file at a temporary path, then move it into place."""
     with staged(path) as tmp:
         writer(tmp)
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+def safe_file_name(name: str, limit: int = 120) -> str:
+    """A file name that every system accepts: no path separators, no characters Windows
+    refuses, no control characters, no leading or trailing dots and spaces, at most `limit`
+    characters (the extension kept).
+
+    >>> safe_file_name("510001-XX乡/东 片区:2010年度目标责任书.docx")
+    '510001-XX乡_东 片区_2010年度目标责任书.docx'
+    >>> safe_file_name(" ..隐藏. ")
+    '隐藏'
+    """
+    text = _UNSAFE.sub("_", unicodedata.normalize("NFC", name)).strip(" .")
+    if len(text) > limit:
+        stem, dot, ext = text.rpartition(".")
+        if dot and 0 < len(ext) < 10:
+            text = stem[: limit - len(ext) - 1].rstrip(" .") + "." + ext
+        else:
+            text = text[:limit].rstrip(" .")
+    return text or "_"

@@ -10,6 +10,7 @@ from pathlib import Path
 from zicha.actions.files import write_text, write_with
 from zicha.actions.session import Session
 from zicha.domain.errors import InputError, Problem
+from zicha.domain.pack import Pack
 from zicha.domain.period import Period
 from zicha.domain.result import Computation
 from zicha.reports.checklist_view import checklist_attachments, checklist_sections
@@ -89,9 +90,14 @@ def template_for(session: Session, template: Path | None) -> Path | None:
         if not template.is_file():
             raise InputError([Problem(file=str(template), message="模板文件不存在")])
         return template
-    named = session.pack.report.get("template")
-    if isinstance(named, str) and session.pack.path:
-        return Path(session.pack.path) / named
+    return pack_template(session.pack)
+
+
+def pack_template(pack: Pack) -> Path | None:
+    """The Word template a pack names (`report.template`), None for the built-in one."""
+    named = pack.report.get("template")
+    if isinstance(named, str) and pack.path:
+        return Path(pack.path) / named
     return None
 
 

@@ -310,6 +310,49 @@ def rank(
         console.print(f"已写出排名表：{out}")
 
 
+@cli.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("--org", "org", default=None, help="签发单位代码：与其每个下级单位各签一份责任书")
+@click.option(
+    "--period",
+    "period",
+    default=None,
+    help="目标年度，如 2010Oct、2024（默认：基本信息表期间所在的年度）",
+)
+@click.option("--out", "out", type=click.Path(path_type=Path), required=True, help="输出目录")
+@click.option("--zip", "as_zip", is_flag=True, help="把全部责任书打包为一个 .zip 文件")
+@click.option(
+    "--date", "date", default=None, help="签订日期，如 2010-10-08（默认留空，签订时手写）"
+)
+@guarded
+def agreements(
+    workbook: Path,
+    org: str | None,
+    period: str | None,
+    out: Path,
+    as_zip: bool,
+    date: str | None,
+) -> None:
+    """为每个下级单位起草目标管理责任书（公文格式 Word 文件）：目标、计分办法、一票否决、签章。"""
+    from zicha.actions.agreements import write_agreements
+    from zicha.reports.agreement import year_text
+
+    session = _open(workbook)
+    drafts, written = write_agreements(session, org, period, out, as_zip, date)
+    console = _console()
+    for path in written:
+        console.print(f"已写出：{path}", markup=False)
+    count = len(drafts.files)
+    console.print(
+        f"{drafts.issuer.name}{year_text(drafts.period)}目标责任书 {count} 份"
+        + ("（已打包）" if as_zip else ""),
+        markup=False,
+    )
+    if drafts.without_targets:
+        names = "、".join(u.name for u in drafts.without_targets)
+        console.print(f"没有适用目标、未起草责任书的下级单位：{names}", markup=False)
+
+
 @cli.group()
 def packs() -> None:
     """业务包：列出、查看、检查。"""

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from zicha.domain.agreement import AgreementWording
 from zicha.domain.assessment import AssessmentItem
 
 TimeAggregation = Literal["sum", "last"]
@@ -132,6 +133,9 @@ class Pack:
     report: Mapping[str, object] = field(default_factory=dict)
     #: the pack's default assessment method (a workbook's `assessment` sheet overrides it)
     assessment: tuple[AssessmentItem, ...] = ()
+    #: the wording of the target responsibility agreement (`agreement.toml`); None: the pack
+    #: issues no agreements
+    agreement: AgreementWording | None = None
     path: str | None = None
 
     def indicator_by_name_or_id(self, key: str) -> Indicator | None:

@@ -22,7 +22,7 @@ from zicha.engine import checks
 from zicha.engine.calculator import Calculator
 from zicha.engine.checklist import attach_checklist, check_findings
 from zicha.engine.progress import judge
-from zicha.engine.scoring import assessment_items, due_share, item_score
+from zicha.engine.scoring import assessment_items, due_share, item_score, target_points
 from zicha.engine.validation import run_rules
 
 
@@ -199,9 +199,7 @@ class Engine:
         if item is not None and item.split is not None and ind.kind in ("count", "rate"):
             due = due_share(item.split, target.period, min(period.end, target.period.end))
         j = judge(ind, value, to_date, target.bound, due if due is not None else elapsed)
-        points = target.points
-        if points is None:
-            points = item.points if item is not None and item.points is not None else ind.points
+        points = target_points(target, item, ind)
         score = item_score(item, points, j.status, j.judged, target.bound)
         return IndicatorResult(
             ind,

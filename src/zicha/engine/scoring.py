@@ -10,11 +10,11 @@ import math
 from collections.abc import Iterable
 from datetime import date
 
-from zicha.domain.assessment import AssessmentItem
-from zicha.domain.pack import Pack
+from zicha.domain.assessment import AssessmentItem, Mode
+from zicha.domain.pack import Indicator, Pack
 from zicha.domain.period import Period
 from zicha.domain.result import Status
-from zicha.domain.target import Bound
+from zicha.domain.target import Bound, Target
 
 
 def assessment_items(pack: Pack, sheet: Iterable[AssessmentItem]) -> dict[str, AssessmentItem]:
@@ -22,6 +22,46 @@ def assessment_items(pack: Pack, sheet: Iterable[AssessmentItem]) -> dict[str, A
     items = {item.key: item for item in pack.assessment}
     items.update({item.key: item for item in sheet})
     return items
+
+
+def target_points(
+    target: Target, item: AssessmentItem | None, indicator: Indicator
+) -> float | None:
+    """An item's points: the target's own, else the assessment item's, else the pack's.
+
+    >>> from zicha.domain.period import parse_period
+    >>> t = Target("510001", parse_period("2010Oct"), "births", Bound("<=", 510.0))
+    >>> births = Indicator("births", "出生人数", "人", "births", points=5)
+    >>> target_points(t, AssessmentItem("births", points=10), births)
+    10
+    >>> target_points(t, None, births)
+    5
+    """
+    if target.points is not None:
+        return target.points
+    if item is not None and item.points is not None:
+        return item.points
+    return indicator.points
+
+
+def scoring_mode(item: AssessmentItem | None, bound: Bound | None) -> Mode:
+    """How an item is really scored: pro rata only applies to a floor, and an item without a
+    method or without a bound is all or nothing.
+
+    >>> scoring_mode(AssessmentItem("x", mode="pro_rata"), Bound("<=", 4.0))
+    'all_or_nothing'
+    >>> scoring_mode(AssessmentItem("x", mode="pro_rata"), Bound(">=", 80.0))
+    'pro_rata'
+    """
+    if item is None:
+        return "all_or_nothing"
+    if item.mode == "fixed":
+        return "fixed"
+    if item.mode == "all_or_nothing" or bound is None:
+        return "all_or_nothing"
+    if item.mode == "pro_rata" and (not bound.is_floor or bound.value is None):
+        return "all_or_nothing"
+    return item.mode
 
 
 def item_score(
@@ -33,7 +73,7 @@ def item_score(
 ) -> float | None:
     """Points earned by one item (before its weight).
 
-    >>> from zicha.domain.target import Bound
+    >>> from zicha.domain.target import Bound, Target
     >>> deduct = AssessmentItem("x", mode="deduct", step=0.1, deduct=0.3)
     >>> item_score(deduct, 10.0, "not_met", 84.75, Bound(">=", 85.0))  # 0.25 short: 3 steps
     9.1
@@ -43,15 +83,15 @@ def item_score(
     if points is None:
         return None
     good = status in ("met", "on_track")
-    mode = item.mode if item is not None else "all_or_nothing"
-    if item is not None and mode == "fixed":
+    mode = scoring_mode(item, bound)
+    if mode == "fixed":
+        assert item is not None
         return points if good else max(0.0, points - (item.deduct or 0.0))
-    if mode == "all_or_nothing" or bound is None:
+    if mode == "all_or_nothing":
         return points if good else 0.0
-    assert item is not None
+    assert item is not None and bound is not None
     if mode == "pro_rata":
-        if not bound.is_floor or bound.value is None:
-            return points if good else 0.0
+        assert bound.value is not None
         if judged is None:
             return 0.0
         if bound.value <= 0:

@@ -2,8 +2,8 @@
 
 A pack folder holds `pack.toml` (id, name, statistical year, timeline) and any of
 `elements.toml`, `indicators.toml`, `rules.toml`, `registers.toml`, `report.toml`,
-`assessment.toml`. Every file is optional except `pack.toml`; tables may also all sit in
-`pack.toml`.
+`assessment.toml`, `agreement.toml`. Every file is optional except `pack.toml`; tables may also
+all sit in `pack.toml`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from zicha.domain.agreement import AgreementWording
 from zicha.domain.assessment import MODE_NAMES, AssessmentItem, parse_split
 from zicha.domain.errors import InputError, Problem
 from zicha.domain.pack import (
@@ -26,6 +27,7 @@ from zicha.domain.pack import (
     TimelineEntry,
     ValidationRule,
 )
+from zicha.packs.agreement_schema import read_agreement
 
 PACK_FILES = (
     "pack.toml",
@@ -35,6 +37,7 @@ PACK_FILES = (
     "registers.toml",
     "report.toml",
     "assessment.toml",
+    "agreement.toml",
 )
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 PACK_ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -213,6 +216,16 @@ def _assessment(c: _Collector, raw_items: object) -> list[AssessmentItem]:
             )
         )
     return items
+
+
+def _agreement(c: _Collector, indicators: Mapping[str, Indicator]) -> AgreementWording | None:
+    """`[agreement]`: the wording of the target responsibility agreement, when the pack has it."""
+    if "agreement" not in c.source.data:
+        return None
+    path, text = c.source.origin["agreement"]
+    wording, problems = read_agreement(c.source.data["agreement"], path, text, indicators)
+    c.problems += problems
+    return wording
 
 
 def load_pack(folder: Path) -> Pack:
@@ -408,6 +421,7 @@ def load_pack(folder: Path) -> Pack:
         c.add("report", None, "", "应为表")
         report = {}
     assessment = _assessment(c, source.data.get("assessment", []))
+    agreement = _agreement(c, indicators)
     if c.problems:
         raise InputError(c.problems)
     return Pack(
@@ -424,5 +438,6 @@ def load_pack(folder: Path) -> Pack:
         timeline=tuple(timeline),
         report=cast(dict[str, object], report),
         assessment=tuple(assessment),
+        agreement=agreement,
         path=str(folder),
     )

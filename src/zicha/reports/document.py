@@ -36,6 +36,7 @@ __all__ = [
     "PageBreak",
     "Paragraph",
     "Placeholder",
+    "Signatures",
     "Table",
     "format_date_cn",
     "placeholder_text",
@@ -157,7 +158,27 @@ class PageBreak:
     """Start the next block on a new page."""
 
 
-Block: TypeAlias = Heading | Paragraph | Placeholder | Table | Figure | Closing | PageBreak
+@dataclass(frozen=True, slots=True)
+class Signatures:
+    """The signature blocks of the parties to an agreement, side by side, one line each:
+    ("甲方：XX县人民政府", "（盖章）", "负责人（签字）：", "", "2010年10月8日"); an empty line
+    leaves room to sign. Kept together on one page."""
+
+    parties: tuple[tuple[str, ...], ...]
+
+    def __post_init__(self) -> None:
+        if not self.parties:
+            raise ValueError("signatures need at least one party")
+
+    @property
+    def rows(self) -> int:
+        """Lines of the longest block."""
+        return max(len(p) for p in self.parties)
+
+
+Block: TypeAlias = (
+    Heading | Paragraph | Placeholder | Table | Figure | Closing | PageBreak | Signatures
+)
 
 
 @dataclass(frozen=True, slots=True)

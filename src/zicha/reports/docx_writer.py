@@ -33,6 +33,7 @@ from zicha.reports.document import (
     PageBreak,
     Paragraph,
     Placeholder,
+    Signatures,
     Table,
     format_date_cn,
     placeholder_text,
@@ -57,6 +58,7 @@ __all__ = [
     "StyleSpec",
     "apply_page_setup",
     "define_styles",
+    "docx_bytes",
     "strip_theme_fonts",
     "write_docx",
 ]
@@ -182,6 +184,8 @@ class _Writer:
             self.figure(block)
         elif isinstance(block, PageBreak):
             self.pending_break = True
+        elif isinstance(block, Signatures):
+            self.signatures(block)
         else:  # pragma: no cover - exhaustive over Block
             raise TypeError(f"unknown block {block!r}")
 
@@ -244,6 +248,46 @@ class _Writer:
                         run.bold = True
                     if i < len(lines) - 1:
                         run.add_break()
+
+    def signatures(self, block: Signatures) -> None:
+        """The parties' signature blocks side by side: a borderless table of one row that is
+        never split over two pages, in the body's font on the body's line grid. The paragraph
+        before it goes with it to the next page, so that no page holds the signatures alone."""
+        last = self.body.findall(qn("w:p"))
+        if last:
+            _put(last[-1].get_or_add_pPr(), _el("w:keepNext"), _PPR_SEQ)
+        self.blank(keep_next=True)
+        n = len(block.parties)
+        t = self.d.add_table(rows=1, cols=n)
+        tbl = t._tbl
+        tblpr = tbl.tblPr
+        width = PAGE.text_width // n
+        _put(tblpr, _el("w:tblW", w=width * n, type="dxa"), _TBLPR_SEQ)
+        _put(tblpr, _el("w:tblInd", w=0, type="dxa"), _TBLPR_SEQ)
+        borders = _el("w:tblBorders")
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            borders.append(_el(f"w:{side}", val="nil"))
+        _put(tblpr, borders, _TBLPR_SEQ)
+        _put(tblpr, _el("w:tblLayout", type="fixed"), _TBLPR_SEQ)
+        margins = _el("w:tblCellMar")
+        for side in ("left", "right"):
+            margins.append(_el(f"w:{side}", w=0, type="dxa"))
+        _put(tblpr, margins, _TBLPR_SEQ)
+        for col in tbl.tblGrid.findall(qn("w:gridCol")):
+            col.set(qn("w:w"), str(width))
+        row = t.rows[0]
+        _put(row._tr.get_or_add_trPr(), _el("w:cantSplit"), _TRPR_SEQ)
+        for cell, lines in zip(row.cells, block.parties, strict=True):
+            _put(cell._tc.get_or_add_tcPr(), _el("w:tcW", w=width, type="dxa"), _TCPR_SEQ)
+            for i in range(block.rows):
+                p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
+                # the body's style, flush left; no style of its own, so that a county's
+                # template needs nothing new
+                self.set_style(p, "Normal")
+                self.no_indent(p)
+                _put(p._p.get_or_add_pPr(), _el("w:jc", val="left"), _PPR_SEQ)
+                if i < len(lines) and lines[i]:
+                    p.add_run(lines[i])
 
     # -- whole document --------------------------------------------------------------------
 
@@ -352,13 +396,7 @@ def _set_properties(document: Any, doc: Document) -> None:
     props.revision = 1
 
 
-def write_docx(doc: Document, path: Path, template: Path | None = None) -> None:
-    """Write ``doc`` as an official-document .docx at ``path``.
-
-    ``template`` is a .docx whose styles give the look (default :data:`DEFAULT_TEMPLATE`); its
-    body is discarded. Missing styles are created, the GB/T page setup and page numbers are
-    always applied, theme fonts are removed.
-    """
+def _build(doc: Document, template: Path | None) -> Any:
     source = template if template is not None else DEFAULT_TEMPLATE
     d = docx.Document(str(source))
     _clear_body(d)
@@ -367,6 +405,24 @@ def write_docx(doc: Document, path: Path, template: Path | None = None) -> None:
     _Writer(d).document(doc)
     strip_theme_fonts(d)
     _set_properties(d, doc)
+    return d
+
+
+def write_docx(doc: Document, path: Path, template: Path | None = None) -> None:
+    """Write ``doc`` as an official-document .docx at ``path``.
+
+    ``template`` is a .docx whose styles give the look (default :data:`DEFAULT_TEMPLATE`); its
+    body is discarded. Missing styles are created, the GB/T page setup and page numbers are
+    always applied, theme fonts are removed.
+    """
+    d = _build(doc, template)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     d.save(str(path))
+
+
+def docx_bytes(doc: Document, template: Path | None = None) -> bytes:
+    """``doc`` as the bytes of a .docx file, as :func:`write_docx` writes it."""
+    buffer = io.BytesIO()
+    _build(doc, template).save(buffer)
+    return buffer.getvalue()

@@ -21,6 +21,7 @@ from zicha.reports.document import (
     PageBreak,
     Paragraph,
     Placeholder,
+    Signatures,
     Table,
     format_date_cn,
     placeholder_text,
@@ -80,6 +81,10 @@ figure.picture img {{ max-width: 100%; height: auto; }}
 .closing {{ margin-top: 0; }}
 .signature {{ margin-top: 28.95pt; }}
 .signature p {{ text-indent: 0; text-align: right; }}
+table.signatures {{ margin-top: 28.95pt; table-layout: fixed; font-size: 16pt;
+  line-height: 28.95pt; break-inside: avoid; }}
+table.signatures td {{ border: 0; padding: 0; vertical-align: top; }}
+table.signatures p {{ text-indent: 0; text-align: left; }}
 .attachment-notes {{ margin-top: 28.95pt; }}
 .attachment-label {{ font-family: {FONT_STACKS["heiti"]}; text-indent: 0;
   margin-bottom: 28.95pt; }}
@@ -123,6 +128,12 @@ def _block(block: Block) -> str:
         )
     if isinstance(block, PageBreak):
         return '<div class="page-break"></div>'
+    if isinstance(block, Signatures):
+        cells = "".join(
+            "<td>" + "".join(f"<p>{_text(line) or '&nbsp;'}</p>" for line in party) + "</td>"
+            for party in block.parties
+        )
+        return f'<table class="signatures"><tr>{cells}</tr></table>'
     raise TypeError(f"unknown block {block!r}")  # pragma: no cover
 
 

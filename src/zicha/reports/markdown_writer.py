@@ -21,6 +21,7 @@ from zicha.reports.document import (
     PageBreak,
     Paragraph,
     Placeholder,
+    Signatures,
     Table,
     format_date_cn,
     placeholder_text,
@@ -90,6 +91,11 @@ def _block(block: Block) -> str | None:
         return f"*{_esc_inline(block.caption)}*{_FIGURE_NOTE}"
     if isinstance(block, PageBreak):
         return None
+    if isinstance(block, Signatures):
+        # one party after the other; the blank lines left to sign on are left out
+        return "\n\n".join(
+            "  \n".join(_esc(line) for line in party if line) for party in block.parties
+        )
     raise TypeError(f"unknown block {block!r}")  # pragma: no cover
 
 
