@@ -6,6 +6,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from tests.cli.conftest import run
@@ -113,23 +114,23 @@ def test_an_unknown_org_is_refused(seed_workbook: Path, tmp_path: Path) -> None:
     assert not out.exists()
 
 
-def test_a_bad_period_is_refused(seed_workbook: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        ("2010年第五季度", "期间「2010年第五季度」"),
+        ("2012", "XX县的下级单位在2012年都没有适用的目标"),
+    ],
+    ids=["unreadable", "without-targets"],
+)
+def test_a_period_that_cannot_be_used_is_refused(
+    seed_workbook: Path, tmp_path: Path, period: str, message: str
+) -> None:
     out = tmp_path / "out"
     code, err = said(
-        "agreements", seed_workbook, "--org", "510000", "--period", "2010年第五季度", "--out", out
+        "agreements", seed_workbook, "--org", "510000", "--period", period, "--out", out
     )
     assert code == 2
-    assert "期间「2010年第五季度」" in err
-    assert not out.exists()
-
-
-def test_a_period_without_targets_is_refused(seed_workbook: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    code, err = said(
-        "agreements", seed_workbook, "--org", "510000", "--period", "2012", "--out", out
-    )
-    assert code == 2
-    assert "XX县的下级单位在2012年都没有适用的目标" in err
+    assert message in err
     assert not out.exists()
 
 

@@ -73,7 +73,7 @@ def item_score(
 ) -> float | None:
     """Points earned by one item (before its weight).
 
-    >>> from zicha.domain.target import Bound, Target
+    >>> from zicha.domain.target import Bound
     >>> deduct = AssessmentItem("x", mode="deduct", step=0.1, deduct=0.3)
     >>> item_score(deduct, 10.0, "not_met", 84.75, Bound(">=", 85.0))  # 0.25 short: 3 steps
     9.1
