@@ -200,9 +200,7 @@ def _scoring(ctx: AgreementContext, common: Mapping[str, str]) -> list[Block]:
         group = t.item.group if t.item is not None and t.item.group else ""
         groups.setdefault(group, []).append(t)
     # the terms of no group last, under the pack's heading for them
-    ordered = [(g, ts) for g, ts in groups.items() if g] + [
-        (g, ts) for g, ts in groups.items() if not g
-    ]
+    ordered = sorted(groups.items(), key=lambda group: not group[0])
     blocks: list[Block] = []
     for n, (group, terms) in enumerate(ordered, start=1):
         name = group or ctx.wording.scoring.other_group
