@@ -9,18 +9,16 @@ number, or by their content when they have none) and only differences are writte
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
-
+from zicha.actions.entry import Cell, How, Write, bump_data_version, put_values, write
 from zicha.domain.dataset import Dataset
 from zicha.domain.errors import InputError, Problem
-from zicha.domain.period import parse_period
+from zicha.domain.period import Period, parse_period
 from zicha.packs.registry import get_pack
 from zicha.storage import models as m
 from zicha.storage.source import PACK_SETTING, pack_id
@@ -50,8 +48,11 @@ def load_workbook(
     return load_dataset(dataset, user, str(path))
 
 
-def load_dataset(dataset: Dataset, user: m.User | None, display: str) -> LoadSummary:
-    """Write a checked dataset into the database (all or nothing)."""
+def load_dataset(
+    dataset: Dataset, user: m.User | None, display: str, how: How = "load"
+) -> LoadSummary:
+    """Write a checked dataset into the database (all or nothing), through the one write path
+    of `zicha.actions.entry`."""
     current = pack_id()
     if current is not None and current != dataset.pack_id:
         raise InputError(
@@ -66,23 +67,21 @@ def load_dataset(dataset: Dataset, user: m.User | None, display: str) -> LoadSum
             ]
         )
     summary = LoadSummary()
-    with transaction.atomic():
+    with write(user, how) as w:
         m.Setting.objects.update_or_create(key=PACK_SETTING, defaults={"value": dataset.pack_id})
         orgs = _org_units(dataset, summary)
-        _values(dataset, orgs, user, summary)
+        _values(dataset, orgs, w, summary)
         _registers(dataset, orgs, summary)
         _targets(dataset, orgs, summary)
         _assessment(dataset, orgs, summary)
         _checklist(dataset, orgs, summary)
         _narrative(dataset, orgs, summary)
         if summary.changed:
-            bump_data_version()
+            w.touched()
     return summary
 
 
-def bump_data_version() -> None:
-    """Every write calls this, in its transaction: cached computations are keyed on it."""
-    m.DataVersion.objects.update_or_create(name="data", defaults={"value": uuid.uuid4().hex})
+__all__ = ["LoadSummary", "bump_data_version", "load_dataset", "load_workbook"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -136,40 +135,29 @@ def _org_units(dataset: Dataset, summary: LoadSummary) -> dict[str, m.OrgUnit]:
     return stored
 
 
-def _values(
-    dataset: Dataset, orgs: dict[str, m.OrgUnit], user: m.User | None, summary: LoadSummary
-) -> None:
-    existing = {
-        (v.org_id, v.element, v.period, v.stated): v
-        for v in m.DataValue.objects.filter(org__in=[o.pk for o in orgs.values()])
-    }
-    new: list[m.DataValue] = []
-    for stated, frame in ((False, dataset.values), (True, dataset.stated)):
+def _values(dataset: Dataset, orgs: dict[str, m.OrgUnit], w: Write, summary: LoadSummary) -> None:
+    periods: dict[str, Period] = {}
+    cells: list[Cell] = []
+    for stated, frame, sheet in ((False, dataset.values, "数据"), (True, dataset.stated, "数据")):
         for row in frame.iter_rows(named=True):
-            org = orgs[row["org_unit"]]
-            key = (org.pk, row["element"], row["period"], stated)
-            comment = row["comment"] or ""
-            old = existing.get(key)
-            if old is None:
-                new.append(
-                    m.DataValue(
-                        org=org,
-                        element=row["element"],
-                        period=row["period"],
-                        start=row["start"],
-                        end=row["end"],
-                        value=row["value"],
-                        comment=comment,
-                        stated=stated,
-                        updated_by=user,
-                    )
+            pid = row["period"]
+            period = periods.get(pid)
+            if period is None:
+                period = periods[pid] = parse_period(pid)
+            cells.append(
+                Cell(
+                    orgs[row["org_unit"]],
+                    row["element"],
+                    period,
+                    row["value"],
+                    row["comment"] or "",
+                    stated,
+                    Problem(sheet=sheet, row=row["row"]),
                 )
-            elif (old.value, old.comment) != (row["value"], comment):
-                old.value, old.comment, old.updated_by = row["value"], comment, user
-                old.save()
-                summary.updated["values"] += 1
-    m.DataValue.objects.bulk_create(new, batch_size=2000)
-    summary.created["values"] += len(new)
+            )
+    counts = put_values(w, cells)
+    summary.created["values"] += counts.imported
+    summary.updated["values"] += counts.updated
 
 
 _REGISTERS: dict[str, tuple[type[m.Birth] | type[m.Death], tuple[str, ...]]] = {

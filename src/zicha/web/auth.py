@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 SCHEMES = ("bearer", "apitoken")
@@ -36,3 +37,23 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
 
 class SessionAuthentication(authentication.SessionAuthentication):
     """The browser's session (with CSRF on writes)."""
+
+
+class BearerScheme(OpenApiAuthenticationExtension):  # type: ignore[misc,no-untyped-call]
+    """How the OpenAPI document describes the bearer token."""
+
+    target_class = "zicha.web.auth.BearerTokenAuthentication"
+    name = "bearer"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer", "description": "POST /api/token 取得的令牌"}
+
+
+class SessionScheme(OpenApiAuthenticationExtension):  # type: ignore[misc,no-untyped-call]
+    """The browser's session cookie."""
+
+    target_class = "zicha.web.auth.SessionAuthentication"
+    name = "session"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "apiKey", "in": "cookie", "name": "sessionid"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
@@ -29,6 +30,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response.data = {"detail": str(detail or MESSAGES[401])}
     elif isinstance(exc, exceptions.PermissionDenied) and response.status_code == 403:
         response.data = {"detail": str(exc.detail) if exc.detail else MESSAGES[403]}
-    elif isinstance(exc, exceptions.NotFound | exceptions.MethodNotAllowed):
+    elif isinstance(exc, Http404 | exceptions.NotFound | exceptions.MethodNotAllowed):
         response.data = {"detail": MESSAGES.get(response.status_code, str(exc))}
     return response

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
+from rest_framework.permissions import AllowAny
 
-from zicha.web import api
+from zicha.web import api, pages
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -17,8 +19,30 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+open_to_all = {"authentication_classes": [], "permission_classes": [AllowAny]}
+
 urlpatterns = [
     path("healthz", healthz),
     path("api/token", api.TokenView.as_view()),
+    path("api/orgunits", api.OrgUnitsView.as_view()),
     path("api/compute", api.ComputeView.as_view()),
+    path("api/rank", api.RankView.as_view()),
+    path("api/report", api.ReportView.as_view()),
+    path("api/imports", api.ImportsView.as_view()),
+    path("api/dataValueSets", api.DataValueSetsView.as_view()),
+    path("api/schema", SpectacularJSONAPIView.as_view(**open_to_all), name="schema"),
+    path("api/docs", SpectacularSwaggerView.as_view(url_name="schema", **open_to_all)),
+    path("login", pages.LoginView.as_view()),
+    path("logout", pages.logout_view),
+    path("", pages.home),
+    path("entry", pages.entry),
+    path("entry/cell", pages.entry_cell),
+    path("imports", pages.import_page),
+    path("indicators", pages.indicators),
+    path("findings", pages.findings),
+    path("checklist", pages.checklist),
+    path("checklist/new", pages.checklist_add),
+    path("checklist/<int:pk>", pages.checklist_item),
+    path("rank", pages.rank),
+    path("report", pages.report),
 ]

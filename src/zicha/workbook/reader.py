@@ -63,16 +63,20 @@ Progress = Callable[[str], None]
 
 
 def read_workbook(
-    path: str | Path, pack_resolver: PackResolver, progress: Progress | None = None
+    path: str | Path,
+    pack_resolver: PackResolver,
+    progress: Progress | None = None,
+    known: OrgTree | None = None,
 ) -> Dataset:
     """Read and check an .xlsx workbook or a folder of CSV files (CONTRACT §1).
 
     `pack_resolver` turns the `pack` of the meta sheet into a Pack (None when the workbook
     names none: the resolver's default). `progress`, when given, is called with each sheet's
-    name as it is read. Raises InputError listing every problem found.
+    name as it is read. `known` is the org tree already known (a server's): a workbook without
+    an org-units sheet then refers to its units. Raises InputError listing every problem found.
     """
     path = Path(path)
-    return _Reader(path, pack_resolver, progress).read()
+    return _Reader(path, pack_resolver, progress, known).read()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -162,8 +166,15 @@ def _shown(found: str | None) -> str | None:
 
 
 class _Reader:
-    def __init__(self, path: Path, resolver: PackResolver, progress: Progress | None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        resolver: PackResolver,
+        progress: Progress | None,
+        known: OrgTree | None = None,
+    ) -> None:
         self.path = path
+        self.known = known
         self.resolver = resolver
         self.progress = progress
         self.problems = _Problems()
@@ -252,7 +263,7 @@ class _Reader:
                 ok = False
             if ok:
                 self.sheets[spec.key] = sheet
-        if "orgunits" not in present:
+        if "orgunits" not in present and self.known is None:
             self.problems.add(Problem(file=self.display, message=f"缺少工作表{ORGUNITS.names}"), -1)
         data = [SHEET_BY_KEY[k] for k in ("values", "births", "deaths", "checklist")]
         if not present & {s.key for s in data}:
@@ -332,7 +343,9 @@ class _Reader:
     def _read_orgunits(self) -> OrgTree | None:
         sheet = self.sheets.get("orgunits")
         if sheet is None:
-            return None
+            if self.known is not None:
+                self.codes = {u.code for u in self.known}
+            return self.known
         units: list[OrgUnit] = []
         rows_of: dict[str, int] = {}
         parent_at: list[tuple[int, str, str]] = []
@@ -437,7 +450,7 @@ class _Reader:
             return p.id
 
         period = parse_column(sheet.text("period"), period_id, pl.String())
-        element = parse_column(sheet.text("element"), _element_parser(pack), pl.String())
+        element = parse_column(sheet.text("element"), element_parser(pack), pl.String())
         value = parse_column(sheet.text("value"), cells.parse_number, pl.Float64(), fast_number)
         comment = clean_text(sheet.text("comment"))
         keep = ~(org.blank & period.blank & element.blank & value.blank & comment.is_null())
@@ -750,7 +763,7 @@ def _expected(sheet: _Sheet, key: str) -> str | None:
     return cells.EXPECTED.get(sheet.spec.column(key).kind)
 
 
-def _element_parser(pack: Pack | None) -> Callable[[str], str]:
+def element_parser(pack: Pack | None) -> Callable[[str], str]:
     """Element text → "E:id" for a data element, "I:id" for an indicator (a stated figure)."""
 
     def parse(text: str) -> str:

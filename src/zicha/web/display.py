@@ -1,0 +1,145 @@
+"""Results as the pages show them: rounded for display (full precision stays inside), Chinese
+labels, missing shown as "—", never as zero."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from zicha.actions.form import Grid
+from zicha.domain.errors import InputError
+from zicha.domain.numbers import fmt, fmt_trim
+from zicha.domain.result import STATUS_LABELS, Computation, Ranking
+from zicha.reports.wording import bound_phrase, pct
+
+#: what each kind of imported row is called on the page
+IMPORT_KINDS = {
+    "orgunits": "组织机构",
+    "values": "数据",
+    "births": "出生登记",
+    "deaths": "死亡登记",
+    "targets": "目标",
+    "assessment": "考核办法",
+    "checklist": "检查事项",
+    "narrative": "文字材料",
+    "header": "基本信息",
+}
+
+SEVERITY_LABELS = {"error": "错误", "warning": "提示"}
+
+
+def number(x: float | None) -> str:
+    """A stored value as the form shows it: every digit it has, no trailing zeros, "" when
+    missing.
+
+    >>> number(233.0), number(6.5), number(None), number(0.1 + 0.2)
+    ('233', '6.5', '', '0.30000000000000004')
+    """
+    if x is None:
+        return ""
+    return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else repr(float(x))
+
+
+def problem_text(exc: InputError) -> str:
+    """The problems of an InputError as one line beside the field (which names the place)."""
+    return "；".join(
+        str(dataclasses.replace(p, sheet=None, row=None, column=None, file=None))
+        for p in exc.problems
+    )
+
+
+def indicator_rows(c: Computation) -> list[dict[str, Any]]:
+    rows = []
+    for r in c.indicators:
+        ind = r.indicator
+        rows.append(
+            {
+                "id": ind.id,
+                "name": ind.name,
+                "unit": ind.unit,
+                "value": fmt(r.value, ind.decimals),
+                "target": bound_phrase(r.target.bound, ind.decimals, ind.unit)
+                if r.target is not None
+                else "",
+                "target_period": r.target.period.label if r.target is not None else "",
+                "to_date": fmt(r.to_date, ind.decimals) if r.target is not None else "",
+                "elapsed": pct(r.elapsed) if r.target is not None else "",
+                "elapsed_share": round((r.elapsed or 0) * 100, 1),
+                "projection": fmt(r.projection, ind.decimals) if r.target is not None else "",
+                "status": r.status,
+                "status_label": STATUS_LABELS[r.status],
+                "score": fmt_trim(r.score, 2) if r.score is not None else "",
+                "points": fmt_trim(r.points, 2) if r.points is not None else "",
+            }
+        )
+    return rows
+
+
+def finding_rows(c: Computation) -> list[dict[str, Any]]:
+    return [
+        {
+            "severity": f.severity,
+            "severity_label": SEVERITY_LABELS.get(f.severity, f.severity),
+            "message": f.message,
+            "org_unit": f.org_unit or "",
+            "period": f.period or "",
+        }
+        for f in c.findings
+    ]
+
+
+def score(c: Computation) -> dict[str, Any]:
+    s = c.score
+    return {"total": fmt_trim(s.total, 2), "max": fmt_trim(s.max, 2), "vetoed": s.vetoed}
+
+
+def ranking_rows(r: Ranking) -> list[dict[str, Any]]:
+    return [
+        {
+            "rank": row.rank,
+            "code": row.org_unit.code,
+            "name": row.org_unit.name,
+            "total": fmt_trim(row.total, 2),
+            "max": fmt_trim(row.max, 2),
+            "vetoed": row.vetoed,
+            "missed": [i.name for i in row.items if i.status in ("not_met", "at_risk")],
+        }
+        for row in r.rows
+    ]
+
+
+def grid_rows(grid: Grid) -> list[dict[str, Any]]:
+    """The rows of the data-entry grid, each cell with its place for keyboard moves."""
+    rows = []
+    for r, row in enumerate(grid.rows):
+        cells = [
+            grid_cell(c.element, c.period.id, number(c.value), c.comment, r, j, row.element.name)
+            for j, c in enumerate(row.cells)
+        ]
+        rows.append(
+            {
+                "name": row.element.name,
+                "unit": row.element.unit,
+                "stock": row.element.is_stock,
+                "cells": cells,
+            }
+        )
+    return rows
+
+
+def grid_cell(
+    element: str, period: str, text: str, comment: str, r: object, c: object, name: str = ""
+) -> dict[str, Any]:
+    return {
+        "element": element,
+        "period": period,
+        "text": text,
+        "comment": comment,
+        "r": r,
+        "c": c,
+        "label": f"{name or element} {period}",
+    }
+
+
+def import_rows(counts: dict[str, int]) -> list[tuple[str, int]]:
+    return [(IMPORT_KINDS.get(k, k), n) for k, n in counts.items() if n]

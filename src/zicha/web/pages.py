@@ -1,0 +1,313 @@
+"""The pages (Chinese, server-rendered, htmx where it helps). Each view resolves the unit and
+period through the actions' scope, calls one action and renders; the anonymous go to the login
+page, a unit outside the user's subtree is 404 and a role that may not do a thing is 403."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+
+from zicha.actions import board, county, county_reports, form, imports, ledger
+from zicha.actions.entry import Refused
+from zicha.domain.errors import InputError
+from zicha.domain.orgunit import OrgUnit
+from zicha.domain.period import Period
+from zicha.reports.pdf import find_office
+from zicha.storage import models as m
+from zicha.web import display
+
+View = Callable[..., HttpResponse]
+
+
+def page(*roles: str, methods: tuple[str, ...] = ("GET",)) -> Callable[[View], View]:
+    """Login required (else the login page); only `roles` (all when none given) and `methods`;
+    NotInScope → 404, Refused → 403."""
+
+    def wrap(view: View) -> View:
+        @wraps(view)
+        def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if request.method not in (*methods, "HEAD") or (
+                request.method == "HEAD" and "GET" not in methods
+            ):
+                return HttpResponseNotAllowed(methods)
+            if roles and request.user.role not in roles:
+                raise PermissionDenied
+            try:
+                return view(request, *args, **kwargs)
+            except county.NotInScope:
+                raise Http404 from None
+            except Refused as exc:
+                raise PermissionDenied(exc.message) from None
+
+        return inner
+
+    return wrap
+
+
+class Chosen:
+    """The unit and period a page is about, from `?org=` and `?period=` (defaults: the user's
+    unit and its report period)."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        user = self.user = request.user
+        self.unit = county.unit_for(user, request.GET.get("org") or _root_of(user))
+        self.problem: str | None = None
+        text = (request.GET.get("period") or "").strip()
+        self.period: Period | None = None
+        if text:
+            try:
+                self.period = county.period_of(text)
+            except InputError as exc:
+                self.problem = str(exc)
+        if self.period is None:
+            self.period = board.default_period(user, self.unit)
+        self.periods = board.periods_with_data(self.unit)
+
+    @property
+    def scope(self) -> county.Scope | None:
+        if self.period is None or not board.has_data():
+            return None
+        u = self.unit
+        return county.Scope(self.user, OrgUnit(u.code, u.name, None, u.kind), self.period)
+
+    def context(self, request: HttpRequest) -> dict[str, Any]:
+        units = list(county.visible_units(request.user).only("code", "name", "path")[:500])
+        return {
+            "unit": self.unit,
+            "period": self.period,
+            "periods": self.periods,
+            "period_problem": self.problem,
+            "units": [(u.code, "　" * (u.depth - units[0].depth) + u.name) for u in units]
+            if units
+            else [],
+        }
+
+
+def _root_of(user: m.User) -> str | None:
+    if user.org is not None:
+        return user.org.code
+    root = m.OrgUnit.objects.filter(parent__isnull=True).first()
+    return root.code if root else None
+
+
+# ---------------------------------------------------------------------------------------------
+# login
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "zicha/login.html"
+    redirect_authenticated_user = True
+
+
+logout_view = auth_views.LogoutView.as_view(next_page="/login")
+
+
+# ---------------------------------------------------------------------------------------------
+# pages
+
+
+@page()
+def home(request: HttpRequest) -> HttpResponse:
+    """工作台: the user's unit, its periods, its findings, the units below."""
+    chosen = Chosen(request)
+    ctx = chosen.context(request)
+    scope = chosen.scope
+    if scope is not None:
+        ov = board.overview(scope)
+        ctx["overview"] = ov
+        ctx["indicators"] = display.indicator_rows(ov.computation)[:8]
+        ctx["score"] = display.score(ov.computation)
+    ctx["children"] = board.children_of(chosen.unit)
+    return render(request, "zicha/home.html", ctx)
+
+
+@page()
+def entry(request: HttpRequest) -> HttpResponse:
+    """数据填报: the grid of the unit's data elements by month."""
+    chosen = Chosen(request)
+    ctx = chosen.context(request)
+    if chosen.scope is not None and chosen.period is not None:
+        ctx["grid"] = grid = form.grid(request.user, chosen.unit, chosen.period)
+        ctx["rows"] = display.grid_rows(grid)
+        ctx.update(_panels(chosen))
+    return render(request, "zicha/entry.html", ctx)
+
+
+@page(methods=("POST",))
+def entry_cell(request: HttpRequest) -> HttpResponse:
+    """One cell saved from the grid (htmx): the cell again, and the unit's panels out of band."""
+    data = request.POST
+    text = data.get("value", "")
+    element, period = data.get("element", ""), data.get("period", "")
+    shown = data.get("shown_period", "")
+    ctx: dict[str, Any] = {"editable": True, "org_code": data.get("org"), "shown": shown}
+    try:
+        saved = form.save_cell(request.user, data.get("org"), element, period, text)
+    except InputError as exc:
+        ctx["cell"] = display.grid_cell(element, period, text, "", data.get("r"), data.get("c"))
+        ctx["error"] = display.problem_text(exc)
+        return render(request, "zicha/_cell.html", ctx, status=400)
+    ctx["cell"] = display.grid_cell(
+        saved.cell.element,
+        saved.cell.period.id,
+        display.number(saved.cell.value),
+        saved.cell.comment,
+        data.get("r"),
+        data.get("c"),
+    )
+    ctx["saved"] = saved.changed
+    ctx["unit"] = saved.unit
+    if shown:
+        scope = county.resolve(request.user, saved.unit.code, shown)
+        ctx.update(_panels_for(scope))
+        ctx["oob"] = True
+    return render(request, "zicha/_cell.html", ctx)
+
+
+def _panels(chosen: Chosen) -> dict[str, Any]:
+    scope = chosen.scope
+    return _panels_for(scope) if scope is not None else {}
+
+
+def _panels_for(scope: county.Scope) -> dict[str, Any]:
+    ov = board.overview(scope)
+    return {
+        "overview": ov,
+        "indicators": display.indicator_rows(ov.computation),
+        "findings": display.finding_rows(ov.computation),
+        "score": display.score(ov.computation),
+    }
+
+
+@page("clerk", "admin", methods=("GET", "POST"))
+def import_page(request: HttpRequest) -> HttpResponse:
+    """导入: upload a workbook, see what was imported or what is wrong with it."""
+    ctx: dict[str, Any] = {"limit_mb": imports.UPLOAD_LIMIT // imports.MIB}
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            ctx["problems"] = ["请选择要导入的文件（.xlsx 或 CSV 文件的 .zip）"]
+            status = 400
+        else:
+            try:
+                done = imports.import_upload(
+                    request.user, upload.name, upload.size, upload.chunks()
+                )
+                ctx["imported"] = display.import_rows(done.counts)
+                ctx["name"] = done.name
+            except InputError as exc:
+                ctx["problems"] = [str(p) for p in exc.problems]
+                status = 400
+            except Refused as exc:
+                ctx["refused"] = exc.message
+                ctx["problems"] = [str(p) for p in exc.problems]
+                status = 403
+    return render(request, "zicha/import.html", ctx, status=status)
+
+
+@page()
+def indicators(request: HttpRequest) -> HttpResponse:
+    """指标与目标: every indicator with its target and time progress."""
+    chosen = Chosen(request)
+    ctx = chosen.context(request)
+    if chosen.scope is not None:
+        ctx.update(_panels_for(chosen.scope))
+    return render(request, "zicha/indicators.html", ctx)
+
+
+@page()
+def findings(request: HttpRequest) -> HttpResponse:
+    """数据核查: the findings of the unit and period."""
+    chosen = Chosen(request)
+    ctx = chosen.context(request)
+    if chosen.scope is not None:
+        ctx.update(_panels_for(chosen.scope))
+    return render(request, "zicha/findings.html", ctx)
+
+
+@page()
+def checklist(request: HttpRequest) -> HttpResponse:
+    """检查事项与整改: the checklist and its ledger, editable by a clerk."""
+    chosen = Chosen(request)
+    ctx = chosen.context(request)
+    ctx["editable"] = form.may_write(request.user)
+    ctx["results"] = ("达标", "未达标", "推进中", "未启动")
+    if chosen.period is not None:
+        ctx["items"] = ledger.items(chosen.unit, chosen.period)
+    return render(request, "zicha/checklist.html", ctx)
+
+
+@page("clerk", "admin", methods=("POST",))
+def checklist_item(request: HttpRequest, pk: int) -> HttpResponse:
+    """One ledger row saved (htmx): the row again, with the message when a field is wrong."""
+    ctx: dict[str, Any] = {"editable": True, "results": ("达标", "未达标", "推进中", "未启动")}
+    try:
+        ctx["item"] = ledger.update_item(request.user, pk, request.POST)
+        ctx["saved"] = True
+        status = 200
+    except InputError as exc:
+        ctx["item"] = ledger.item_for(request.user, pk)
+        ctx["error"] = display.problem_text(exc)
+        status = 400
+    return render(request, "zicha/_checklist_row.html", ctx, status=status)
+
+
+@page("clerk", "admin", methods=("POST",))
+def checklist_add(request: HttpRequest) -> HttpResponse:
+    """A new checklist item, then the checklist page again."""
+    org = request.POST.get("org")
+    period = county.period_of(request.POST.get("period"))
+    try:
+        ledger.add_item(request.user, org, period, request.POST)
+    except InputError as exc:
+        chosen = Chosen(request)
+        ctx = chosen.context(request)
+        ctx.update(
+            {
+                "editable": True,
+                "results": ("达标", "未达标", "推进中", "未启动"),
+                "items": ledger.items(chosen.unit, period),
+                "add_error": display.problem_text(exc),
+            }
+        )
+        return render(request, "zicha/checklist.html", ctx, status=400)
+    return redirect(f"/checklist?org={org}&period={period.id}")
+
+
+@page()
+def report(request: HttpRequest) -> HttpResponse:
+    """报告: download the unit's self-inspection report."""
+    chosen = Chosen(request)
+    ctx = chosen.context(request)
+    ctx["formats"] = [
+        ("docx", "Word 文档（.docx）"),
+        ("pdf", "PDF 文件"),
+        ("html", "网页（.html）"),
+        ("md", "Markdown（.md）"),
+    ]
+    ctx["pdf"] = find_office() is not None
+    return render(request, "zicha/report.html", ctx)
+
+
+@page("reviewer", "admin")
+def rank(request: HttpRequest) -> HttpResponse:
+    """排名: the units below scored and ranked."""
+    chosen = Chosen(request)
+    ctx = chosen.context(request)
+    scope = chosen.scope
+    if scope is not None:
+        try:
+            ctx["ranking"] = display.ranking_rows(county_reports.rank_scope(scope))
+        except InputError as exc:
+            ctx["rank_problem"] = display.problem_text(exc)
+    return render(request, "zicha/rank.html", ctx)

@@ -1,0 +1,30 @@
+// The data-entry grid: arrows move between cells, Enter moves down (saving as it leaves),
+// Tab moves on as usual. Saving itself is htmx's (hx-trigger="change").
+(function () {
+  "use strict";
+  function cellAt(grid, r, c) {
+    return grid.querySelector('input[data-r="' + r + '"][data-c="' + c + '"]');
+  }
+  document.addEventListener("keydown", function (event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.dataset.r) return;
+    var grid = input.closest("table.entry-grid");
+    if (!grid) return;
+    var r = Number(input.dataset.r), c = Number(input.dataset.c);
+    var atStart = input.selectionStart === 0 && input.selectionEnd === 0;
+    var atEnd = input.selectionStart === input.value.length;
+    var next = null;
+    if (event.key === "ArrowUp") next = cellAt(grid, r - 1, c);
+    else if (event.key === "ArrowDown" || event.key === "Enter") next = cellAt(grid, r + 1, c);
+    else if (event.key === "ArrowLeft" && atStart) next = cellAt(grid, r, c - 1);
+    else if (event.key === "ArrowRight" && atEnd) next = cellAt(grid, r, c + 1);
+    else return;
+    event.preventDefault();
+    if (event.key === "Enter" && !next) input.dispatchEvent(new Event("change", { bubbles: true }));
+    if (next) { next.focus(); next.select(); }
+  });
+  document.addEventListener("focusin", function (event) {
+    var input = event.target;
+    if (input instanceof HTMLInputElement && input.closest("table.entry-grid")) input.select();
+  });
+})();
