@@ -39,7 +39,7 @@ class SessionAuthentication(authentication.SessionAuthentication):
     """The browser's session (with CSRF on writes)."""
 
 
-class BearerScheme(OpenApiAuthenticationExtension):  # type: ignore[misc,no-untyped-call]
+class BearerScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     """How the OpenAPI document describes the bearer token."""
 
     target_class = "zicha.web.auth.BearerTokenAuthentication"
@@ -49,7 +49,7 @@ class BearerScheme(OpenApiAuthenticationExtension):  # type: ignore[misc,no-unty
         return {"type": "http", "scheme": "bearer", "description": "POST /api/token 取得的令牌"}
 
 
-class SessionScheme(OpenApiAuthenticationExtension):  # type: ignore[misc,no-untyped-call]
+class SessionScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     """The browser's session cookie."""
 
     target_class = "zicha.web.auth.SessionAuthentication"
