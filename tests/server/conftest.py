@@ -6,13 +6,17 @@ Every test runs in a transaction that is rolled back, so each starts from the sa
 
 from __future__ import annotations
 
+import io
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
 
 from zicha.actions.demo_county import ACCOUNTS, load_demo_county
+from zicha.workbook.export import write_raw_workbook
 
 
 @pytest.fixture(scope="session")
@@ -64,3 +68,13 @@ def reviewer(db: Any) -> APIClient:
 @pytest.fixture
 def admin(db: Any) -> APIClient:
     return client_for("admin")
+
+
+def values_xlsx(rows: list[list[str]]) -> io.BytesIO:
+    """A values-only workbook in memory."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "数据.xlsx"
+        write_raw_workbook({"数据": [["单位代码", "期间", "数据项", "数值"], *rows]}, path, [])
+        data = io.BytesIO(path.read_bytes())
+    data.name = "数据.xlsx"
+    return data
