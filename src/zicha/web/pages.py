@@ -252,7 +252,7 @@ def checklist_item(request: HttpRequest, pk: int) -> HttpResponse:
     """One ledger row saved (htmx): the row again, with the message when a field is wrong."""
     ctx: dict[str, Any] = {"editable": True, "results": ("达标", "未达标", "推进中", "未启动")}
     try:
-        ctx["item"] = ledger.update_item(request.user, pk, request.POST)
+        ctx["item"] = ledger.update_item(request.user, pk, request.POST.dict())
         ctx["saved"] = True
         status = 200
     except InputError as exc:
@@ -268,7 +268,7 @@ def checklist_add(request: HttpRequest) -> HttpResponse:
     org = request.POST.get("org")
     period = county.period_of(request.POST.get("period"))
     try:
-        ledger.add_item(request.user, org, period, request.POST)
+        ledger.add_item(request.user, org, period, request.POST.dict())
     except InputError as exc:
         chosen = Chosen(request)
         ctx = chosen.context(request)
