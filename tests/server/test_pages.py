@@ -40,7 +40,8 @@ def test_the_grid_shows_the_units_values(db: Any) -> None:
     html = browser("xxxiang").get("/entry", {"org": "510001", "period": P}).content.decode()
     assert births_cell(html) == "233"
     # months of the half-year, then the half-year itself
-    assert html.index("2010年10月") < html.index("2011年3月") < html.index("整期填报")
+    header = html[html.index('id="entry-grid"') : html.index("</thead>")]
+    assert header.index("10月") < header.index("3月") < header.index("整期填报")
     assert indicator_value(html, "births") == "233"
     assert 'hx-post="/entry/cell"' in html
 
@@ -73,7 +74,7 @@ def test_saving_a_cell_updates_the_indicators(db: Any) -> None:
     assert response.status_code == 200
     html = response.content.decode()
     assert 'value="240"' in html
-    assert 'class="cell saved"' in html
+    assert 'class="box saved"' in html
     assert 'id="indicators-panel" hx-swap-oob="true"' in html
     assert indicator_value(html, "births") == "240"
     assert 'id="findings-panel" hx-swap-oob="true"' in html
@@ -90,7 +91,7 @@ def test_a_bad_value_is_refused_inline_and_nothing_written(db: Any) -> None:
     response = save(client, "二百")
     assert response.status_code == 400
     html = response.content.decode()
-    assert 'class="cell bad"' in html
+    assert 'class="box bad"' in html
     assert "读到「二百」，应为数字" in html
     assert 'value="二百"' in html  # what was typed stays, to be corrected
     assert m.DataValue.objects.get(org__code="510001", element="births", period=P).value == 233
