@@ -208,3 +208,20 @@ def test_query_counts_of_the_main_pages(
     assert client.get(path, {"period": P}).status_code == 200  # the engine is built once
     with django_assert_max_num_queries(most):
         assert client.get(path, {"period": P}).status_code == 200
+
+
+def test_a_new_server_says_it_has_no_data(db: Any) -> None:
+    m.Setting.objects.filter(key="pack").delete()
+    html = browser("admin").get("/").content.decode()
+    assert "服务器上还没有数据" in html
+
+
+def test_a_form_with_a_bad_period_is_a_400_page(db: Any) -> None:
+    client = browser("xxxiang")
+    response = client.post("/checklist/new", {"org": "510001", "period": "2010Q9", "item": "x"})
+    assert response.status_code == 400
+    assert "2010Q9" in response.content.decode()
+    cell = {"org": "510001", "element": "deaths", "period": "201101", "value": "2"}
+    saved = client.post("/entry/cell", {**cell, "shown_period": "nonsense"})
+    assert saved.status_code == 200
+    assert "hx-swap-oob" not in saved.content.decode()

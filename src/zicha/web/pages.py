@@ -47,6 +47,9 @@ def page(*roles: str, methods: tuple[str, ...] = ("GET",)) -> Callable[[View], V
                 raise Http404 from None
             except Refused as exc:
                 raise PermissionDenied(exc.message) from None
+            except InputError as exc:
+                problems = [str(p) for p in exc.problems]
+                return render(request, "400.html", {"problems": problems}, status=400)
 
         return inner
 
@@ -118,6 +121,8 @@ logout_view = auth_views.LogoutView.as_view(next_page="/login")
 @page()
 def home(request: HttpRequest) -> HttpResponse:
     """工作台: the user's unit, its periods, its findings, the units below."""
+    if not board.has_data():
+        return render(request, "zicha/home.html", {"empty": True})
     chosen = Chosen(request)
     ctx = chosen.context(request)
     scope = chosen.scope
@@ -166,8 +171,11 @@ def entry_cell(request: HttpRequest) -> HttpResponse:
     )
     ctx["saved"] = saved.changed
     ctx["unit"] = saved.unit
-    if shown:
+    try:
         scope = county.resolve(request.user, saved.unit.code, shown)
+    except InputError:
+        scope = None  # no period shown beside the grid: the cell alone
+    if scope is not None:
         ctx.update(_panels_for(scope))
         ctx["oob"] = True
     return render(request, "zicha/_cell.html", ctx)
