@@ -16,8 +16,8 @@ from django.shortcuts import redirect, render
 
 from zicha.actions import board, county, county_reports, form, imports, ledger
 from zicha.actions.entry import Refused
+from zicha.domain.checklist import RESULTS
 from zicha.domain.errors import InputError
-from zicha.domain.orgunit import OrgUnit
 from zicha.domain.period import Period
 from zicha.reports.pdf import find_office
 from zicha.storage import models as m
@@ -74,13 +74,9 @@ class Chosen:
         if self.period is None:
             self.period = board.default_period(user, self.unit)
         self.periods = board.periods_with_data(self.unit)
-
-    @property
-    def scope(self) -> county.Scope | None:
-        if self.period is None or not board.has_data():
-            return None
-        u = self.unit
-        return county.Scope(self.user, OrgUnit(u.code, u.name, None, u.kind), self.period)
+        self.scope: county.Scope | None = None
+        if self.period is not None and board.has_data():
+            self.scope = county.resolve(user, self.unit.code, self.period.id)
 
     def context(self, request: HttpRequest) -> dict[str, Any]:
         units = list(county.visible_units(request.user).only("code", "name", "path")[:500])
@@ -140,10 +136,10 @@ def entry(request: HttpRequest) -> HttpResponse:
     """数据填报: the grid of the unit's data elements by month."""
     chosen = Chosen(request)
     ctx = chosen.context(request)
-    if chosen.scope is not None and chosen.period is not None:
-        ctx["grid"] = grid = form.grid(request.user, chosen.unit, chosen.period)
+    if chosen.scope is not None:
+        ctx["grid"] = grid = form.grid(request.user, chosen.unit, chosen.scope.period)
         ctx["rows"] = display.grid_rows(grid)
-        ctx.update(_panels(chosen))
+        ctx.update(_panels_for(chosen.scope))
     return render(request, "zicha/entry.html", ctx)
 
 
@@ -179,11 +175,6 @@ def entry_cell(request: HttpRequest) -> HttpResponse:
         ctx.update(_panels_for(scope))
         ctx["oob"] = True
     return render(request, "zicha/_cell.html", ctx)
-
-
-def _panels(chosen: Chosen) -> dict[str, Any]:
-    scope = chosen.scope
-    return _panels_for(scope) if scope is not None else {}
 
 
 def _panels_for(scope: county.Scope) -> dict[str, Any]:
@@ -226,21 +217,21 @@ def import_page(request: HttpRequest) -> HttpResponse:
 @page()
 def indicators(request: HttpRequest) -> HttpResponse:
     """指标与目标: every indicator with its target and time progress."""
-    chosen = Chosen(request)
-    ctx = chosen.context(request)
-    if chosen.scope is not None:
-        ctx.update(_panels_for(chosen.scope))
-    return render(request, "zicha/indicators.html", ctx)
+    return _figures(request, "zicha/indicators.html")
 
 
 @page()
 def findings(request: HttpRequest) -> HttpResponse:
     """数据核查: the findings of the unit and period."""
+    return _figures(request, "zicha/findings.html")
+
+
+def _figures(request: HttpRequest, template: str) -> HttpResponse:
     chosen = Chosen(request)
     ctx = chosen.context(request)
     if chosen.scope is not None:
         ctx.update(_panels_for(chosen.scope))
-    return render(request, "zicha/findings.html", ctx)
+    return render(request, template, ctx)
 
 
 @page()
@@ -249,7 +240,7 @@ def checklist(request: HttpRequest) -> HttpResponse:
     chosen = Chosen(request)
     ctx = chosen.context(request)
     ctx["editable"] = form.may_write(request.user)
-    ctx["results"] = ("达标", "未达标", "推进中", "未启动")
+    ctx["results"] = RESULTS
     if chosen.period is not None:
         ctx["items"] = ledger.items(chosen.unit, chosen.period)
     return render(request, "zicha/checklist.html", ctx)
@@ -258,7 +249,7 @@ def checklist(request: HttpRequest) -> HttpResponse:
 @page("clerk", "admin", methods=("POST",))
 def checklist_item(request: HttpRequest, pk: int) -> HttpResponse:
     """One ledger row saved (htmx): the row again, with the message when a field is wrong."""
-    ctx: dict[str, Any] = {"editable": True, "results": ("达标", "未达标", "推进中", "未启动")}
+    ctx: dict[str, Any] = {"editable": True, "results": RESULTS}
     try:
         ctx["item"] = ledger.update_item(request.user, pk, request.POST.dict())
         ctx["saved"] = True
@@ -283,7 +274,7 @@ def checklist_add(request: HttpRequest) -> HttpResponse:
         ctx.update(
             {
                 "editable": True,
-                "results": ("达标", "未达标", "推进中", "未启动"),
+                "results": RESULTS,
                 "items": ledger.items(chosen.unit, period),
                 "add_error": display.problem_text(exc),
             }
