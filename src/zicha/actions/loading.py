@@ -138,7 +138,7 @@ def _org_units(dataset: Dataset, summary: LoadSummary) -> dict[str, m.OrgUnit]:
 def _values(dataset: Dataset, orgs: dict[str, m.OrgUnit], w: Write, summary: LoadSummary) -> None:
     periods: dict[str, Period] = {}
     cells: list[Cell] = []
-    for stated, frame, sheet in ((False, dataset.values, "数据"), (True, dataset.stated, "数据")):
+    for stated, frame in ((False, dataset.values), (True, dataset.stated)):
         for row in frame.iter_rows(named=True):
             pid = row["period"]
             period = periods.get(pid)
@@ -152,7 +152,7 @@ def _values(dataset: Dataset, orgs: dict[str, m.OrgUnit], w: Write, summary: Loa
                     row["value"],
                     row["comment"] or "",
                     stated,
-                    Problem(sheet=sheet, row=row["row"]),
+                    Problem(sheet="数据", row=row["row"]),
                 )
             )
     counts = put_values(w, cells)
