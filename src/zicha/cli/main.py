@@ -353,6 +353,26 @@ def agreements(
         console.print(f"没有适用目标、未起草责任书的下级单位：{names}", markup=False)
 
 
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（CONTRACT §9）")
+@click.option("--pack", "pack_id", default=None, help="业务包（其术语表用于识别数字的含义）")
+@click.option("--figures", "show_figures", is_flag=True, help="也列出读到的全部数字")
+@guarded
+def factcheck(file: Path, as_json: bool, pack_id: str | None, show_figures: bool) -> None:
+    """核查一份报告（.docx、.txt、.md）所述数字之间是否矛盾。有错误时退出码为 1。"""
+    from zicha.actions.factchecking import fact_check
+    from zicha.reports.factcheck_view import factcheck_json, print_factcheck
+
+    result = fact_check(file, pack=pack_id)
+    if as_json:
+        click.echo(json.dumps(factcheck_json(result), ensure_ascii=False, indent=2))
+    else:
+        print_factcheck(_console(), result, show_figures)
+    if result.errors:
+        sys.exit(EXIT_FINDINGS)
+
+
 @cli.group()
 def packs() -> None:
     """业务包：列出、查看、检查。"""

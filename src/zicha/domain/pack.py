@@ -12,6 +12,7 @@ from typing import Literal
 
 from zicha.domain.agreement import AgreementWording
 from zicha.domain.assessment import AssessmentItem
+from zicha.domain.lexicon import Lexicon
 
 TimeAggregation = Literal["sum", "last"]
 IndicatorKind = Literal["count", "level", "rate", "ratio"]
@@ -136,6 +137,8 @@ class Pack:
     #: the wording of the target responsibility agreement (`agreement.toml`); None: the pack
     #: issues no agreements
     agreement: AgreementWording | None = None
+    #: the words a report uses for the pack's figures (`lexicon.toml`), for the fact-check
+    lexicon: Lexicon = field(default_factory=Lexicon)
     path: str | None = None
 
     def indicator_by_name_or_id(self, key: str) -> Indicator | None:

@@ -2,8 +2,8 @@
 
 A pack folder holds `pack.toml` (id, name, statistical year, timeline) and any of
 `elements.toml`, `indicators.toml`, `rules.toml`, `registers.toml`, `report.toml`,
-`assessment.toml`, `agreement.toml`. Every file is optional except `pack.toml`; tables may also
-all sit in `pack.toml`.
+`assessment.toml`, `agreement.toml`, `lexicon.toml` (the words of a report's figures, for the
+fact-check). Every file is optional except `pack.toml`; tables may also all sit in `pack.toml`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any, cast
 from zicha.domain.agreement import AgreementWording
 from zicha.domain.assessment import MODE_NAMES, AssessmentItem, parse_split
 from zicha.domain.errors import InputError, Problem
+from zicha.domain.lexicon import UNITS, Identity, Lexicon, Partition, Rate, Term, parse_sum
 from zicha.domain.pack import (
     DataElement,
     Indicator,
@@ -38,6 +39,7 @@ PACK_FILES = (
     "report.toml",
     "assessment.toml",
     "agreement.toml",
+    "lexicon.toml",
 )
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 PACK_ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -422,6 +424,7 @@ def load_pack(folder: Path) -> Pack:
         report = {}
     assessment = _assessment(c, source.data.get("assessment", []))
     agreement = _agreement(c, indicators)
+    lexicon = _lexicon(c, indicators)
     if c.problems:
         raise InputError(c.problems)
     return Pack(
@@ -439,5 +442,139 @@ def load_pack(folder: Path) -> Pack:
         report=cast(dict[str, object], report),
         assessment=tuple(assessment),
         agreement=agreement,
+        lexicon=lexicon,
         path=str(folder),
     )
+
+
+def _sum(c: _Collector, where: str, field: str, text: object, terms: Mapping[str, Term]) -> Any:
+    """A sum of term ids ("births - deaths"), every term known."""
+    if not isinstance(text, str):
+        c.add("lexicon", where, field, f"读到「{text!r}」，应为术语代码或以 + - 连接的术语代码")
+        return None
+    try:
+        parsed = parse_sum(text)
+    except ValueError as err:
+        c.add("lexicon", where, field, str(err))
+        return None
+    unknown = [t for _, t in parsed if t not in terms]
+    if unknown:
+        c.add("lexicon", where, field, f"未定义的术语「{'、'.join(unknown)}」")
+        return None
+    return parsed
+
+
+def _lexicon(c: _Collector, indicators: Mapping[str, Indicator]) -> Lexicon:
+    """`lexicon.toml`: `[lexicon.terms.ID]` (name, unit, labels, indicator), `[[lexicon.rates]]`,
+    `[[lexicon.partitions]]` and `[[lexicon.identities]]`."""
+    raw = c.source.data.get("lexicon", {})
+    if not isinstance(raw, dict):
+        c.add("lexicon", None, "", "应为表")
+        return Lexicon()
+    _check_unknown(c, "lexicon", None, raw, {"terms", "rates", "partitions", "identities"})
+    terms: dict[str, Term] = {}
+    raw_terms = raw.get("terms", {})
+    if not isinstance(raw_terms, dict):
+        c.add("lexicon", "terms", "", "应为表（[lexicon.terms.代码]）")
+        raw_terms = {}
+    by_label: dict[tuple[str, str], str] = {}
+    for key, item in raw_terms.items():
+        where = f"terms.{key}"
+        if not ID_PATTERN.match(key) or not isinstance(item, dict):
+            c.add("lexicon", where, "", "应为表，代码只能由小写字母、数字和下划线组成")
+            continue
+        _check_unknown(c, "lexicon", where, item, {"name", "unit", "labels", "indicator"})
+        unit = _get(c, "lexicon", where, item, "unit", str, choices=UNITS)
+        labels = _get(c, "lexicon", where, item, "labels", list, [])
+        if not labels or not all(isinstance(x, str) and x.strip() for x in labels):
+            c.add("lexicon", where, "labels", "应为非空的文本列表")
+            labels = []
+        indicator = _get(c, "lexicon", where, item, "indicator", str, None)
+        if indicator is not None and indicator not in indicators:
+            c.add("lexicon", where, "indicator", f"未定义的指标「{indicator}」")
+        for label in labels:
+            other = by_label.setdefault((label, unit or ""), key)
+            if other != key:
+                c.add("lexicon", where, "labels", f"标签「{label}」已用于单位相同的术语「{other}」")
+        terms[key] = Term(
+            id=key,
+            name=_get(c, "lexicon", where, item, "name", str) or key,
+            unit=unit or "",
+            labels=tuple(x.strip() for x in labels),
+            indicator=indicator,
+        )
+
+    def items(table: str, known: set[str]) -> list[tuple[str, dict[str, Any]]]:
+        listed = raw.get(table, [])
+        if not isinstance(listed, list):
+            c.add("lexicon", table, "", f"应为 [[lexicon.{table}]] 数组")
+            return []
+        out: list[tuple[str, dict[str, Any]]] = []
+        for i, item in enumerate(listed):
+            where = f"{table}[{i}]"
+            if not isinstance(item, dict):
+                c.add("lexicon", where, "", "应为表")
+                continue
+            _check_unknown(c, "lexicon", where, item, known)
+            out.append((where, item))
+        return out
+
+    def term(where: str, field: str, item: Mapping[str, Any], units: tuple[str, ...] = ()) -> Any:
+        key = _get(c, "lexicon", where, item, field, str)
+        if key is None:
+            return None
+        if key not in terms:
+            c.add("lexicon", where, field, f"未定义的术语「{key}」")
+            return None
+        if units and terms[key].unit not in units:
+            c.add("lexicon", where, field, f"术语「{key}」的单位应为 {'、'.join(units)} 之一")
+        return key
+
+    rates: list[Rate] = []
+    fields = {"rate", "numerator", "denominator", "factor", "maximum", "over", "stand_ins"}
+    for where, item in items("rates", fields):
+        rate = term(where, "rate", item, ("%", "‰", ":100"))
+        num = _sum(c, where, "numerator", item.get("numerator"), terms)
+        den = _sum(c, where, "denominator", item.get("denominator"), terms)
+        stand_ins = _get(c, "lexicon", where, item, "stand_ins", list, [])
+        for s in stand_ins:
+            if s not in terms:
+                c.add("lexicon", where, "stand_ins", f"未定义的术语「{s}」")
+        if rate is None or num is None or den is None:
+            continue
+        rates.append(
+            Rate(
+                rate=rate,
+                numerator=num,
+                denominator=den,
+                factor=_get(c, "lexicon", where, item, "factor", float, 1.0),
+                maximum=_get(c, "lexicon", where, item, "maximum", float, None),
+                over=_get(c, "lexicon", where, item, "over", str, "error", ("error", "warning")),
+                stand_ins=tuple(str(s) for s in stand_ins),
+            )
+        )
+
+    partitions: list[Partition] = []
+    for where, item in items("partitions", {"whole", "parts", "complete"}):
+        whole = term(where, "whole", item)
+        parts = _get(c, "lexicon", where, item, "parts", list, [])
+        unknown = [p for p in parts if p not in terms]
+        if unknown or not parts:
+            c.add("lexicon", where, "parts", f"应为已定义术语的列表，未定义：{'、'.join(unknown)}")
+            continue
+        if whole is None:
+            continue
+        mixed = [p for p in parts if terms[p].unit != terms[whole].unit]
+        if mixed:
+            c.add("lexicon", where, "parts", f"部分「{'、'.join(mixed)}」与整体的单位不同")
+        partitions.append(
+            Partition(whole, tuple(parts), _get(c, "lexicon", where, item, "complete", bool, True))
+        )
+
+    identities: list[Identity] = []
+    for where, item in items("identities", {"left", "right"}):
+        left = term(where, "left", item, ("%", "‰"))
+        right = _sum(c, where, "right", item.get("right"), terms)
+        if left is not None and right is not None:
+            identities.append(Identity(left, right))
+    return Lexicon(terms, tuple(rates), tuple(partitions), tuple(identities))

@@ -1,0 +1,303 @@
+"""Which term a label names, and what the words around a figure say about it.
+
+A figure's label is the text before it in its clause ("半年来全乡共出生人口" before 233人). The
+term is the lexicon label that ends nearest to the figure with only filler words after it (为,
+共计, 达到, 控制在 …), the longest when two end together: 计内出生人口 wins over 出生人口. A label
+can also say that a figure is a target (控制在…以内), a projection (预计), an annualized rate
+(折合全年), last year's figure (去年同期) or a change from it (比去年同期增加), and where or when it
+applies (石门乡, 3月).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from zicha.domain.lexicon import Lexicon, Term
+
+#: words that may stand between a label and its figure (出生人口共计233人)
+FILLERS = sorted(
+    (
+        "控制在",
+        "稳定在",
+        "保持在",
+        "分别为",
+        "分别是",
+        "共计",
+        "合计",
+        "总计",
+        "累计",
+        "达到",
+        "约为",
+        "均为",
+        "仅为",
+        "只有",
+        "共有",
+        "已达",
+        "增至",
+        "降至",
+        "提高到",
+        "提高至",
+        "下降到",
+        "下降至",
+        "上升到",
+        "上升至",
+        "降低到",
+        "降低至",
+        "实现",
+        "完成",
+        "为",
+        "是",
+        "达",
+        "共",
+        "计",
+        "有",
+        "约",
+        "仅",
+        "只",
+        "已",
+        "了",
+        "在",
+        "的",
+        "数",
+        "总数",
+        "人数",
+        "例数",
+        "户数",
+        "总量",
+        "占",
+        "近",
+        "超过",
+        "逾",
+        "不到",
+        "不足",
+        "不超过",
+        "不低于",
+        "不少于",
+        "不高于",
+        "控制",
+        "≤",
+        "≥",
+        "<",
+        ">",
+        "=",
+        ":",
+        "：",
+        "累计达",
+        "共计达",
+        "总数为",
+    ),
+    key=len,
+    reverse=True,
+)
+#: words that make a figure a target (in its own label)
+TARGET_WORDS = (
+    "控制在",
+    "控制数",
+    "控制目标",
+    "不超过",
+    "不高于",
+    "不低于",
+    "不少于",
+    "力争",
+    "确保",
+    "目标",
+    "任务数",
+    "考核",
+    "要求",
+    "争取",
+    "≤",
+    "≥",
+    "<",
+    ">",
+)
+#: words that make a whole sentence a statement of targets, for figures qualified by 以上/以下/达到
+TARGET_SENTENCE_WORDS = ("目标", "任务", "要求", "确保", "力争", "考核", "争取", "控制在")
+PROJECTION_WORDS = ("预计", "预测", "按目前进度", "按此进度", "按现有进度")
+ANNUALIZED_WORDS = ("年化", "折合全年", "折算全年", "折合年", "折算成全年")
+LAST_YEAR_WORDS = ("去年", "上年", "上一年", "上年度", "前一年")
+QUOTE_WORDS = ("所述",)
+#: a comparison with the same period of an earlier year
+COMPARISON = re.compile(
+    r"(?:比|较|与|和)\s*(?:去年|上年度|上一年|上年|前一年|\d{4}\s*年|20XX年|往年)\s*(?:同期)?"
+    r"|同比|(?:比|较)\s*同期"
+)
+DIRECTION = re.compile(
+    r"(增加|增长|上升|提高|上涨|增多|多出|多|减少|下降|降低|回落|下滑|减|少)了?\s*[)）]?\s*$"
+)
+DOWN_WORDS = ("减少", "下降", "降低", "回落", "下滑", "减", "少")
+_CLOSED_ASIDE = re.compile(r"[（(][^（()）]*[)）]")
+_STRONG_BOUNDARY = '，,；;、。！？（(【[“"「'
+_WEAK_BOUNDARY = "：:"
+_PLACE = re.compile(r"((?:[Xx×]{1,4}|[\u4e00-\u9fff]{2})(?:乡|镇|街道|社区|村))")
+_OWN_PLACE = re.compile(r"((?:[Xx×]{1,4}|[\u4e00-\u9fff]{2})(?:乡|镇|街道))")
+_OWN_WORDS = "全我本该各每此"
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_MONTH_RANGE = re.compile(r"\d{1,2}\s*(?:月\s*\d{0,2}\s*日?)?\s*(?:-|~|—|至|到)\s*\d{1,2}\s*月")
+_MONTH = re.compile(r"(?<![\d年])(\d{1,2}|[一二三四五六七八九十]{1,2})\s*月(?:份)?(?![\d日底末])")
+_QUARTER = re.compile(r"(第?[一二三四1-4]\s*季度|上半年|下半年)")
+
+
+def only_filler(text: str) -> bool:
+    """Whether `text` is made of filler words only (or nothing).
+
+    >>> only_filler(" 为"), only_filler("共计达"), only_filler("补助")
+    (True, True, False)
+    """
+    rest = text.strip()
+    while rest:
+        for word in FILLERS:
+            if rest.startswith(word):
+                rest = rest[len(word) :].strip()
+                break
+        else:
+            return False
+    return True
+
+
+def compatible(unit: str, term_unit: str) -> bool:
+    """Whether a figure written in `unit` can state a term kept in `term_unit`.
+
+    >>> compatible("", "人"), compatible("万元", "元"), compatible("个千分点", "‰")
+    (True, True, True)
+    >>> compatible("人", "例"), compatible("%", ":100")
+    (False, False)
+    """
+    if not unit or unit == term_unit:
+        return True
+    money = {"元", "万元"}
+    rates = {"%", "‰", "个百分点", "个千分点"}
+    return ({unit, term_unit} <= money) or ({unit, term_unit} <= rates and term_unit in "%‰")
+
+
+@dataclass(frozen=True)
+class Match:
+    term: Term
+    start: int
+    end: int
+
+
+class LabelIndex:
+    """The lexicon's labels, longest first, for finding the term a label names."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        pairs = [(label, t) for t in lexicon.terms.values() for label in t.labels]
+        self.entries = sorted(pairs, key=lambda p: len(p[0]), reverse=True)
+        self.lexicon = lexicon
+
+    def match(self, text: str, unit: str) -> Match | None:
+        """The term `text` names for a figure in `unit`; None when none or when two terms of
+        different units tie for a figure without a unit.
+
+        >>> from zicha.domain.lexicon import Lexicon, Term
+        >>> births = Term("births", "出生人数", "人", ("出生人口", "出生"))
+        >>> inside = Term("in_policy", "政策内出生", "人", ("计内出生人口",))
+        >>> idx = LabelIndex(Lexicon({"births": births, "in_policy": inside}))
+        >>> idx.match("其中计内出生人口", "人").term.id, idx.match("半年来共出生人口为", "").term.id
+        ('in_policy', 'births')
+        >>> idx.match("主动落实一例补救手术补助营养费", "元") is None
+        True
+        """
+        best: list[Match] = []
+        for label, term in self.entries:
+            if not compatible(unit, term.unit):
+                continue
+            pos = text.rfind(label)
+            if pos < 0 or not only_filler(text[pos + len(label) :]):
+                continue
+            found = Match(term, pos, pos + len(label))
+            if not best or (found.end, len(label)) > (best[0].end, best[0].end - best[0].start):
+                best = [found]
+            elif (found.end, len(label)) == (best[0].end, best[0].end - best[0].start):
+                best.append(found)
+        if not best:
+            return None
+        if len({m.term.id for m in best}) > 1:
+            return None
+        return best[0]
+
+
+def label_text(lead: str) -> str:
+    """The label in the text before a figure: its clause, without closed asides in brackets.
+
+    >>> label_text("，其中计内出生人口"), label_text("政策符合率（计划生育率）达到")
+    ('其中计内出生人口', '政策符合率达到')
+    >>> label_text("，按填报数据计算，出生率："), label_text("（折合全年")
+    ('出生率：', '折合全年')
+    """
+    text = _CLOSED_ASIDE.sub("", lead)
+    cut = max(text.rfind(ch) for ch in _STRONG_BOUNDARY)
+    return text[cut + 1 :].strip()
+
+
+def ellipsis(current: str, previous: str) -> str | None:
+    """Complete a label that leaves out what the previous one said: 已落实 after
+    应落实避孕节育措施 is 已落实避孕节育措施.
+
+    >>> ellipsis("已落实", "全乡半年应落实避孕节育措施")
+    '已落实避孕节育措施'
+    >>> ellipsis("女婴", "出生男婴") is None
+    True
+    """
+    for size in range(len(current), 1, -1):
+        tail = current[-size:]
+        pos = previous.rfind(tail)
+        if pos >= 0:
+            rest = previous[pos + size :]
+            return current + rest if rest else None
+    return None
+
+
+def has_any(text: str, words: tuple[str, ...]) -> bool:
+    return any(w in text for w in words)
+
+
+def is_down(word: str) -> bool:
+    return word in DOWN_WORDS
+
+
+@dataclass(frozen=True)
+class Scopes:
+    """The report's own place and year, against which a label's place and year are judged."""
+
+    own_place: str | None
+    own_year: str | None
+
+    @classmethod
+    def of(cls, text: str) -> Scopes:
+        """The first township-level place named, and the year named most often (latest on a tie).
+
+        >>> s = Scopes.of("中共XX县委：XX乡党委2023年…2023年…2022年")
+        >>> s.own_place, s.own_year
+        ('XX乡', '2023')
+        """
+        place = _OWN_PLACE.search(text)
+        years = Counter(_YEAR.findall(text))
+        own_year = max(years, key=lambda y: (years[y], y)) if years else None
+        return cls(place.group(1) if place else None, own_year)
+
+    def scope(self, label: str) -> str:
+        """Where and when a label says its figure applies; "" for the report's own unit and
+        period.
+
+        >>> s = Scopes("XX乡", "2023")
+        >>> s.scope("XX乡有已婚妇女"), s.scope("其中石门村出生"), s.scope("3月份出生")
+        ('', '石门村', '3月')
+        >>> s.scope("2022年出生"), s.scope("2023年1-6月出生"), s.scope("半年来全乡出生")
+        ('2022年', '', '')
+        """
+        parts: list[str] = []
+        for m in _PLACE.finditer(label):
+            name = m.group(1)
+            level = 2 if name.endswith(("街道", "社区")) else 1
+            if name == self.own_place or name[-level - 1] in _OWN_WORDS:
+                continue  # 全乡, 我镇, 本村: the report's own unit
+            parts.append(name)
+        for m in _YEAR.finditer(label):
+            if m.group(1) != self.own_year:
+                parts.append(f"{m.group(1)}年")
+        rest = _MONTH_RANGE.sub(" ", label)
+        parts += [f"{m.group(1)}月" for m in _MONTH.finditer(rest)]
+        parts += [m.group(1).replace(" ", "") for m in _QUARTER.finditer(rest)]
+        return "|".join(parts)
