@@ -33,7 +33,7 @@ def _readings(this: Figure, change: Figure, diff: Interval, last: Interval) -> d
     relative change in %)."""
     tu, cu = this.unit, change.unit
     out: dict[str, Interval] = {}
-    if cu == tu or (tu in ("元", "万元") and cu in ("元", "万元")):
+    if (cu == tu and tu not in _POINTS) or (tu in ("元", "万元") and cu in ("元", "万元")):
         out["absolute"] = diff if cu == tu else diff.scale(convert(1.0, tu, cu))
     if _POINTS.get(tu) == cu:
         out["points"] = diff
@@ -103,8 +103,8 @@ def _one(facts: Facts, this: Figure, change: Figure) -> FactFinding | None:
     diff = this_i - last_i
     stated = Interval(change.low, change.high).scale(change.sign or 1)
     figures = (this.index, last.index, change.index)
-    arithmetic = f"{said(this)} − {said(last)} = {show_interval(diff)}{_points(tu)}"
-    going = "增加" if change.sign >= 0 else "减少"
+    arithmetic = f"{said(this)} − {said(last)} = {show_interval(diff, 2, _points(tu))}"
+    going = change.qualifier or ("增加" if change.sign >= 0 else "减少")
     if (change.sign > 0 and diff.high < -EPS) or (change.sign < 0 and diff.low > EPS):
         actual = "减少" if change.sign > 0 else "增加"
         return FactFinding(
@@ -120,7 +120,7 @@ def _one(facts: Facts, this: Figure, change: Figure) -> FactFinding | None:
         return None
     if "misused" in readings and stated.meets(readings["misused"]):
         relative = readings.get("relative")
-        rel_text = f"；按相对变化应为{show_interval(relative)}%" if relative else ""
+        rel_text = f"；按相对变化应为{show_interval(relative, 2, '%')}" if relative else ""
         return FactFinding(
             "change_unit",
             "error",
@@ -142,7 +142,7 @@ def _one(facts: Facts, this: Figure, change: Figure) -> FactFinding | None:
     best = min(literal.values(), key=stated.gap)
     severity: FactSeverity = judge(stated, best, change.step) or "error"
     expected = (
-        f"（{said(this)} − {said(last)}）÷ {said(last)} = {show_interval(best)}%"
+        f"（{said(this)} − {said(last)}）÷ {said(last)} = {show_interval(best, 2, '%')}"
         if best is literal.get("relative")
         else arithmetic
     )

@@ -120,7 +120,7 @@ def _formula(facts: Facts, r: Rate, scope: str, value: Interval, stand_in: str) 
     return (
         f"{show_sum(r.numerator, names)} ÷ {show_sum(tuple(den), names)} = "
         f"{facts.sum_text(r.numerator, scope)} ÷ {facts.sum_text(den, scope)} = "
-        f"{show_interval(value)}{unit}"
+        f"{show_interval(value, 2, unit)}"
     )
 
 
@@ -272,8 +272,8 @@ def identities(facts: Facts, scope: str) -> list[FactFinding]:
             FactFinding(
                 "identity_mismatch",
                 severity,
-                f"{show_sum(ident.right, names)} = {facts.sum_text(ident.right, scope)} = "
-                f"{show_interval(right.interval)}{unit}，与所述{names[ident.left]}"
+                f"{show_sum(ident.right, names)} = {facts.sum_text(ident.right, scope, False)} = "
+                f"{show_interval(right.interval, 2, unit)}，与所述{names[ident.left]}"
                 f"{_said(facts, left)}不符",
                 left.figures + right.figures,
                 (ident.left, *(t for _, t in ident.right)),
@@ -286,6 +286,7 @@ def partitions(facts: Facts, scope: str) -> list[FactFinding]:
     """Parts of a whole add up to it (complete partitions), or never exceed it."""
     out: list[FactFinding] = []
     names = facts.lexicon.names()
+    reported: list[set[int]] = []
     for p in facts.lexicon.partitions:
         whole = facts.stated(p.whole, scope)
         if whole is None or not whole.exact:
@@ -297,6 +298,9 @@ def partitions(facts: Facts, scope: str) -> list[FactFinding]:
             continue
         terms = (p.whole, *(x for x, _ in given))
         figures = whole.figures + tuple(i for _, k in given for i in k.figures)
+        if any(set(figures) <= seen for seen in reported):
+            continue  # the same figures, grouped another way (一孩 + 二孩及以上)
+        reported.append(set(figures))
         sum_text = " + ".join(f"{names[x]} {show(k.interval.low)}" for x, k in given)
         step = max([whole.step, *(k.step for _, k in given)])
         if p.complete and len(given) == len(parts) and all(k.exact for _, k in given):
@@ -309,7 +313,7 @@ def partitions(facts: Facts, scope: str) -> list[FactFinding]:
                     FactFinding(
                         "partition_sum",
                         severity,
-                        f"{sum_text} = {show_interval(total)}{unit}，"
+                        f"{sum_text} = {show_interval(total, 2, unit)}，"
                         f"不等于所述{names[p.whole]}{_said(facts, whole)}",
                         figures,
                         terms,
@@ -406,7 +410,7 @@ def shares(facts: Facts, relations: Sequence[Relation]) -> list[FactFinding]:
             FactFinding(
                 "share_mismatch",
                 severity,
-                f"{said(part)} ÷ {base_text} = {show_interval(expected)}{pct.unit}，"
+                f"{said(part)} ÷ {base_text} = {show_interval(expected, 2, pct.unit)}，"
                 f"与所述{said(pct)}不符",
                 (part.index, *base_ids, pct.index),
                 tuple(t for t in (part.term, rel.base_term) if t),

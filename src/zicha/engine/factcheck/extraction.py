@@ -22,8 +22,6 @@ from zicha.engine.factcheck.labels import (
     LAST_YEAR_WORDS,
     PROJECTION_WORDS,
     QUOTE_WORDS,
-    TARGET_SENTENCE_WORDS,
-    TARGET_WORDS,
     LabelIndex,
     Match,
     Scopes,
@@ -32,6 +30,8 @@ from zicha.engine.factcheck.labels import (
     has_any,
     is_down,
     label_text,
+    names_target,
+    target_sentence,
 )
 from zicha.engine.factcheck.normalization import normalize, sentences
 from zicha.engine.factcheck.tokens import Token, tokens
@@ -103,7 +103,7 @@ class Extractor:
         state = _Sentence(
             index=len(self.out.sentences),
             text=text,
-            target=has_any(text, TARGET_SENTENCE_WORDS),
+            target=target_sentence(text),
             last_year=has_any(first, LAST_YEAR_WORDS) and COMPARISON.search(first) is None,
             projection=has_any(first, PROJECTION_WORDS),
             quoted=has_any(text, QUOTE_WORDS),
@@ -119,6 +119,7 @@ class Extractor:
     def _token(self, st: _Sentence, tok: Token, lead: str) -> None:
         label = label_text(lead)
         role, sign, of = self._role(st, tok, lead, label)
+        direction = DIRECTION.search(lead) if role == "change" else None
         match = self.index.match(label, tok.unit)
         if match is None and st.previous_label and role not in ("change", "last_year"):
             completed = ellipsis(label, st.previous_label)
@@ -157,7 +158,7 @@ class Extractor:
             high=top,
             decimals=tok.decimals,
             step=step,
-            qualifier=tok.approx or tok.post,
+            qualifier=direction.group(1) if direction else tok.approx or tok.post,
             scope=scope,
             said=label,
             sign=sign,
@@ -201,8 +202,10 @@ class Extractor:
             return "last_year", 0, None
         if tok.unit in ("%", "‰") and ("占" in label or _is_share_tail(st, lead)):
             return "share", 0, None
-        if has_any(label, TARGET_WORDS) or tok.post in ("以内", "之内", "之间"):
+        if names_target(label) or tok.post in ("以内", "之内", "之间"):
             return "target", 0, None
+        if "达到" in label and tok.post in ("以上", "及以上"):
+            return "target", 0, None  # 达到85%以上: the wording of a target
         if st.target and (
             tok.post in ("以上", "及以上", "以下") or "达到" in label or tok.high is not None
         ):

@@ -55,17 +55,18 @@ def show(x: float, decimals: int = 2) -> str:
     return fmt_trim(x, decimals)
 
 
-def show_interval(i: Interval, decimals: int = 2) -> str:
-    """A computed value with its range when it has one.
+def show_interval(i: Interval, decimals: int = 2, unit: str = "") -> str:
+    """A computed value, its unit, and its range when it has one.
 
-    >>> show_interval(Interval(35545.8, 35600.1), 0), show_interval(Interval(3.0, 3.0))
-    ('35573（35546～35600）', '3')
+    >>> show_interval(Interval(35545.8, 35600.1), 0), show_interval(Interval(3.0, 3.0), 2, "人")
+    ('35573（35546～35600）', '3人')
     """
+    unit = unit_text(unit)
     if math.isinf(i.high):
-        return f"{show(i.low, decimals)}以上"
+        return f"{show(i.low, decimals)}{unit}以上"
     mid = show(i.mid, decimals)
     low, high = show(i.low, decimals), show(i.high, decimals)
-    return mid if low == high else f"{mid}（{low}～{high}）"
+    return f"{mid}{unit}" if low == high else f"{mid}{unit}（{low}～{high}）"
 
 
 def unit_text(unit: str) -> str:
@@ -183,7 +184,7 @@ class Facts:
             max((k.step for k in parts), default=0.0),
         )
 
-    def sum_text(self, terms: Iterable[Signed], scope: str) -> str:
+    def sum_text(self, terms: Iterable[Signed], scope: str, bracket: bool = True) -> str:
         """A sum of terms as the figures that state them: (233 − 95)."""
         pieces: list[str] = []
         items = list(terms)
@@ -195,7 +196,7 @@ class Facts:
             else:
                 pieces.append(f"{'+' if sign > 0 else '−'} {number}")
         text = " ".join(pieces)
-        return f"({text})" if len(items) > 1 else text
+        return f"({text})" if len(items) > 1 and bracket else text
 
 
 def _sum_known(parts: Sequence[Known]) -> Known:

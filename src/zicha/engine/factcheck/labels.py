@@ -133,6 +133,8 @@ _WEAK_BOUNDARY = "：:"
 _PLACE = re.compile(r"((?:[Xx×]{1,4}|[\u4e00-\u9fff]{2})(?:乡|镇|街道|社区|村))")
 _OWN_PLACE = re.compile(r"((?:[Xx×]{1,4}|[\u4e00-\u9fff]{2})(?:乡|镇|街道))")
 _OWN_WORDS = "全我本该各每此"
+#: how far into a report its opening names the report's own half-year or quarter
+OPENING = 300
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _MONTH_RANGE = re.compile(r"\d{1,2}\s*(?:月\s*\d{0,2}\s*日?)?\s*(?:-|~|—|至|到)\s*\d{1,2}\s*月")
 _MONTH = re.compile(r"(?<![\d年])(\d{1,2}|[一二三四五六七八九十]{1,2})\s*月(?:份)?(?![\d日底末])")
@@ -253,6 +255,24 @@ def has_any(text: str, words: tuple[str, ...]) -> bool:
     return any(w in text for w in words)
 
 
+#: nouns that hold a target word without stating a target (企业目标责任书签订率)
+_NOT_TARGETS = re.compile(r"目标责任[书制状]?|目标考核办法|考核办法|考核细则|目标管理")
+
+
+def names_target(label: str) -> bool:
+    """Whether a label says its figure is a target.
+
+    >>> names_target("全年出生人口控制在"), names_target("企业目标责任书签订率")
+    (True, False)
+    """
+    return has_any(_NOT_TARGETS.sub("", label), TARGET_WORDS)
+
+
+def target_sentence(text: str) -> bool:
+    """Whether a sentence states targets (for figures qualified by 以上, 以下 or 达到)."""
+    return has_any(_NOT_TARGETS.sub("", text), TARGET_SENTENCE_WORDS)
+
+
 def is_down(word: str) -> bool:
     return word in DOWN_WORDS
 
@@ -263,19 +283,23 @@ class Scopes:
 
     own_place: str | None
     own_year: str | None
+    own_part: str | None = None
 
     @classmethod
     def of(cls, text: str) -> Scopes:
-        """The first township-level place named, and the year named most often (latest on a tie).
+        """The first township-level place named, the year named most often (latest on a tie),
+        and the half-year or quarter the opening names (a half-year report's 上半年).
 
-        >>> s = Scopes.of("中共XX县委：XX乡党委2023年…2023年…2022年")
-        >>> s.own_place, s.own_year
-        ('XX乡', '2023')
+        >>> s = Scopes.of("中共XX县委：XX乡党委2023年上半年…2023年…2022年")
+        >>> s.own_place, s.own_year, s.own_part
+        ('XX乡', '2023', '上半年')
         """
         place = _OWN_PLACE.search(text)
         years = Counter(_YEAR.findall(text))
         own_year = max(years, key=lambda y: (years[y], y)) if years else None
-        return cls(place.group(1) if place else None, own_year)
+        part = _QUARTER.search(text[:OPENING])
+        own_part = part.group(1).replace(" ", "") if part else None
+        return cls(place.group(1) if place else None, own_year, own_part)
 
     def scope(self, label: str) -> str:
         """Where and when a label says its figure applies; "" for the report's own unit and
@@ -299,5 +323,8 @@ class Scopes:
                 parts.append(f"{m.group(1)}年")
         rest = _MONTH_RANGE.sub(" ", label)
         parts += [f"{m.group(1)}月" for m in _MONTH.finditer(rest)]
-        parts += [m.group(1).replace(" ", "") for m in _QUARTER.finditer(rest)]
+        for m in _QUARTER.finditer(rest):
+            part = m.group(1).replace(" ", "")
+            if part != self.own_part:
+                parts.append(part)
         return "|".join(parts)

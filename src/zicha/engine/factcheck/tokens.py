@@ -30,7 +30,7 @@ _POST = r"及以上|以上|以下|以内|之内|之间|左右|上下"
 _TOKEN = re.compile(
     rf"""
     (?:
-        (?<![\d.A-Za-z,])(?P<a>{_NUMBER})(?P<aunit>%|‰)?
+        (?<![\d.A-Za-z,])(?P<neg>(?<![\d\-~])-|负)?(?P<a>{_NUMBER})(?P<aunit>%|‰)?
             (?:\s*(?P<sep>-|~|—|至|到)\s*(?P<b>{_NUMBER}))?
       | 百分之(?P<pct>{_NUMBER}|[{NUMERAL_CHARS}]+)
       | (?<!第)(?P<cn>[{NUMERAL_CHARS}]+)(?=\s*(?:余|多)?\s*(?:{_UNIT}))
@@ -118,6 +118,8 @@ def tokens(sentence: str) -> list[Token]:
     [(233.0, '人'), (6.55, '‰'), (31.75, '万元'), (35000.0, '人')]
     >>> [(t.value, t.unit) for t in tokens("上升0.04个千分点，培训500人次，宣传车15架次")]
     [(0.04, '个千分点')]
+    >>> [(t.value, t.high, t.unit) for t in tokens("增长率-0.56‰，负3人，补助20-40元")]
+    [(-0.56, None, '‰'), (-3.0, None, '人'), (20.0, 40.0, '元')]
     >>> [(t.value, t.unit, t.masked) for t in tokens("计划生育率为%，出生XX人，死亡三人。")]
     [(None, '%', True), (None, '人', True), (3.0, '人', False)]
     >>> [t.text for t in tokens("二孩妇女2883人，四术，一票否决，一人一档，《2023年规划》")]
@@ -138,18 +140,19 @@ def tokens(sentence: str) -> list[Token]:
 
 
 def _token(m: re.Match[str], scan: str) -> Token | None:
+    end = m.start() + len(m.group(0).rstrip())  # the match may end in spaces it did not need
     unit = m.group("unit") or m.group("aunit") or ""
     unit = re.sub(r"\s+", "", unit)
     scale = m.group("scale") or ""
     approx = m.group("mid") or m.group("mid2") or ""
     post = m.group("post") or ""
-    after = scan[m.end() : m.end() + 1]
+    after = scan[end : end + 1]
     start = m.start()
-    text = scan[start : m.end()].strip()
+    text = scan[start:end]
     if m.group("mask") is not None:
         if scale and unit == "元":
             unit = "万元"
-        return Token(start, m.end(), text, None, unit=unit, masked=True, approx=approx, post=post)
+        return Token(start, end, text, None, unit=unit, masked=True, approx=approx, post=post)
     if m.group("cn") is not None:
         raw = m.group("cn")
         count = chinese_number(raw)
@@ -158,13 +161,13 @@ def _token(m: re.Match[str], scan: str) -> Token | None:
         if (raw == "一" or not post) and after not in _AFTER_CHINESE and _CJK.match(after):
             return None  # 一人一档, 唯一人选: a word, not a count
         step = 0.0 if unit in COUNT_UNITS else 1.0
-        return Token(start, m.end(), text, float(count), unit=unit, step=step, chinese=True)
+        return Token(start, end, text, float(count), unit=unit, step=step, chinese=True)
     if m.group("pct") is not None:
         raw = m.group("pct")
         whole = chinese_number(raw)
         pct = _float(raw) if whole is None else float(whole)
         places = _decimals(raw) if whole is None else 0
-        return Token(start, m.end(), text, pct, unit="%", decimals=places, step=10.0**-places)
+        return Token(start, end, text, pct, unit="%", decimals=places, step=10.0**-places)
     a = m.group("a")
     b = m.group("b")
     if not unit and not scale and not approx:
@@ -175,7 +178,7 @@ def _token(m: re.Match[str], scan: str) -> Token | None:
         if after == "." or (m.group("sep") is None and scan[m.end("a") : m.end("a") + 1] == "."):
             return None
     dec = max(_decimals(a), _decimals(b) if b else 0)
-    value = _float(a)
+    value = -_float(a) if m.group("neg") else _float(a)
     high = _float(b) if b else None
     multiplier = 1.0
     if scale and unit == "元":
@@ -188,7 +191,7 @@ def _token(m: re.Match[str], scan: str) -> Token | None:
     step = 0.0 if exact else 10.0**-dec * multiplier
     return Token(
         start,
-        m.end(),
+        end,
         text,
         value * multiplier,
         high * multiplier if high is not None else None,
