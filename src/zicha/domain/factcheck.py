@@ -141,6 +141,28 @@ class FactCheck:
         found = {self.figures[i].sentence for i in finding.figures} | set(finding.sentences)
         return sorted(found)
 
+    def excerpt(self, finding: FactFinding, sentence: int, width: int = 90) -> str:
+        """The part of a sentence that holds the finding's figures (all of it when short).
+
+        >>> f = Figure(0, "出生人数", "births", 233.0, "人", "233人", 0, start=30)
+        >>> fc = FactCheck("t", ("一" * 30 + "233人" + "二" * 80,), (f,), ())
+        >>> fc.excerpt(FactFinding("r", "error", "", (0,)), 0)
+        '…一一一一一一一一一一一一一一一一一一一一一一一一233人二二二二二二二二二二二二…'
+        """
+        text = self.sentences[sentence]
+        if len(text) <= width:
+            return text
+        spots = [
+            (f.start, f.start + len(f.text))
+            for i in finding.figures
+            if (f := self.figures[i]).sentence == sentence
+        ]
+        if not spots:
+            return text[: width - 1] + "…"
+        low = max(0, min(a for a, _ in spots) - 24)
+        high = min(len(text), max(b for _, b in spots) + 12)
+        return ("…" if low else "") + text[low:high] + ("…" if high < len(text) else "")
+
     @property
     def warnings(self) -> int:
         return sum(1 for f in self.findings if f.severity == "warning")

@@ -15,12 +15,13 @@ import polars as pl
 from zicha.domain.dataset import Dataset
 from zicha.domain.finding import Finding
 from zicha.domain.pack import Pack
-from zicha.domain.period import Period, fiscal_year_of, parse_period
+from zicha.domain.period import Period, PeriodError, fiscal_year_of, parse_period
 from zicha.domain.result import Comparison, Computation, IndicatorResult, Score, Status
 from zicha.domain.target import Target
 from zicha.engine import checks
 from zicha.engine.calculator import Calculator
 from zicha.engine.checklist import attach_checklist, check_findings
+from zicha.engine.factcheck.narrative import narrative_findings
 from zicha.engine.progress import judge
 from zicha.engine.scoring import assessment_items, due_share, item_score, target_points
 from zicha.engine.validation import run_rules
@@ -56,8 +57,28 @@ class Engine:
                 *checks.nested_periods(self.pack, self.dataset),
                 *checks.stated_figures(self.calc, self.dataset),
                 *checks.targets_passed_down(self.pack, self.dataset),
+                *self._narrative_of_own_period(),
             ]
         return self._entry_findings
+
+    def own_org(self) -> str:
+        """The report's own org unit: the workbook's `orgunit` meta key, else the root."""
+        code = (self.dataset.meta.get("orgunit") or "").strip()
+        return code if code in self.tree else self.tree.root.code
+
+    def _narrative_of_own_period(self) -> list[Finding]:
+        """The clerk's paragraphs, fact-checked: against each other, and against the figures of
+        the report's own unit and period (the meta keys) when the workbook names the period."""
+        org = self.own_org()
+        try:
+            period = parse_period(self.dataset.meta["period"])
+        except (KeyError, PeriodError):
+            return narrative_findings(self.pack, self.dataset.narrative, org, None)
+        if not self.dataset.narrative:
+            return []
+        table = self.calc.table([org], [period], indicator_ids=list(self.pack.indicators))
+        row = next(table.iter_rows(named=True))
+        return narrative_findings(self.pack, self.dataset.narrative, org, period, row)
 
     def check_periods(self) -> list[Period]:
         """The periods `check` validates: every period data, targets or statements were entered
@@ -237,6 +258,9 @@ class Engine:
                 mine.append(f)
         mine += run_rules(self.calc, self.pack.rules, [org], [period], self.tree)
         mine += checks.small_samples(self.calc, row, org, period.id, ids)
+        if org == self.own_org() and not self.dataset.meta.get("period"):
+            # a workbook without a period of its own: its paragraphs speak of the one asked for
+            mine += narrative_findings(self.pack, self.dataset.narrative, org, period, row)
         return sorted(_dedupe(mine), key=_sort_key)
 
     def table(

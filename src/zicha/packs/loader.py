@@ -42,6 +42,8 @@ PACK_FILES = (
     "lexicon.toml",
 )
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+#: how an indicator may write a ratio to 100 that a lexicon term writes ":100"
+_RATIO_UNITS = ("（女=100）", "(女=100)", "女=100")
 PACK_ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
@@ -492,6 +494,9 @@ def _lexicon(c: _Collector, indicators: Mapping[str, Indicator]) -> Lexicon:
         indicator = _get(c, "lexicon", where, item, "indicator", str, None)
         if indicator is not None and indicator not in indicators:
             c.add("lexicon", where, "indicator", f"未定义的指标「{indicator}」")
+        elif indicator is not None and indicators[indicator].unit not in ("", unit, *_RATIO_UNITS):
+            shown = indicators[indicator].unit
+            c.add("lexicon", where, "unit", f"与所述指标「{indicator}」的单位「{shown}」不同")
         for label in labels:
             other = by_label.setdefault((label, unit or ""), key)
             if other != key:

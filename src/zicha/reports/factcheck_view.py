@@ -74,23 +74,6 @@ def factcheck_json(fc: FactCheck) -> dict[str, Any]:
     }
 
 
-def quote(fc: FactCheck, finding: FactFinding, sentence: int, width: int = 90) -> str:
-    """The part of a sentence that holds the finding's figures (the whole when it is short)."""
-    text = fc.sentences[sentence]
-    if len(text) <= width:
-        return text
-    spots = [
-        (f.start, f.start + len(f.text))
-        for i in finding.figures
-        if (f := fc.figures[i]).sentence == sentence
-    ]
-    if not spots:
-        return text[: width - 1] + "…"
-    low = max(0, min(a for a, _ in spots) - 24)
-    high = min(len(text), max(b for _, b in spots) + 12)
-    return ("…" if low else "") + text[low:high] + ("…" if high < len(text) else "")
-
-
 def print_factcheck(console: Console, fc: FactCheck, figures: bool = False) -> None:
     """The findings, each with the sentences it is about; the figures read when asked for."""
     numbers = sum(1 for f in fc.figures if f.value is not None)
@@ -114,7 +97,7 @@ def print_factcheck(console: Console, fc: FactCheck, figures: bool = False) -> N
             highlight=False,
         )
         for i in fc.sentences_of(f):
-            console.print(f"       原文：{quote(fc, f, i)}", style="dim", markup=False)
+            console.print(f"       原文：{fc.excerpt(f, i)}", style="dim", markup=False)
 
 
 def figures_table(fc: FactCheck) -> Table:
