@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from zicha.domain.lexicon import Lexicon, Term
 
@@ -91,6 +92,10 @@ FILLERS = sorted(
     key=len,
     reverse=True,
 )
+_FILLERS_BY_FIRST: dict[str, list[str]] = {}
+for _word in FILLERS:
+    _FILLERS_BY_FIRST.setdefault(_word[0], []).append(_word)
+
 #: words that make a figure a target (in its own label)
 TARGET_WORDS = (
     "控制在",
@@ -181,16 +186,20 @@ class Match:
 
 
 class LabelIndex:
-    """The lexicon's labels, longest first, for finding the term a label names."""
+    """The lexicon's labels by their text, for finding the term a label names."""
 
     def __init__(self, lexicon: Lexicon) -> None:
-        pairs = [(label, t) for t in lexicon.terms.values() for label in t.labels]
-        self.entries = sorted(pairs, key=lambda p: len(p[0]), reverse=True)
         self.lexicon = lexicon
+        self.by_label: dict[str, list[Term]] = {}
+        for t in lexicon.terms.values():
+            for label in t.labels:
+                self.by_label.setdefault(label, []).append(t)
+        self.lengths = sorted({len(label) for label in self.by_label}, reverse=True)
 
     def match(self, text: str, unit: str) -> Match | None:
-        """The term `text` names for a figure in `unit`; None when none or when two terms of
-        different units tie for a figure without a unit.
+        """The term `text` names for a figure in `unit`: the label that ends nearest to the
+        figure with only filler after it, the longest of those; None when there is none, or
+        when two terms tie for a figure without a unit.
 
         >>> from zicha.domain.lexicon import Lexicon, Term
         >>> births = Term("births", "出生人数", "人", ("出生人口", "出生"))
@@ -201,23 +210,41 @@ class LabelIndex:
         >>> idx.match("主动落实一例补救手术补助营养费", "元") is None
         True
         """
-        best: list[Match] = []
-        for label, term in self.entries:
-            if not compatible(unit, term.unit):
-                continue
-            pos = text.rfind(label)
-            if pos < 0 or not only_filler(text[pos + len(label) :]):
-                continue
-            found = Match(term, pos, pos + len(label))
-            if not best or (found.end, len(label)) > (best[0].end, best[0].end - best[0].start):
-                best = [found]
-            elif (found.end, len(label)) == (best[0].end, best[0].end - best[0].start):
-                best.append(found)
-        if not best:
-            return None
-        if len({m.term.id for m in best}) > 1:
-            return None
-        return best[0]
+        for end in filler_ends(text):
+            for size in self.lengths:
+                if size > end:
+                    continue
+                terms = [
+                    t
+                    for t in self.by_label.get(text[end - size : end], ())
+                    if compatible(unit, t.unit)
+                ]
+                if not terms:
+                    continue
+                if len({t.id for t in terms}) > 1:
+                    return None
+                return Match(terms[0], end - size, end)
+        return None
+
+
+def filler_ends(text: str) -> list[int]:
+    """Where a label may end: the positions from which only filler words follow, nearest to
+    the figure (the end of the text) first.
+
+    >>> filler_ends("出生人口共计"), filler_ends("补助")
+    ([6, 5, 4], [2])
+    """
+    n = len(text)
+    ok = [False] * (n + 1)
+    ok[n] = True
+    for p in range(n - 1, -1, -1):
+        if text[p].isspace():
+            ok[p] = ok[p + 1]
+            continue
+        ok[p] = any(
+            ok[p + len(w)] for w in _FILLERS_BY_FIRST.get(text[p], ()) if text.startswith(w, p)
+        )
+    return [p for p in range(n, -1, -1) if ok[p]]
 
 
 def label_text(lead: str) -> str:
@@ -252,7 +279,17 @@ def ellipsis(current: str, previous: str) -> str | None:
 
 
 def has_any(text: str, words: tuple[str, ...]) -> bool:
-    return any(w in text for w in words)
+    """Whether any of the words occurs in the text.
+
+    >>> has_any("全年出生人口控制在", TARGET_WORDS), has_any("出生人口", TARGET_WORDS)
+    (True, False)
+    """
+    return _alternatives(words).search(text) is not None
+
+
+@lru_cache(maxsize=64)
+def _alternatives(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
 #: nouns that hold a target word without stating a target (企业目标责任书签订率)
