@@ -29,7 +29,7 @@ def elements_of(pack: Pack, terms: Sequence[str]) -> tuple[str, ...]:
     """The data elements behind lexicon terms (through the indicators they state).
 
     >>> from zicha.packs.registry import get_pack
-    >>> elements_of(get_pack("family-planning"), ["policy_birth_rate"])
+    >>> elements_of(get_pack(None), ["policy_birth_rate"])
     ('births', 'births_in_policy')
     """
     found: set[str] = set()
