@@ -301,7 +301,9 @@ def partitions(facts: Facts, scope: str) -> list[FactFinding]:
         if any(set(figures) <= seen for seen in reported):
             continue  # the same figures, grouped another way (一孩 + 二孩及以上)
         reported.append(set(figures))
-        sum_text = " + ".join(f"{names[x]} {show(k.interval.low)}" for x, k in given)
+        sum_text = " + ".join(
+            f"{names[x]}{' ' if k.exact else '至少 '}{show(k.interval.low)}" for x, k in given
+        )
         step = max([whole.step, *(k.step for _, k in given)])
         if p.complete and len(given) == len(parts) and all(k.exact for _, k in given):
             total = Interval(
