@@ -359,7 +359,9 @@ def written_parts(
         if severity is None or low <= whole.high:
             continue
         unit = unit_text(whole.unit)
-        listed = " + ".join(f"{p.label} {said(p)}" for p in parts)
+        listed = " + ".join(
+            f"{p.label}{f'（{p.scope}）' if p.scope else ''} {said(p)}" for p in parts
+        )
         out.append(
             FactFinding(
                 "parts_exceed_whole",
@@ -372,39 +374,42 @@ def written_parts(
     return out
 
 
+def _base(
+    facts: Facts, rel: Relation, part: Figure
+) -> tuple[Interval, str, tuple[int, ...]] | None:
+    """The base of a share in the part's unit: the figure written after 占, or the term it
+    names; with its text and figures."""
+    if rel.whole is not None:
+        base = facts.figures[rel.whole]
+        stated = interval_of(base, part.unit)
+        return (stated, said(base), (base.index,)) if stated is not None else None
+    if rel.base_term is None:
+        return None
+    k = facts.value(rel.base_term, part.scope)
+    if k is None or not k.exact:
+        return None
+    unit = facts.term(rel.base_term).unit
+    low, high = convert(k.interval.low, unit, part.unit), convert(k.interval.high, unit, part.unit)
+    text = f"{facts.term(rel.base_term).name} {show(k.interval.mid)}"
+    return Interval(low, high), text, k.figures
+
+
 def shares(facts: Facts, relations: Sequence[Relation]) -> list[FactFinding]:
     """ "199人，占出生人口233人的85.41%": the percentage is the part over the base."""
     out: list[FactFinding] = []
-    figures = facts.figures
     for rel in relations:
         if rel.kind != "share":
             continue
-        part, pct = figures[rel.parts[0]], figures[rel.parts[1]]
-        if rel.whole is not None:
-            base = figures[rel.whole]
-            base_i = interval_of(base, base.unit)
-            base_ids: tuple[int, ...] = (base.index,)
-            base_text = said(base)
-        elif rel.base_term is not None:
-            k = facts.value(rel.base_term, part.scope)
-            if k is None or not k.exact:
-                continue
-            base_i, base_ids = k.interval, k.figures
-            base_text = f"{facts.term(rel.base_term).name} {show(k.interval.mid)}"
-            base_unit = facts.term(rel.base_term).unit
-            part_i = interval_of(part, base_unit)
-        else:
+        part, pct = facts.figures[rel.parts[0]], facts.figures[rel.parts[1]]
+        base = _base(facts, rel, part)
+        part_i, pct_i = interval_of(part, part.unit), interval_of(pct, pct.unit)
+        if base is None or part_i is None or pct_i is None:
             continue
-        if rel.whole is not None:
-            part_i = interval_of(part, figures[rel.whole].unit)
-        pct_i = interval_of(pct, pct.unit)
-        if part_i is None or base_i is None or pct_i is None:
-            continue
+        base_i, base_text, base_ids = base
         ratio = part_i / base_i
         if ratio is None:
             continue
-        factor = 1000.0 if pct.unit == "‰" else 100.0
-        expected = ratio.scale(factor)
+        expected = ratio.scale(1000.0 if pct.unit == "‰" else 100.0)
         severity = judge(pct_i, expected, pct.step)
         if severity is None:
             continue

@@ -20,6 +20,7 @@ from zicha.engine.factcheck.labels import (
     COMPARISON,
     DIRECTION,
     LAST_YEAR_WORDS,
+    THIS_YEAR_WORDS,
     PROJECTION_WORDS,
     QUOTE_WORDS,
     LabelIndex,
@@ -74,6 +75,9 @@ class _Sentence:
     last_year: bool
     projection: bool
     quoted: bool
+    #: where the sentence's first part ends (its first ；): a sentence that opens with 去年同期
+    #: speaks of last year up to there
+    first_break: int = 0
     anchor: int | None = None
     pending: int | None = None
     previous: int | None = None
@@ -107,6 +111,9 @@ class Extractor:
             last_year=has_any(first, LAST_YEAR_WORDS) and COMPARISON.search(first) is None,
             projection=has_any(first, PROJECTION_WORDS),
             quoted=has_any(text, QUOTE_WORDS),
+            first_break=min(
+                (i for i in (text.find("；"), text.find(";")) if i >= 0), default=len(text)
+            ),
         )
         self.out.sentences.append(text)
         end = 0
@@ -198,7 +205,13 @@ class Extractor:
             return "projection", 0, None
         if has_any(label, ANNUALIZED_WORDS):
             return "annualized", 0, None
-        if has_any(label, LAST_YEAR_WORDS) or st.last_year:
+        if has_any(label, THIS_YEAR_WORDS):
+            pass  # 今年死亡人口205人: this year's, whatever the sentence began with
+        elif (
+            has_any(label, LAST_YEAR_WORDS)
+            or (st.last_year and tok.start < st.first_break)
+            or self.scopes.is_year_before(label)
+        ):
             return "last_year", 0, None
         if tok.unit in ("%", "‰") and ("占" in label or _is_share_tail(st, lead)):
             return "share", 0, None
@@ -229,7 +242,12 @@ class Extractor:
         if (
             fig.role == head.role
             and fig.unit == head.unit
-            and (fig.term is None or head.term is None or self.lexicon.is_part(fig.term, head.term))
+            and (
+                fig.term is None
+                or head.term is None
+                or self.lexicon.is_part(fig.term, head.term)
+                or (fig.term == head.term and fig.scope != head.scope)  # 其中一季度出生56人
+            )
         ):
             st.parts.append(fig.index)
         elif fig.role not in ("share", "difference", "change", "last_year"):

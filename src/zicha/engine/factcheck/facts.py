@@ -111,7 +111,8 @@ class Facts:
         return self.lexicon.terms[term]
 
     def stated(self, term: str, scope: str, role: Role = "actual") -> Known | None:
-        """Where the term's stated figures meet (the first alone when they do not)."""
+        """Where the term's stated figures meet; None when they do not (the term is stated two
+        ways: `stated_twice` says so, and no other check builds on either)."""
         unit = self.term(term).unit
         figs = [f for f in self.groups.get((term, scope, role), []) if f.form != "masked"]
         usable = [(f, i) for f in figs if (i := interval_of(f, unit)) is not None]
@@ -123,7 +124,7 @@ class Facts:
         for _, i in chosen[1:]:
             meet = meet.intersect(i) if meet is not None else None
         if meet is None:
-            meet = chosen[0][1]
+            return None
         ids = tuple(f.index for f, _ in chosen)
         step = max(step_of(f, unit) for f, _ in chosen)
         bounded = all(f.form != "approximate" for f, _ in chosen)

@@ -122,6 +122,7 @@ TARGET_SENTENCE_WORDS = ("目标", "任务", "要求", "确保", "力争", "考�
 PROJECTION_WORDS = ("预计", "预测", "按目前进度", "按此进度", "按现有进度")
 ANNUALIZED_WORDS = ("年化", "折合全年", "折算全年", "折合年", "折算成全年")
 LAST_YEAR_WORDS = ("去年", "上年", "上一年", "上年度", "前一年")
+THIS_YEAR_WORDS = ("今年", "本年", "当年", "本期", "今年以来")
 QUOTE_WORDS = ("所述",)
 #: a comparison with the same period of an earlier year
 COMPARISON = re.compile(
@@ -138,8 +139,10 @@ _WEAK_BOUNDARY = "：:"
 _PLACE = re.compile(r"((?:[Xx×]{1,4}|[\u4e00-\u9fff]{2})(?:乡|镇|街道|社区|村))")
 _OWN_PLACE = re.compile(r"((?:[Xx×]{1,4}|[\u4e00-\u9fff]{2})(?:乡|镇|街道))")
 _OWN_WORDS = "全我本该各每此"
-#: how far into a report its opening names the report's own half-year or quarter
+#: how far into a report its opening names the report's own half-year or quarter, and the words
+#: of a sentence that names the report itself (关于2023年上半年…工作的自查报告)
 OPENING = 300
+_REPORT_WORDS = ("报告", "自查", "总结", "工作", "情况")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _MONTH_RANGE = re.compile(r"\d{1,2}\s*(?:月\s*\d{0,2}\s*日?)?\s*(?:-|~|—|至|到)\s*\d{1,2}\s*月")
 _MONTH = re.compile(r"(?<![\d年])(\d{1,2}|[一二三四五六七八九十]{1,2})\s*月(?:份)?(?![\d日底末])")
@@ -325,18 +328,41 @@ class Scopes:
     @classmethod
     def of(cls, text: str) -> Scopes:
         """The first township-level place named, the year named most often (latest on a tie),
-        and the half-year or quarter the opening names (a half-year report's 上半年).
+        and the half-year or quarter the opening names (a half-year report's 上半年), or the only
+        one the text names.
 
-        >>> s = Scopes.of("中共XX县委：XX乡党委2023年上半年…2023年…2022年")
+        >>> s = Scopes.of("中共XX县委：\\nXX乡2023年上半年工作自查报告\\n…2023年…2022年")
         >>> s.own_place, s.own_year, s.own_part
         ('XX乡', '2023', '上半年')
+        >>> Scopes.of("一季度出生56人，上半年共出生117人。").own_part is None
+        True
+        >>> Scopes.of("一、上半年全镇出生212人。二、下步工作……").own_part
+        '上半年'
         """
         place = _OWN_PLACE.search(text)
         years = Counter(_YEAR.findall(text))
         own_year = max(years, key=lambda y: (years[y], y)) if years else None
-        part = _QUARTER.search(text[:OPENING])
-        own_part = part.group(1).replace(" ", "") if part else None
+        own_part = None
+        for line in re.split(r"[\n。]", text[:OPENING]):
+            part = _QUARTER.search(line)
+            if part and has_any(line, _REPORT_WORDS):
+                own_part = part.group(1).replace(" ", "")
+                break
+        named = {m.group(1).replace(" ", "") for m in _QUARTER.finditer(text)}
+        if own_part is None and len(named) == 1:
+            own_part = named.pop()  # a text naming one part of the year only is about it
         return cls(place.group(1) if place else None, own_year, own_part)
+
+    def is_year_before(self, label: str) -> bool:
+        """Whether a label names the year before the report's own (2022年 in a 2023 report).
+
+        >>> Scopes(None, "2023").is_year_before("2022年出生人口"), Scopes(None, None).is_year_before("2022年")
+        (True, False)
+        """
+        if self.own_year is None:
+            return False
+        before = str(int(self.own_year) - 1)
+        return any(m.group(1) == before for m in _YEAR.finditer(label))
 
     def scope(self, label: str) -> str:
         """Where and when a label says its figure applies; "" for the report's own unit and
@@ -345,8 +371,10 @@ class Scopes:
         >>> s = Scopes("XX乡", "2023")
         >>> s.scope("XX乡有已婚妇女"), s.scope("其中石门村出生"), s.scope("3月份出生")
         ('', '石门村', '3月')
-        >>> s.scope("2022年出生"), s.scope("2023年1-6月出生"), s.scope("半年来全乡出生")
-        ('2022年', '', '')
+        >>> s.scope("2021年出生"), s.scope("2023年1-6月出生"), s.scope("半年来全乡出生")
+        ('2021年', '', '')
+        >>> s.scope("2022年出生")  # the year before: last year's figure, not another scope
+        ''
         """
         parts: list[str] = []
         for m in _PLACE.finditer(label):
@@ -355,8 +383,9 @@ class Scopes:
             if name == self.own_place or name[-level - 1] in _OWN_WORDS:
                 continue  # 全乡, 我镇, 本村: the report's own unit
             parts.append(name)
+        before = str(int(self.own_year) - 1) if self.own_year else None
         for m in _YEAR.finditer(label):
-            if m.group(1) != self.own_year:
+            if m.group(1) not in (self.own_year, before):
                 parts.append(f"{m.group(1)}年")
         rest = _MONTH_RANGE.sub(" ", label)
         parts += [f"{m.group(1)}月" for m in _MONTH.finditer(rest)]
