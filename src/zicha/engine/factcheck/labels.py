@@ -356,8 +356,10 @@ class Scopes:
     def is_year_before(self, label: str) -> bool:
         """Whether a label names the year before the report's own (2022年 in a 2023 report).
 
-        >>> Scopes(None, "2023").is_year_before("2022年出生人口"), Scopes(None, None).is_year_before("2022年")
-        (True, False)
+        >>> Scopes(None, "2023").is_year_before("2022年出生人口")
+        True
+        >>> Scopes(None, None).is_year_before("2022年")
+        False
         """
         if self.own_year is None:
             return False
