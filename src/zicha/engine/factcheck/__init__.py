@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from zicha.domain.factcheck import FactCheck, FactFinding, Figure, TextDocument
 from zicha.domain.lexicon import Lexicon
-from zicha.engine.factcheck.changes import changes
+from zicha.engine.factcheck.changes import changes, directions
 from zicha.engine.factcheck.consistency import check_facts
 from zicha.engine.factcheck.dates import check_dates
 from zicha.engine.factcheck.extraction import extract
@@ -31,7 +31,8 @@ def check_text(document: TextDocument, lexicon: Lexicon) -> FactCheck:
     """
     found = extract(document, lexicon)
     findings = check_facts(found.figures, found.relations, lexicon)
-    findings += changes(Facts(found.figures, lexicon))
+    facts = Facts(found.figures, lexicon)
+    findings += changes(facts) + directions(facts, found.relations)
     findings += check_dates(found.sentences)
     ordered = sorted(
         dict.fromkeys(findings),

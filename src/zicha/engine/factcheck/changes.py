@@ -8,9 +8,12 @@ per-mille rate in 个千分点: "政策符合率92.3%，比去年同期(90.1%)�
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from zicha.domain.factcheck import FactFinding, FactSeverity, Figure
 from zicha.domain.lexicon import COUNT_UNITS, POINT_UNITS
 from zicha.engine.factcheck.consistency import judge
+from zicha.engine.factcheck.extraction import Relation
 from zicha.engine.factcheck.facts import Facts, convert, interval_of, said, show, show_interval
 from zicha.engine.factcheck.intervals import EPS, Interval
 
@@ -157,3 +160,36 @@ def _one(facts: Facts, this: Figure, change: Figure) -> FactFinding | None:
 
 def _points(unit: str) -> str:
     return _POINTS.get(unit, unit if unit != ":100" else "")
+
+
+def directions(facts: Facts, relations: Sequence[Relation]) -> list[FactFinding]:
+    """ "比去年同期(449)有所增加": this year less last year has the direction said (持平: none)."""
+    out: list[FactFinding] = []
+    for rel in relations:
+        if rel.kind != "direction" or rel.whole is None:
+            continue
+        this, last = facts.figures[rel.whole], facts.figures[rel.parts[0]]
+        this_i, last_i = interval_of(this, this.unit), interval_of(last, this.unit)
+        if this_i is None or last_i is None:
+            continue
+        diff = this_i - last_i
+        wrong = (
+            (rel.sign > 0 and diff.high < -EPS)
+            or (rel.sign < 0 and diff.low > EPS)
+            or (rel.sign == 0 and not diff.meets(Interval(0.0, 0.0)))
+        )
+        if not wrong:
+            continue
+        said_word = {1: "增加", -1: "减少", 0: "持平"}[rel.sign]
+        actual = "增加" if diff.low > 0 else "减少"
+        out.append(
+            FactFinding(
+                "change_direction",
+                "error",
+                f"{this.label}：{said(this)} − {said(last)} = "
+                f"{show_interval(diff, 2, _points(this.unit))}，应为{actual}，所述为{said_word}",
+                (this.index, last.index),
+                (this.term,) if this.term else (),
+            )
+        )
+    return out

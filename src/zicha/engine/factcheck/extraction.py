@@ -22,6 +22,7 @@ from zicha.engine.factcheck.labels import (
     LAST_YEAR_WORDS,
     PROJECTION_WORDS,
     QUOTE_WORDS,
+    SAID_DIRECTION,
     THIS_YEAR_WORDS,
     LabelIndex,
     Match,
@@ -46,14 +47,17 @@ _SCALES = {"万": 10_000.0, "亿": 100_000_000.0}
 
 @dataclass(frozen=True)
 class Relation:
-    """A relation the text writes out: `parts` (a 其中 list: `whole` and its `parts`) or `share`
+    """A relation the text writes out: `parts` (a 其中 list: `whole` and its `parts`), `share`
     ("199人，占出生人口233人的85.41%": `parts` = (part, percent), `whole` the base figure, or
-    `base_term` when the base is named without a number)."""
+    `base_term` when the base is named without a number), or `direction` ("比去年同期(449)有所
+    增加" with no number for the change: `whole` this year's figure, `parts` = (last year's,),
+    `sign` +1, -1, or 0 for 持平)."""
 
-    kind: Literal["parts", "share"]
+    kind: Literal["parts", "share", "direction"]
     whole: int | None
     parts: tuple[int, ...]
     base_term: str | None = None
+    sign: int = 0
 
 
 @dataclass
@@ -117,11 +121,25 @@ class Extractor:
         )
         self.out.sentences.append(text)
         end = 0
-        for tok in tokens(text):
+        found = tokens(text)
+        for i, tok in enumerate(found):
             lead = text[end : tok.start]
             end = tok.end
+            before = len(self.out.figures)
             self._token(state, tok, lead)
+            if len(self.out.figures) > before and self.out.figures[-1].role == "last_year":
+                after = text[tok.end : found[i + 1].start if i + 1 < len(found) else len(text)]
+                self._direction(self.out.figures[-1], after)
         self._close_parts(state)
+
+    def _direction(self, last: Figure, after: str) -> None:
+        """ "比去年同期(449)有所增加": a direction said without a number."""
+        clause = re.split(r"[，,；;。]", after, maxsplit=1)[0]
+        word = SAID_DIRECTION.search(clause)
+        if last.of is None or word is None or DIRECTION.search(after):
+            return  # no direction, or one with its number: a change figure
+        sign = 0 if word.group(0) == "持平" else (-1 if is_down(word.group(1) or "") else 1)
+        self.out.relations.append(Relation("direction", last.of, (last.index,), sign=sign))
 
     def _token(self, st: _Sentence, tok: Token, lead: str) -> None:
         label = label_text(lead)

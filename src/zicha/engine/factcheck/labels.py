@@ -132,6 +132,8 @@ COMPARISON = re.compile(
 DIRECTION = re.compile(
     r"(增加|增长|上升|提高|上涨|增多|多出|多|减少|下降|降低|回落|下滑|减|少)了?\s*[)）]?\s*$"
 )
+#: a direction said without a number after it ("有所增加", "持平")
+SAID_DIRECTION = re.compile(r"持平|(增加|增长|上升|提高|上涨|增多|减少|下降|降低|回落|下滑)")
 DOWN_WORDS = ("减少", "下降", "降低", "回落", "下滑", "减", "少")
 _CLOSED_ASIDE = re.compile(r"[（(][^（()）]*[)）]")
 _STRONG_BOUNDARY = '，,；;、。！？（(【[“"「'
