@@ -167,30 +167,19 @@ class Extractor:
         unit, value, high, step = _resolve_unit(tok, term, inherit)
         if unit is None:
             return
-        form, low, top = _bounds(tok, label, value, high, step)
-        index = len(self.out.figures)
-        figure = Figure(
-            index=index,
-            label=term.name if term else _said(label),
-            term=term.id if term else None,
-            value=value,
-            unit=unit,
-            text=tok.text,
-            sentence=st.index,
-            role=role,
-            form=form,
-            low=low,
-            high=top,
-            decimals=tok.decimals,
-            step=step,
+        figure = self._add(
+            tok,
+            label,
+            term,
+            (unit, value, high, step),
+            st.index,
+            role,
+            scope,
             qualifier=direction.group(1) if direction else tok.approx or tok.post,
-            scope=scope,
-            said=label,
             sign=sign,
             of=of,
-            start=tok.start,
         )
-        self.out.figures.append(figure)
+        index = figure.index
         self._relations(st, figure, lead, match)
         if role == "last_year" and of is not None:
             st.pending = index  # "比去年同期(429)增加7人": the change follows
@@ -331,27 +320,47 @@ class Extractor:
             cell_role = role
             if role == "actual" and (tok.post in ("以内", "之内", "之间") or _symbol(cell)):
                 cell_role = "target"
-            form, low, top = _bounds(tok, label, value, high, step)
-            self.out.figures.append(
-                Figure(
-                    index=len(self.out.figures),
-                    label=term.name if term else _said(label),
-                    term=term.id if term else None,
-                    value=value,
-                    unit=unit,
-                    text=tok.text,
-                    sentence=index,
-                    role=cell_role,
-                    form=form,
-                    low=low,
-                    high=top,
-                    decimals=tok.decimals,
-                    step=step,
-                    qualifier=tok.approx or tok.post,
-                    scope=scope,
-                    said=label,
-                )
-            )
+            self._add(tok, label, term, (unit, value, high, step), index, cell_role, scope)
+
+    def _add(
+        self,
+        tok: Token,
+        label: str,
+        term: Term | None,
+        resolved: tuple[str, float | None, float | None, float],
+        sentence: int,
+        role: Role,
+        scope: str,
+        qualifier: str | None = None,
+        sign: int = 0,
+        of: int | None = None,
+    ) -> Figure:
+        """A figure from its token, once its label, unit and role are known."""
+        unit, value, high, step = resolved
+        form, low, top = _bounds(tok, label, value, high, step)
+        figure = Figure(
+            index=len(self.out.figures),
+            label=term.name if term else _said(label),
+            term=term.id if term else None,
+            value=value,
+            unit=unit,
+            text=tok.text,
+            sentence=sentence,
+            role=role,
+            form=form,
+            low=low,
+            high=top,
+            decimals=tok.decimals,
+            step=step,
+            qualifier=tok.approx or tok.post if qualifier is None else qualifier,
+            scope=scope,
+            said=label,
+            sign=sign,
+            of=of,
+            start=tok.start,
+        )
+        self.out.figures.append(figure)
+        return figure
 
 
 def _opens_aside(lead: str) -> bool:
