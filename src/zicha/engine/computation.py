@@ -21,7 +21,6 @@ from zicha.domain.target import Target
 from zicha.engine import checks
 from zicha.engine.calculator import Calculator
 from zicha.engine.checklist import attach_checklist, check_findings
-from zicha.engine.factcheck.narrative import narrative_findings
 from zicha.engine.progress import judge
 from zicha.engine.scoring import assessment_items, due_share, item_score, target_points
 from zicha.engine.validation import run_rules
@@ -69,13 +68,15 @@ class Engine:
     def _narrative_of_own_period(self) -> list[Finding]:
         """The clerk's paragraphs, fact-checked: against each other, and against the figures of
         the report's own unit and period (the meta keys) when the workbook names the period."""
+        if not self.dataset.narrative:
+            return []
+        from zicha.engine.factcheck.narrative import narrative_findings  # only when there is text
+
         org = self.own_org()
         try:
             period = parse_period(self.dataset.meta["period"])
         except (KeyError, PeriodError):
             return narrative_findings(self.pack, self.dataset.narrative, org, None)
-        if not self.dataset.narrative:
-            return []
         table = self.calc.table([org], [period], indicator_ids=list(self.pack.indicators))
         row = next(table.iter_rows(named=True))
         return narrative_findings(self.pack, self.dataset.narrative, org, period, row)
@@ -258,8 +259,10 @@ class Engine:
                 mine.append(f)
         mine += run_rules(self.calc, self.pack.rules, [org], [period], self.tree)
         mine += checks.small_samples(self.calc, row, org, period.id, ids)
-        if org == self.own_org() and not self.dataset.meta.get("period"):
+        if org == self.own_org() and self.dataset.narrative and not self.dataset.meta.get("period"):
             # a workbook without a period of its own: its paragraphs speak of the one asked for
+            from zicha.engine.factcheck.narrative import narrative_findings
+
             mine += narrative_findings(self.pack, self.dataset.narrative, org, period, row)
         return sorted(_dedupe(mine), key=_sort_key)
 
