@@ -77,8 +77,11 @@ class Engine:
             period = parse_period(self.dataset.meta["period"])
         except (KeyError, PeriodError):
             return narrative_findings(self.pack, self.dataset.narrative, org, None)
-        table = self.calc.table([org], [period], indicator_ids=list(self.pack.indicators))
-        row = next(table.iter_rows(named=True))
+
+        def row() -> dict[str, Any]:
+            table = self.calc.table([org], [period], indicator_ids=list(self.pack.indicators))
+            return next(table.iter_rows(named=True))
+
         return narrative_findings(self.pack, self.dataset.narrative, org, period, row)
 
     def check_periods(self) -> list[Period]:
@@ -263,7 +266,7 @@ class Engine:
             # a workbook without a period of its own: its paragraphs speak of the one asked for
             from zicha.engine.factcheck.narrative import narrative_findings
 
-            mine += narrative_findings(self.pack, self.dataset.narrative, org, period, row)
+            mine += narrative_findings(self.pack, self.dataset.narrative, org, period, lambda: row)
         return sorted(_dedupe(mine), key=_sort_key)
 
     def table(

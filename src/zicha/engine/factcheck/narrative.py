@@ -8,7 +8,7 @@ stay out of the data check: they are not failures.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from zicha.domain.dataset import NarrativeSection
 from zicha.domain.expression import parse, references
@@ -70,10 +70,11 @@ def narrative_findings(
     narrative: Sequence[NarrativeSection],
     org: str,
     period: Period | None,
-    row: Mapping[str, object] | None = None,
+    row: Callable[[], Mapping[str, object]] | None = None,
 ) -> list[Finding]:
     """Findings of the narrative for the data check: its contradictions, and its figures against
-    the computed ones of `row` (an engine table row: `val:<indicator>`) when given."""
+    the computed ones when `row` is given (it answers an engine table row, `val:<indicator>`,
+    and is asked only when a figure states an indicator)."""
     if not narrative or not any(part.text.strip() for part in narrative):
         return []
     fc = check_narrative(pack, narrative)
@@ -94,8 +95,9 @@ def narrative_findings(
                 pid,
             )
         )
-    if row is not None and period is not None:
-        out += _against_data(pack, fc, sections, org, period, row)
+    stating = [f for f in fc.figures if f.term and pack.lexicon.terms[f.term].indicator]
+    if row is not None and period is not None and stating:
+        out += _against_data(pack, fc, sections, org, period, row())
     return out
 
 
