@@ -14,6 +14,7 @@ from zicha.domain.pack import Pack
 from zicha.domain.period import Period
 from zicha.domain.result import Computation
 from zicha.reports.checklist_view import checklist_attachments, checklist_sections
+from zicha.reports.context_view import context_sections
 from zicha.reports.document import Document
 from zicha.reports.docx_writer import write_docx
 from zicha.reports.html_writer import render_html
@@ -79,7 +80,10 @@ def draft(
         children=children,
         monthly=monthly_series(session, computation) if charts else None,
         charts=charts,
-        extra_sections=checklist_sections(session.pack, computation, session.dataset.tree),
+        extra_sections={
+            **checklist_sections(session.pack, computation, session.dataset.tree),
+            **context_sections(session.pack, computation),
+        },
         attachments=checklist_attachments(session.pack, computation, session.dataset.tree),
     )
     return build_report(ctx), computation

@@ -13,6 +13,7 @@ from typing import Literal
 from zicha.domain.agreement import AgreementWording
 from zicha.domain.assessment import AssessmentItem
 from zicha.domain.lexicon import Lexicon
+from zicha.domain.target import Bound
 
 TimeAggregation = Literal["sum", "last"]
 IndicatorKind = Literal["count", "level", "rate", "ratio"]
@@ -64,7 +65,9 @@ class Indicator:
     description: str = ""
     points: float | None = None
     small_sample: int | None = None
-    sampling: Literal["parts", "share"] | None = None
+    #: how the figure arises, for its chance interval (zicha.engine.sampling): `poisson` (rare
+    #: events over a base), `share` (a part of the denominator), `parts` (two parts of a whole)
+    sampling: Literal["parts", "share", "poisson"] | None = None
 
     @property
     def is_ratio(self) -> bool:
@@ -88,6 +91,9 @@ class ValidationRule:
     instruction: str = ""
     tolerance: float = 0.0
     missing: Literal["skip_if_any", "skip_if_all", "never_skip"] = "skip_if_any"
+    #: the left side is `indicator(x)` of an indicator with `sampling`: the rule is broken only
+    #: when its whole chance interval breaks it (a few events never raise a false alarm)
+    chance: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,6 +116,57 @@ class RegisterSpec:
 class TimelineEntry:
     date: str
     text: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document a pack relies on: a definition, a national goal, a standard, a county's method.
+
+    >>> Source("hc2030", "“健康中国2030”规划纲要", "中共中央、国务院", "2016-10-25").citation()
+    '《“健康中国2030”规划纲要》（中共中央、国务院，2016年10月25日）'
+    """
+
+    id: str
+    title: str
+    issuer: str = ""
+    date: str = ""
+    number: str = ""
+    #: what the pack takes from it
+    note: str = ""
+    url: str = ""
+
+    def citation(self) -> str:
+        """Title, then issuer, number and date in brackets, as a report cites a document."""
+        parts = [p for p in (self.issuer, self.number, date_cn(self.date)) if p]
+        return f"《{self.title}》" + (f"（{'，'.join(parts)}）" if parts else "")
+
+
+def date_cn(text: str) -> str:
+    """An ISO date, month or year as an official document writes it (no zero padding).
+
+    >>> date_cn("2025-07-28"), date_cn("2021-03"), date_cn("1958"), date_cn("2019年4月")
+    ('2025年7月28日', '2021年3月', '1958年', '2019年4月')
+    """
+    parts = text.strip().split("-")
+    if not all(p.isdigit() for p in parts) or not 1 <= len(parts) <= 3:
+        return text.strip()
+    return "".join(f"{int(p)}{u}" for p, u in zip(parts, ("年", "月", "日"), strict=False))
+
+
+@dataclass(frozen=True)
+class ReferenceValue:
+    """A national (or other outside) figure a report sets beside an indicator, as context: a goal
+    (`bound`, e.g. ≤5.0) or a level (`value`, e.g. the national rate of a year), with its source.
+    Context only: a reference value never scores or judges a target.
+    """
+
+    indicator: str
+    label: str
+    source: str
+    bound: Bound | None = None
+    value: float | None = None
+    #: whether the report compares the unit's figure with it (a standard amount is only stated)
+    compare: bool = True
 
 
 @dataclass(frozen=True)
@@ -139,6 +196,10 @@ class Pack:
     agreement: AgreementWording | None = None
     #: the words a report uses for the pack's figures (`lexicon.toml`), for the fact-check
     lexicon: Lexicon = field(default_factory=Lexicon)
+    #: the documents the pack relies on (its notes), by id
+    sources: Mapping[str, Source] = field(default_factory=dict)
+    #: outside figures the report sets beside indicators (national goals and levels)
+    references: tuple[ReferenceValue, ...] = ()
     path: str | None = None
 
     def indicator_by_name_or_id(self, key: str) -> Indicator | None:

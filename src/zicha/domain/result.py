@@ -50,6 +50,20 @@ class Comparison:
 
 
 @dataclass(frozen=True)
+class Interval:
+    """The range a figure counted from few events could have taken by chance (95 % by default).
+
+    `events` is what the chance is judged on: the events counted (deaths) for a rare-event rate,
+    the trials (births) for a share or a split into two parts.
+    """
+
+    low: float
+    high: float
+    events: float
+    level: float = 0.95
+
+
+@dataclass(frozen=True)
 class IndicatorResult:
     """One indicator for one org unit and period, with its target and progress.
 
@@ -77,6 +91,9 @@ class IndicatorResult:
     due: float | None = None
     weight: float = 1.0
     veto: bool = False
+    #: the chance interval of `value` and of `to_date` (indicators that declare `sampling`)
+    interval: Interval | None = None
+    to_date_interval: Interval | None = None
 
 
 @dataclass(frozen=True)

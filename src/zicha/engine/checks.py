@@ -21,6 +21,7 @@ from zicha.domain.numbers import fmt, fmt_trim, typed_decimals
 from zicha.domain.pack import Indicator, Pack
 from zicha.domain.period import Period, parse_period
 from zicha.engine.calculator import Calculator
+from zicha.engine.sampling import indicator_interval, is_small
 from zicha.engine.validation import display_names
 
 
@@ -229,8 +230,10 @@ def stated_figures(calc: Calculator, dataset: Dataset) -> list[Finding]:
 def small_samples(
     calc: Calculator, row: dict[str, object], org: str, period: str, indicators: Sequence[str]
 ) -> list[Finding]:
-    """A ratio over few events swings by chance: say how much (its standard error)."""
+    """A figure counted from few events swings by chance: say how much (its exact 95 % interval,
+    and for a share or a split its standard error), so that nobody reads too much into it."""
     out: list[Finding] = []
+    names = display_names(calc.pack)
     for ind_id in indicators:
         ind = calc.pack.indicators[ind_id]
         if not ind.small_sample or not ind.sampling:
@@ -240,21 +243,25 @@ def small_samples(
         val = row.get(f"val:{ind.id}")
         if not isinstance(num, float) or not isinstance(den, float) or not isinstance(val, float):
             continue
-        if ind.sampling == "parts":
-            n = num + den
-            p = num / n if n else 0.0
-            se = ind.factor * math.sqrt(p * (1 - p) / n) / (1 - p) ** 2 if n and p < 1 else None
-        else:
-            n = den
-            p = num / den if den else 0.0
-            se = ind.factor * math.sqrt(p * (1 - p) / n) if n else None
-        if se is None or n >= ind.small_sample:
+        interval = indicator_interval(ind, num, den)
+        if interval is None or not is_small(ind, interval):
             continue
+        unit = ind.unit if ind.unit in ("‰", "%") or ind.unit.startswith("/") else ""
+        spread = (
+            f"{interval.level:.0%}置信区间 {fmt(interval.low, ind.decimals)}{unit}～"
+            f"{fmt(interval.high, ind.decimals)}{unit}"
+        )
+        se = _standard_error(ind, num, den)
+        if se is not None:
+            spread = f"标准误约 ±{fmt(se, 1)}，{spread}"
+        basis = f"{fmt(interval.events)} 例"
+        if ind.sampling == "poisson" and ind.denominator:
+            basis += f"（{describe(parse(ind.denominator), names)} {fmt(den)}）"
         out.append(
             Finding(
                 "small_sample",
                 "warning",
-                f"{ind.name} {fmt(val, ind.decimals)} 仅基于 {fmt(n)} 例，标准误约 ±{fmt(se, 1)}，"
+                f"{ind.name} {fmt(val, ind.decimals)}{unit} 仅基于 {basis}，{spread}，"
                 f"单期数值受偶然波动影响大，宜结合多期数据判断",
                 tuple(sorted({r.name for r in calc.indicators[ind.id].refs})),
                 org,
@@ -262,6 +269,18 @@ def small_samples(
             )
         )
     return out
+
+
+def _standard_error(ind: Indicator, num: float, den: float) -> float | None:
+    """The normal approximation's standard error of a share or of a ratio of two parts."""
+    if ind.sampling == "parts":
+        n = num + den
+        p = num / n if n else 0.0
+        return ind.factor * math.sqrt(p * (1 - p) / n) / (1 - p) ** 2 if n and p < 1 else None
+    if ind.sampling == "share" and den:
+        p = num / den
+        return ind.factor * math.sqrt(p * (1 - p) / den) if 0 <= p <= 1 else None
+    return None
 
 
 def targets_passed_down(pack: Pack, dataset: Dataset) -> list[Finding]:
@@ -334,6 +353,26 @@ def modified_z(x: float, history: Sequence[float]) -> float | None:
     return 0.6745 * (x - median) / mad
 
 
+def _float(x: object) -> float | None:
+    return x if isinstance(x, float) else None
+
+
+def _within_chance(
+    ind: Indicator, row: dict[str, object], earlier: Sequence[dict[str, object]]
+) -> bool:
+    """Whether a figure counted from few events and the earlier years pooled (their numerators
+    and denominators summed) have overlapping chance intervals: then chance alone may explain
+    the difference (one infant death after years of none)."""
+    num, den = _float(row.get(f"num:{ind.id}")), _float(row.get(f"den:{ind.id}"))
+    now = indicator_interval(ind, num, den)
+    if now is None:
+        return False
+    pairs = [(_float(r.get(f"num:{ind.id}")), _float(r.get(f"den:{ind.id}"))) for r in earlier]
+    complete = [(n, d) for n, d in pairs if n is not None and d is not None]
+    before = indicator_interval(ind, sum(n for n, _ in complete), sum(d for _, d in complete))
+    return before is not None and now.low <= before.high and before.low <= now.high
+
+
 def _median(values: Sequence[float]) -> float:
     n = len(values)
     mid = n // 2
@@ -350,7 +389,8 @@ def outliers(
 ) -> list[Finding]:
     """A figure far from the same period of earlier years (modified z-score on median and MAD,
     DOMAIN §5); when the earlier years are all equal, a figure outside them by more than half
-    their level."""
+    their level. A figure counted from few events is not an outlier while its chance interval
+    overlaps that of the earlier years pooled (one infant death after years of none)."""
     out: list[Finding] = []
     for ind_id in indicators:
         x = row.get(f"val:{ind_id}")
@@ -367,6 +407,8 @@ def outliers(
             if not far:
                 continue
         elif abs(z) <= OUTLIER_Z:
+            continue
+        if _within_chance(ind, row, earlier):
             continue
         low, high = min(history), max(history)
         unit = ind.unit if ind.unit in ("‰", "%") else ""

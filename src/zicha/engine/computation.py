@@ -22,6 +22,7 @@ from zicha.engine import checks
 from zicha.engine.calculator import Calculator
 from zicha.engine.checklist import attach_checklist, check_findings
 from zicha.engine.progress import judge
+from zicha.engine.sampling import indicator_interval
 from zicha.engine.scoring import assessment_items, due_share, item_score, target_points
 from zicha.engine.validation import run_rules
 
@@ -205,6 +206,7 @@ class Engine:
         }
         prev_year = comparisons.get("previous_year")
         prev_period = comparisons.get("previous_period")
+        interval = indicator_interval(ind, num, den) if value is not None else None
         if target is None or span is None:
             status: Status = "no_data" if value is None else "no_target"
             return IndicatorResult(
@@ -216,9 +218,17 @@ class Engine:
                 status=status,
                 previous_year=prev_year,
                 previous_period=prev_period,
+                interval=interval,
             )
         item = self.assessment.get(i)
-        to_date = rows[(org, span.id)][f"val:{i}"]
+        span_row = rows[(org, span.id)]
+        to_date = span_row[f"val:{i}"]
+        if span.id == period.id:
+            to_date_interval = interval  # the period starts with the target's: one figure
+        elif to_date is not None:
+            to_date_interval = indicator_interval(ind, span_row[f"num:{i}"], span_row[f"den:{i}"])
+        else:
+            to_date_interval = None
         elapsed = period.elapsed_in(target.period) if period.end <= target.period.end else 1.0
         due = None
         if item is not None and item.split is not None and ind.kind in ("count", "rate"):
@@ -247,6 +257,8 @@ class Engine:
             due,
             item.weight if item is not None else 1.0,
             item.veto if item is not None else False,
+            interval,
+            to_date_interval,
         )
 
     def _findings_for(

@@ -1,7 +1,8 @@
 """Validation rules: left operator right, over many org units and periods at once.
 
 A rule with a side that cannot be computed is skipped (missing is never judged as zero), unless
-the rule says `never_skip`, in which case the missing figure is itself a finding.
+the rule says `never_skip`, in which case the missing figure is itself a finding. A rule that
+says `chance` is broken only when the whole chance interval of its indicator breaks it.
 """
 
 from __future__ import annotations
@@ -10,14 +11,16 @@ from collections.abc import Mapping, Sequence
 
 import polars as pl
 
-from zicha.domain.expression import Node, describe, parse, references
+from zicha.domain.expression import Node, Ref, describe, parse, references
 from zicha.domain.finding import Finding
 from zicha.domain.numbers import fmt_trim
 from zicha.domain.orgunit import OrgTree
 from zicha.domain.pack import Pack, ValidationRule
 from zicha.domain.period import Period
+from zicha.domain.result import Interval
 from zicha.engine.calculator import Calculator, column_of
 from zicha.engine.evaluation import compile_expr
+from zicha.engine.sampling import beyond_chance, indicator_interval
 
 
 def display_names(pack: Pack) -> dict[str, str]:
@@ -55,6 +58,30 @@ def rule_elements(calc: Calculator, node: Node) -> tuple[str, ...]:
     return tuple(sorted(set(out)))
 
 
+def chance_indicator(rule: ValidationRule) -> str:
+    """The indicator a rule judged on chance compares (its left side is `indicator(x)`)."""
+    left = parse(rule.left)
+    assert isinstance(left, Ref) and left.variant == "indicator", rule.id
+    return left.name
+
+
+def _beyond_chance(
+    calc: Calculator, rule: ValidationRule, ind_id: str, broken: pl.DataFrame, i: int
+) -> tuple[pl.DataFrame, dict[tuple[str, str], Interval]]:
+    """Of the rows that break a rule, those whose whole chance interval breaks it."""
+    ind = calc.pack.indicators[ind_id]
+    keep: list[bool] = []
+    intervals: dict[tuple[str, str], Interval] = {}
+    columns = ("org_unit", "period", f"r{i}", f"num:{ind_id}", f"den:{ind_id}")
+    for org, period, right, num, den in broken.select(columns).rows():
+        iv = indicator_interval(ind, num, den)
+        beyond = iv is None or beyond_chance(rule.operator, iv, right, rule.tolerance)
+        keep.append(beyond)
+        if iv is not None:
+            intervals[(org, period)] = iv
+    return broken.filter(pl.Series(keep, dtype=pl.Boolean)), intervals
+
+
 def run_rules(
     calc: Calculator,
     rules: Sequence[ValidationRule],
@@ -72,7 +99,9 @@ def run_rules(
         lexpr = compile_expr(left, column_of)
         rexpr = compile_expr(right, column_of)
         checks += [lexpr.alias(f"l{i}"), rexpr.alias(f"r{i}")]
-    frame = frame.select("org_unit", "period", *checks)
+    chance = {i: chance_indicator(r) for i, r in enumerate(rules) if r.chance}
+    kept = [c for i in dict.fromkeys(chance.values()) for c in (f"num:{i}", f"den:{i}")]
+    frame = frame.select("org_unit", "period", *checks, *kept)
     by_id = {p.id: p for p in periods}
     names = display_names(calc.pack)
     findings: list[Finding] = []
@@ -81,6 +110,9 @@ def run_rules(
         holds = _holds(rule.operator, lcol, rcol, rule.tolerance)
         both = lcol.is_not_null() & rcol.is_not_null()
         broken = frame.filter(both & ~holds)
+        intervals: dict[tuple[str, str], Interval] = {}
+        if i in chance:
+            broken, intervals = _beyond_chance(calc, rule, chance[i], broken, i)
         left_text = describe(parse(rule.left), names)
         right_text = describe(parse(rule.right), names)
         elements = rule_elements(calc, parse(rule.left)) + rule_elements(calc, parse(rule.right))
@@ -96,9 +128,14 @@ def run_rules(
                 ">=": "应不少于",
                 ">": "应大于",
             }[rule.operator]
+            shown = fmt_trim(lval)
+            if (org, period) in intervals:
+                iv = intervals[(org, period)]
+                shown += f"（{iv.level:.0%}置信区间 {fmt_trim(iv.low)}～{fmt_trim(iv.high)}）"
+            bound = fmt_trim(rval)
             message = (
-                f"{unit.name}{label}：不符合「{rule.name}」：{left_text}为{fmt_trim(lval)}，"
-                f"{op}{right_text}（{fmt_trim(rval)}）"
+                f"{unit.name}{label}：不符合「{rule.name}」：{left_text}为{shown}，"
+                f"{op}{right_text}" + ("" if right_text == bound else f"（{bound}）")
             )
             if rule.instruction:
                 message += f"。{rule.instruction}"

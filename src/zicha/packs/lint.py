@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zicha.domain.errors import InputError
-from zicha.domain.expression import ExpressionError, Node, parse, references
-from zicha.domain.pack import Pack
+from zicha.domain.expression import ExpressionError, Node, Ref, parse, references
+from zicha.domain.pack import Pack, ValidationRule
 from zicha.packs.loader import load_pack
 
 #: the columns a register filter may name, per register sheet (CONTRACT.md §1)
@@ -58,6 +58,25 @@ def _check_expression(
     return node
 
 
+def _check_chance(pack: Pack, rule: ValidationRule) -> list[LintMessage]:
+    """A rule judged on chance compares `indicator(x)` of an indicator that declares sampling."""
+    where = f"rules.{rule.id}.chance"
+    try:
+        left = parse(rule.left)
+    except ExpressionError:
+        return []  # reported with the left side
+    if not (isinstance(left, Ref) and left.variant == "indicator"):
+        return [LintMessage("error", where, "按置信区间判断的规则，左边应恰好是 indicator(指标)")]
+    ind = pack.indicators.get(left.name)
+    if ind is not None and ind.sampling is None:
+        return [
+            LintMessage("error", where, f"指标「{left.name}」没有声明 sampling，无法计算置信区间")
+        ]
+    if rule.operator == "!=":
+        return [LintMessage("error", where, "按置信区间判断的规则不能用 !=")]
+    return []
+
+
 def lint_pack(pack: Pack) -> list[LintMessage]:
     """Every problem of a loaded pack: expressions, references, registers, targets of rules.
 
@@ -105,6 +124,17 @@ def lint_pack(pack: Pack) -> list[LintMessage]:
                                 f"筛选条件中的「{ref.name}」不是登记表的列（可用：{allowed}）",
                             )
                         )
+    for rule in pack.rules:
+        if rule.chance:
+            out += _check_chance(pack, rule)
+    for i, context in enumerate(pack.references):
+        where = f"context[{i}]"
+        if context.indicator not in pack.indicators:
+            out.append(LintMessage("error", where, f"未知指标「{context.indicator}」"))
+        if context.source not in pack.sources:
+            out.append(
+                LintMessage("error", where, f"未知资料来源「{context.source}」（见 sources.toml）")
+            )
     for scored in pack.assessment:
         if scored.key not in pack.indicators:
             out.append(

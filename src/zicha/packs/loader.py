@@ -3,7 +3,9 @@
 A pack folder holds `pack.toml` (id, name, statistical year, timeline) and any of
 `elements.toml`, `indicators.toml`, `rules.toml`, `registers.toml`, `report.toml`,
 `assessment.toml`, `agreement.toml`, `lexicon.toml` (the words of a report's figures, for the
-fact-check). Every file is optional except `pack.toml`; tables may also all sit in `pack.toml`.
+fact-check), `sources.toml` (the documents it relies on) and `context.toml` (national figures
+the report sets beside indicators). Every file is optional except `pack.toml`; tables may
+also all sit in `pack.toml`.
 """
 
 from __future__ import annotations
@@ -18,13 +20,16 @@ from typing import Any, cast
 from zicha.domain.agreement import AgreementWording
 from zicha.domain.assessment import MODE_NAMES, AssessmentItem, parse_split
 from zicha.domain.errors import InputError, Problem
+from zicha.domain.expression import ExpressionError, parse_bound
 from zicha.domain.lexicon import UNITS, Identity, Lexicon, Partition, Rate, Term, parse_sum
 from zicha.domain.pack import (
     DataElement,
     Indicator,
     Pack,
+    ReferenceValue,
     RegisterElement,
     RegisterSpec,
+    Source,
     TimelineEntry,
     ValidationRule,
 )
@@ -40,6 +45,8 @@ PACK_FILES = (
     "assessment.toml",
     "agreement.toml",
     "lexicon.toml",
+    "sources.toml",
+    "context.toml",
 )
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 #: how an indicator may write a ratio to 100 that a lexicon term writes ":100"
@@ -232,6 +239,63 @@ def _agreement(c: _Collector, indicators: Mapping[str, Indicator]) -> AgreementW
     return wording
 
 
+def _sources(c: _Collector) -> dict[str, Source]:
+    """`[sources.<id>]` tables: the documents a pack relies on."""
+    out: dict[str, Source] = {}
+    fields = {"title", "issuer", "date", "number", "note", "url"}
+    for key, raw in _entries(c, "sources"):
+        _check_unknown(c, "sources", key, raw, fields)
+        out[key] = Source(
+            id=key,
+            title=_get(c, "sources", key, raw, "title", str) or key,
+            issuer=_get(c, "sources", key, raw, "issuer", str, ""),
+            date=_get(c, "sources", key, raw, "date", str, ""),
+            number=_get(c, "sources", key, raw, "number", str, ""),
+            note=_get(c, "sources", key, raw, "note", str, "").strip(),
+            url=_get(c, "sources", key, raw, "url", str, ""),
+        )
+    return out
+
+
+def _references(c: _Collector, raw_items: object) -> list[ReferenceValue]:
+    """`[[context]]` tables: an outside goal (`target`) or level (`value`) for an indicator."""
+    if not isinstance(raw_items, list):
+        c.add("context", None, "", "应为 [[context]] 数组")
+        return []
+    out: list[ReferenceValue] = []
+    for i, raw in enumerate(raw_items):
+        label = f"[{i}]"
+        if not isinstance(raw, dict):
+            c.add("context", label, "", "应为表")
+            continue
+        _check_unknown(
+            c, "context", label, raw, {"indicator", "label", "source", "target", "value", "compare"}
+        )
+        target = _get(c, "context", label, raw, "target", str, None)
+        value = _get(c, "context", label, raw, "value", float, None)
+        bound = None
+        if (target is None) == (value is None):
+            c.add(
+                "context", label, "target", "target（目标，如 <=5）与 value（水平）应恰好给出一个"
+            )
+        elif target is not None:
+            try:
+                bound = parse_bound(target)
+            except ExpressionError as err:
+                c.add("context", label, "target", str(err))
+        out.append(
+            ReferenceValue(
+                indicator=_get(c, "context", label, raw, "indicator", str) or "",
+                label=_get(c, "context", label, raw, "label", str) or "",
+                source=_get(c, "context", label, raw, "source", str) or "",
+                bound=bound,
+                value=value,
+                compare=_get(c, "context", label, raw, "compare", bool, True),
+            )
+        )
+    return out
+
+
 def load_pack(folder: Path) -> Pack:
     """Load one pack folder.
 
@@ -336,7 +400,14 @@ def load_pack(folder: Path) -> Pack:
             points=_get(c, "indicators", key, raw, "points", float, None),
             small_sample=_get(c, "indicators", key, raw, "small_sample", int, None),
             sampling=_get(
-                c, "indicators", key, raw, "sampling", str, None, choices=("parts", "share")
+                c,
+                "indicators",
+                key,
+                raw,
+                "sampling",
+                str,
+                None,
+                choices=("parts", "share", "poisson"),
             ),
         )
 
@@ -370,6 +441,7 @@ def load_pack(folder: Path) -> Pack:
                 "instruction",
                 "tolerance",
                 "missing",
+                "chance",
             },
         )
         rules.append(
@@ -403,6 +475,7 @@ def load_pack(folder: Path) -> Pack:
                     "skip_if_any",
                     choices=("skip_if_any", "skip_if_all", "never_skip"),
                 ),
+                chance=_get(c, "rules", label, raw, "chance", bool, False),
             )
         )
 
@@ -427,6 +500,8 @@ def load_pack(folder: Path) -> Pack:
     assessment = _assessment(c, source.data.get("assessment", []))
     agreement = _agreement(c, indicators)
     lexicon = _lexicon(c, indicators)
+    sources = _sources(c)
+    references = _references(c, source.data.get("context", []))
     if c.problems:
         raise InputError(c.problems)
     return Pack(
@@ -445,6 +520,8 @@ def load_pack(folder: Path) -> Pack:
         assessment=tuple(assessment),
         agreement=agreement,
         lexicon=lexicon,
+        sources=sources,
+        references=tuple(references),
         path=str(folder),
     )
 

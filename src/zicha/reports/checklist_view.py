@@ -29,7 +29,7 @@ from zicha.reports.document import (
     Table,
     format_date_cn,
 )
-from zicha.reports.wording import fill
+from zicha.reports.wording import fill, pack_words
 
 CONTENTS = ("checklist", "problems")
 
@@ -98,11 +98,7 @@ _END = "。；;，,.、 "
 
 def words(pack: Pack) -> dict[str, str]:
     """The pack's checklist phrases over the defaults."""
-    own = pack.report.get("checklist_words")
-    out = dict(DEFAULT_WORDS)
-    if isinstance(own, Mapping):
-        out.update({str(k): v for k, v in own.items() if isinstance(v, str)})
-    return out
+    return pack_words(pack.report.get("checklist_words"), DEFAULT_WORDS)
 
 
 def _trim(text: str) -> str:

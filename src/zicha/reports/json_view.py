@@ -6,7 +6,7 @@ from typing import Any
 
 from zicha.domain.finding import Finding
 from zicha.domain.period import Period
-from zicha.domain.result import Comparison, Computation, IndicatorResult, Ranking
+from zicha.domain.result import Comparison, Computation, IndicatorResult, Interval, Ranking
 from zicha.reports.checklist_view import checklist_json
 
 
@@ -54,7 +54,16 @@ def indicator_json(r: IndicatorResult) -> dict[str, Any]:
         "due": r.due,
         "previous_year": comparison_json(r.previous_year),
         "previous_period": comparison_json(r.previous_period),
+        "interval": interval_json(r.interval),
+        "to_date_interval": interval_json(r.to_date_interval),
     }
+
+
+def interval_json(i: Interval | None) -> dict[str, Any] | None:
+    """A chance interval: its ends, the level, and the events (or trials) it rests on."""
+    if i is None:
+        return None
+    return {"low": i.low, "high": i.high, "level": i.level, "events": i.events}
 
 
 def comparison_json(c: Comparison | None) -> dict[str, Any] | None:

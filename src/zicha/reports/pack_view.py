@@ -46,3 +46,24 @@ def print_pack(console: Console, pack: Pack) -> None:
     for r in pack.rules:
         rules.add_row(r.id, r.name, "错误" if r.severity == "error" else "提示")
     console.print(rules)
+    if pack.references:
+        context = Table(title="参照值（报告中作为背景，不计分）", header_style="bold")
+        for col in ("指标", "参照", "数值", "出处"):
+            context.add_column(col)
+        for ref in pack.references:
+            ind = pack.indicators.get(ref.indicator)
+            shown = ref.bound.text() if ref.bound is not None else f"{ref.value:g}"
+            source = pack.sources.get(ref.source)
+            context.add_row(
+                ind.name if ind else ref.indicator,
+                ref.label,
+                shown + (ind.unit if ind and ind.unit in ("‰", "%", "/10万") else ""),
+                f"《{source.title}》" if source else ref.source,
+            )
+        console.print(context)
+    if pack.sources:
+        console.print("[bold]资料来源[/bold]")
+        for n, source in enumerate(pack.sources.values(), start=1):
+            console.print(f"  {n}. {source.citation()}")
+            if source.note:
+                console.print(f"     {source.note}")

@@ -159,8 +159,15 @@ def _targets(ctx: ReportContext) -> list[Block]:
                 children_table(ctx.children, below, number=1),
             ]
         return [Placeholder("本期没有考核目标：请在「目标」表填写各指标的目标值")]
+    words = _report(ctx.pack).get("words")
     for r in targeted:
-        blocks.append(Paragraph(sentence(r, templates, c.org_unit, c.period)))
+        blocks.append(
+            Paragraph(
+                sentence(
+                    r, templates, c.org_unit, c.period, words if isinstance(words, Mapping) else {}
+                )
+            )
+        )
     if c.score.max:
         veto = "，但有一票否决项未完成，考核结果为不合格" if c.score.vetoed else ""
         blocks.append(
@@ -269,7 +276,8 @@ def _charts(ctx: ReportContext, targeted: Sequence[IndicatorResult]) -> list[Blo
     m = ctx.monthly
     if m is not None and sum(1 for v in m.values if v is not None) >= 2:
         png = charts.monthly_chart(m.labels, m.values, m.pace, f"{m.name}逐月情况", m.unit)
-        blocks.append(Figure(png, f"图{len(blocks) + 1}  {m.name}逐月累计与进度控制线"))
+        pace = "与进度控制线" if m.pace is not None else ""  # a flow without a target has none
+        blocks.append(Figure(png, f"图{len(blocks) + 1}  {m.name}逐月累计{pace}"))
     return blocks
 
 

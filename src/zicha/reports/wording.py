@@ -13,10 +13,27 @@ from string import Formatter
 from zicha.domain.numbers import fmt, fmt_trim
 from zicha.domain.orgunit import OrgUnit
 from zicha.domain.period import Period
-from zicha.domain.result import IndicatorResult
+from zicha.domain.result import IndicatorResult, Interval
 from zicha.domain.target import Bound
+from zicha.engine.sampling import is_small
 
-PROSE_UNITS = {"‰", "%", "人", "例", "万元", "元", "件", "条", "份", "期", "架次", "次", "个", "家"}
+PROSE_UNITS = {
+    "‰",
+    "%",
+    "/10万",
+    "人",
+    "例",
+    "万元",
+    "元",
+    "件",
+    "条",
+    "份",
+    "期",
+    "架次",
+    "次",
+    "个",
+    "家",
+}
 
 SCOPE_BY_KIND = {
     "half": "半年来",
@@ -30,6 +47,8 @@ SCOPE_BY_KIND = {
 
 GENERIC = "{name}{target}，{scope}{name}为{to_date}，{progress_clause}{verdict}。"
 GENERIC_NO_DATA = "{name}{target}，{scope}缺少计算{name}所需的数据，暂无法判断完成情况。"
+#: the `{caution}` of a figure counted from few events (a pack's `[report.words] small_sample`)
+CAUTION = "（仅基于{events}例，{level}置信区间为{interval}，受偶然因素影响大）"
 
 
 def with_unit(x: float | None, decimals: int, unit: str) -> str:
@@ -141,12 +160,49 @@ def verdict(r: IndicatorResult) -> str:
     return ""
 
 
-def fields(r: IndicatorResult, unit_of_org: OrgUnit, period: Period) -> dict[str, str]:
+def interval_text(interval: Interval | None, decimals: int, unit: str) -> str:
+    """A chance interval as prose: 0.13‰～27.86‰.
+
+    >>> interval_text(Interval(0.1266, 27.858, 1.0), 2, "‰"), interval_text(None, 2, "‰")
+    ('0.13‰～27.86‰', '—')
+    """
+    if interval is None:
+        return "—"
+    return f"{with_unit(interval.low, decimals, unit)}～{with_unit(interval.high, decimals, unit)}"
+
+
+def caution(r: IndicatorResult, template: str = CAUTION) -> str:
+    """The caution a figure counted from few events carries; empty for any other figure.
+
+    The figure is the one a sentence states: the year to date when there is a target.
+    """
+    interval = r.to_date_interval if r.target is not None else r.interval
+    if not is_small(r.indicator, interval):
+        return ""
+    assert interval is not None
+    return fill(
+        template,
+        {
+            "events": fmt_trim(interval.events),
+            "level": f"{fmt(interval.level * 100)}%",
+            "interval": interval_text(interval, r.indicator.decimals, r.indicator.unit),
+        },
+    )
+
+
+def fields(
+    r: IndicatorResult,
+    unit_of_org: OrgUnit,
+    period: Period,
+    words: Mapping[str, object] | None = None,
+) -> dict[str, str]:
     """Every placeholder a sentence template may use, formatted."""
     ind = r.indicator
     dec, unit = ind.decimals, ind.unit
     target = r.target
     clause = progress_clause(r)
+    template = (words or {}).get("small_sample")
+    shown = r.to_date_interval if target is not None else r.interval
     return {
         "name": ind.name,
         "unit": unit if unit in PROSE_UNITS else "",
@@ -167,6 +223,9 @@ def fields(r: IndicatorResult, unit_of_org: OrgUnit, period: Period) -> dict[str
         "org": unit_of_org.name,
         "org_kind": org_kind(unit_of_org),
         "period": period.label,
+        "interval": interval_text(shown, dec, unit),
+        "events": fmt_trim(shown.events) if shown is not None else "—",
+        "caution": caution(r, template if isinstance(template, str) else CAUTION),
     }
 
 
@@ -180,6 +239,8 @@ def comparison_phrase(r: IndicatorResult) -> str:
     for label, c in (("上年同期", r.previous_year), ("上期", r.previous_period)):
         if c is None or c.change is None:
             continue
+        if label == "上期" and r.previous_year is not None and c.period == r.previous_year.period:
+            continue  # the period before a year is the year before: said once
         unit = ind.unit if ind.unit in PROSE_UNITS else ""
         if ind.unit in ("%", "‰"):
             unit = "个百分点" if ind.unit == "%" else "个千分点"
@@ -200,15 +261,28 @@ def sentence(
     templates: Mapping[str, object],
     unit_of_org: OrgUnit,
     period: Period,
+    words: Mapping[str, object] | None = None,
 ) -> str:
     """The sentence for one target, from the pack's template or the plain fallback."""
-    values = fields(r, unit_of_org, period)
+    values = fields(r, unit_of_org, period, words)
     if r.status == "no_data":
         return GENERIC_NO_DATA.format_map(values)
     template = templates.get(r.indicator.id)
     text = fill(template if isinstance(template, str) else GENERIC, values)
     compared = comparison_phrase(r)
     return f"{text}{compared}。" if compared else text
+
+
+def pack_words(own: object, defaults: Mapping[str, str]) -> dict[str, str]:
+    """A pack's phrases (a `[report.*_words]` table) over a view's defaults.
+
+    >>> pack_words({"a": "甲", "n": 1}, {"a": "A", "b": "B"})
+    {'a': '甲', 'b': 'B'}
+    """
+    out = dict(defaults)
+    if isinstance(own, Mapping):
+        out.update({str(k): v for k, v in own.items() if isinstance(v, str)})
+    return out
 
 
 def fill(template: str, values: Mapping[str, str]) -> str:
