@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-#: the closed set of units a stated figure may carry (":100" is a ratio to 100, e.g. a sex ratio)
-UNITS = ("人", "例", "户", "对", "元", "万元", "%", "‰", "个百分点", "个千分点", ":100")
+#: the closed set of units a stated figure may carry (":100" is a ratio to 100, e.g. a sex ratio;
+#: "/10万" a rate per 100,000, e.g. maternal mortality)
+UNITS = ("人", "例", "户", "对", "元", "万元", "%", "‰", "/10万", "个百分点", "个千分点", ":100")
 #: units of counts of things: an integer stated in them is exact, never rounded
 COUNT_UNITS = ("人", "例", "户", "对", "元")
 #: units of a difference between two rates, never of a rate itself

@@ -401,12 +401,12 @@ def _resolve_unit(
             unit = inherit.unit
         else:
             return None, None, None, 0.0
-        if unit in POINT_UNITS or unit == ":100" or unit in ("%", "‰"):
+        if unit in POINT_UNITS or unit == ":100" or unit in ("%", "‰", "/10万"):
             step = 10.0**-tok.decimals
         else:
             step = 0.0 if unit in COUNT_UNITS and tok.decimals == 0 else 10.0**-tok.decimals
     if tok.scale:
-        if unit in ("%", "‰", ":100") or unit in POINT_UNITS:
+        if unit in ("%", "‰", "/10万", ":100") or unit in POINT_UNITS:
             return None, None, None, 0.0
         k = _SCALES[tok.scale]
         if unit in ("元", "万元"):

@@ -18,7 +18,7 @@ from zicha.engine.factcheck.numerals import NUMERAL_CHARS, chinese_number
 _UNIT = r"""
     个百分点|个千分点|万元|
     元(?![旦月宵素件器])|
-    %|‰|
+    %|‰|/\s*10\s*万|
     人(?![民员口群次均工事才身家力类们性格间际情权选士])|
     例(?![如外行会次子证])|
     户(?![口籍主外型次数])|
@@ -30,7 +30,7 @@ _POST = r"及以上|以上|以下|以内|之内|之间|左右|上下"
 _TOKEN = re.compile(
     rf"""
     (?:
-        (?<![\d.A-Za-z,])(?P<neg>(?<![\d\-~])-|负)?(?P<a>{_NUMBER})(?P<aunit>%|‰)?
+        (?<![\d.A-Za-z,])(?P<neg>(?<![\d\-~])-|负)?(?P<a>{_NUMBER})(?P<aunit>%|‰|/\s*10\s*万)?
             (?:\s*(?P<sep>-|~|—|至|到)\s*(?P<b>{_NUMBER}))?
       | 百分之(?P<pct>{_NUMBER}|[{NUMERAL_CHARS}]+)
       | (?<!第)(?P<cn>[{NUMERAL_CHARS}]+)(?=\s*(?:余|多)?\s*(?:{_UNIT}))
