@@ -17,11 +17,11 @@ import polars as pl
 
 from zicha.domain.assessment import AssessmentItem
 from zicha.domain.checklist import ChecklistItem
-from zicha.domain.dataset import BIRTH_SCHEMA, DEATH_SCHEMA, VALUE_SCHEMA, Dataset, empty_values
 from zicha.domain.expression import parse_bound
 from zicha.domain.orgunit import OrgTree, OrgUnit
 from zicha.domain.period import parse_period
 from zicha.domain.target import Target
+from zicha.engine.dataset import BIRTH_SCHEMA, DEATH_SCHEMA, VALUE_SCHEMA, Dataset, empty_values
 
 PACK_ID = "family-planning"
 

@@ -7,11 +7,11 @@ from typing import Any
 
 from zicha.domain.assessment import AssessmentItem
 from zicha.domain.checklist import ChecklistItem
-from zicha.domain.dataset import Dataset
 from zicha.domain.orgunit import OrgTree, OrgUnit
 from zicha.domain.pack import Pack
 from zicha.domain.period import parse_period
 from zicha.engine.computation import Engine
+from zicha.engine.dataset import Dataset
 
 TREE = OrgTree.build(
     [

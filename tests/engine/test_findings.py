@@ -7,10 +7,10 @@ import math
 import pytest
 
 from tests.factories import births, dataset, stated, tree, values
-from zicha.domain.dataset import Dataset
 from zicha.domain.finding import Finding
 from zicha.domain.period import parse_period
 from zicha.engine.computation import Engine
+from zicha.engine.dataset import Dataset
 from zicha.packs.registry import get_pack
 
 REL = 1e-12

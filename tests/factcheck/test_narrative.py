@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tests.cli.conftest import run
 from tests.factories import dataset, tree, values
-from zicha.domain.dataset import NarrativeSection
+from zicha.domain.narrative import NarrativeSection
 from zicha.domain.period import parse_period
 from zicha.engine.computation import Engine
 from zicha.packs.registry import builtin_folder, get_pack

@@ -8,10 +8,10 @@ import polars as pl
 import pytest
 
 from tests.factories import births, dataset, deaths, tree, values
-from zicha.domain.dataset import DEATH_SCHEMA, Dataset
 from zicha.domain.finding import Finding
 from zicha.domain.period import parse_period
 from zicha.engine.computation import Engine
+from zicha.engine.dataset import DEATH_SCHEMA, Dataset
 from zicha.packs.registry import get_pack
 
 PACK = get_pack("population-monitoring")

@@ -9,8 +9,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from zicha.domain.dataset import BIRTH_SCHEMA, DEATH_SCHEMA, VALUE_SCHEMA
 from zicha.domain.errors import InputError
+from zicha.engine.dataset import BIRTH_SCHEMA, DEATH_SCHEMA, VALUE_SCHEMA
 from zicha.workbook import read_workbook
 from zicha.workbook.reader import LIMIT
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from zicha.actions import county
 from zicha.actions.reporting import write_report
 from zicha.actions.session import Session
-from zicha.domain.dataset import NarrativeSection
 from zicha.domain.errors import InputError, Problem
+from zicha.domain.narrative import NarrativeSection
 from zicha.domain.result import Ranking
 from zicha.engine.ranking import rank
 from zicha.reports.pdf import find_office

@@ -23,9 +23,9 @@ from django.db import transaction
 from zicha.actions import county
 from zicha.actions.entry import DATA_ROLES, Refused
 from zicha.actions.loading import LoadSummary, load_dataset
-from zicha.domain.dataset import Dataset
 from zicha.domain.errors import InputError, Problem
 from zicha.domain.pack import Pack
+from zicha.engine.dataset import Dataset
 from zicha.packs.registry import builtin_ids, get_pack
 from zicha.storage import models as m
 from zicha.storage.source import org_tree, pack_id

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from zicha.actions.entry import Cell, How, Write, bump_data_version, put_values, write
-from zicha.domain.dataset import Dataset
 from zicha.domain.errors import InputError, Problem
 from zicha.domain.period import Period, parse_period
+from zicha.engine.dataset import Dataset
 from zicha.packs.registry import get_pack
 from zicha.storage import models as m
 from zicha.storage.source import PACK_SETTING, pack_id

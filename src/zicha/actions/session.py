@@ -6,12 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from zicha.domain.dataset import Dataset
 from zicha.domain.errors import InputError, Problem
 from zicha.domain.pack import Pack
 from zicha.domain.period import Period, PeriodError, parse_period
 from zicha.domain.result import Computation
 from zicha.engine.computation import Engine
+from zicha.engine.dataset import Dataset
 from zicha.packs.registry import get_pack
 from zicha.workbook.reader import read_workbook
 from zicha.workbook.sheets import SHEETS

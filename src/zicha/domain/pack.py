@@ -218,6 +218,20 @@ class Pack:
                 return ind
         return None
 
+    def display_names(self) -> dict[str, str]:
+        """Chinese names for every element, indicator and derived name (`report.derived_names`).
+
+        >>> births = DataElement("births", "出生人数", "人")
+        >>> Pack("x", "X", elements={"births": births}).display_names()
+        {'births': '出生人数'}
+        """
+        names = {k: e.name for k, e in self.elements.items()}
+        names.update({k: i.name for k, i in self.indicators.items()})
+        derived_names = self.report.get("derived_names", {})
+        if isinstance(derived_names, Mapping):
+            names.update({str(k): str(v) for k, v in derived_names.items()})
+        return names
+
     def element_by_name_or_id(self, key: str) -> DataElement | None:
         key = key.strip()
         if key in self.elements:

@@ -7,10 +7,10 @@ from dataclasses import dataclass, fields, replace
 
 import polars as pl
 
-from zicha.domain.dataset import Dataset
 from zicha.domain.expression import Node, Ref, children, parse, references
 from zicha.domain.pack import Indicator, Pack
 from zicha.domain.period import Period
+from zicha.engine.dataset import Dataset
 from zicha.engine.evaluation import compile_expr
 from zicha.engine.store import ValueStore
 

@@ -15,11 +15,11 @@ from datetime import date
 
 from zicha.domain.assessment import AssessmentItem
 from zicha.domain.checklist import ChecklistItem, ChecklistSummary
-from zicha.domain.dataset import Dataset
 from zicha.domain.finding import Finding
 from zicha.domain.orgunit import OrgTree
 from zicha.domain.period import Period
 from zicha.domain.result import Computation, Status
+from zicha.engine.dataset import Dataset
 from zicha.engine.scoring import item_score
 
 SHEET = "检查事项"

@@ -14,15 +14,14 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from zicha.domain.dataset import Dataset
 from zicha.domain.expression import describe, parse, references, unparse
 from zicha.domain.finding import Finding
 from zicha.domain.numbers import fmt, fmt_trim, typed_decimals
 from zicha.domain.pack import Indicator, Pack
 from zicha.domain.period import Period, parse_period
 from zicha.engine.calculator import Calculator
+from zicha.engine.dataset import Dataset
 from zicha.engine.sampling import indicator_interval, is_small
-from zicha.engine.validation import display_names
 
 
 def negative_values(pack: Pack, dataset: Dataset) -> list[Finding]:
@@ -156,7 +155,7 @@ def stated_figures(calc: Calculator, dataset: Dataset) -> list[Finding]:
     if stated.height == 0:
         return []
     pack = calc.pack
-    names = display_names(pack)
+    names = pack.display_names()
     orgs = stated["org_unit"].unique().to_list()
     periods = {p: parse_period(p) for p in stated["period"].unique().to_list()}
     ids = stated["element"].unique().to_list()
@@ -233,7 +232,7 @@ def small_samples(
     """A figure counted from few events swings by chance: say how much (its exact 95 % interval,
     and for a share or a split its standard error), so that nobody reads too much into it."""
     out: list[Finding] = []
-    names = display_names(calc.pack)
+    names = calc.pack.display_names()
     for ind_id in indicators:
         ind = calc.pack.indicators[ind_id]
         if not ind.small_sample or not ind.sampling:

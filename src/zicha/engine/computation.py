@@ -12,7 +12,6 @@ from typing import Any
 
 import polars as pl
 
-from zicha.domain.dataset import Dataset
 from zicha.domain.finding import Finding
 from zicha.domain.pack import Pack
 from zicha.domain.period import Period, PeriodError, fiscal_year_of, parse_period
@@ -21,6 +20,7 @@ from zicha.domain.target import Target
 from zicha.engine import checks
 from zicha.engine.calculator import Calculator
 from zicha.engine.checklist import attach_checklist, check_findings
+from zicha.engine.dataset import Dataset
 from zicha.engine.progress import judge
 from zicha.engine.sampling import indicator_interval
 from zicha.engine.scoring import assessment_items, due_share, item_score, target_points

@@ -15,12 +15,12 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from zicha.domain.dataset import Dataset
 from zicha.domain.expression import Ref, parse
 from zicha.domain.finding import Finding
 from zicha.domain.orgunit import OrgTree
 from zicha.domain.pack import Pack
 from zicha.domain.period import Period
+from zicha.engine.dataset import Dataset
 from zicha.engine.evaluation import compile_expr
 
 _FACT_SCHEMA: dict[str, pl.DataType] = {

@@ -7,7 +7,7 @@ says `chance` is broken only when the whole chance interval of its indicator bre
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import polars as pl
 
@@ -15,22 +15,12 @@ from zicha.domain.expression import Node, Ref, describe, parse, references
 from zicha.domain.finding import Finding
 from zicha.domain.numbers import fmt_trim
 from zicha.domain.orgunit import OrgTree
-from zicha.domain.pack import Pack, ValidationRule
+from zicha.domain.pack import ValidationRule
 from zicha.domain.period import Period
 from zicha.domain.result import Interval
 from zicha.engine.calculator import Calculator, column_of
 from zicha.engine.evaluation import compile_expr
 from zicha.engine.sampling import beyond_chance, indicator_interval
-
-
-def display_names(pack: Pack) -> dict[str, str]:
-    """Chinese names for every element, indicator and derived name of a pack."""
-    names = {k: e.name for k, e in pack.elements.items()}
-    names.update({k: i.name for k, i in pack.indicators.items()})
-    derived_names = pack.report.get("derived_names", {})
-    if isinstance(derived_names, Mapping):
-        names.update({str(k): str(v) for k, v in derived_names.items()})
-    return names
 
 
 def _holds(op: str, left: pl.Expr, right: pl.Expr, tolerance: float) -> pl.Expr:
@@ -103,7 +93,7 @@ def run_rules(
     kept = [c for i in dict.fromkeys(chance.values()) for c in (f"num:{i}", f"den:{i}")]
     frame = frame.select("org_unit", "period", *checks, *kept)
     by_id = {p.id: p for p in periods}
-    names = display_names(calc.pack)
+    names = calc.pack.display_names()
     findings: list[Finding] = []
     for i, rule in enumerate(rules):
         lcol, rcol = pl.col(f"l{i}"), pl.col(f"r{i}")

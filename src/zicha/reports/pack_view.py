@@ -7,13 +7,12 @@ from rich.table import Table
 
 from zicha.domain.expression import describe, parse
 from zicha.domain.pack import Pack
-from zicha.engine.validation import display_names
 
 KIND_LABELS = {"count": "累计数", "level": "期末数", "rate": "期间率", "ratio": "比率"}
 
 
 def print_pack(console: Console, pack: Pack) -> None:
-    names = display_names(pack)
+    names = pack.display_names()
     label = "（历史业务包）" if pack.historical else ""
     console.print(f"[bold]{pack.name}[/bold] {pack.id}{label}")
     if pack.description:

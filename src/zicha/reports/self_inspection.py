@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from zicha.domain.dataset import NarrativeSection
 from zicha.domain.finding import Finding
+from zicha.domain.narrative import NarrativeSection
 from zicha.domain.numbers import fmt, fmt_trim
 from zicha.domain.pack import Pack
 from zicha.domain.result import STATUS_LABELS, Computation, IndicatorResult

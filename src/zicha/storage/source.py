@@ -14,16 +14,16 @@ import polars as pl
 
 from zicha.domain.assessment import MODE_NAMES, AssessmentItem, parse_split
 from zicha.domain.checklist import ChecklistItem
-from zicha.domain.dataset import (
+from zicha.domain.orgunit import OrgTree, OrgUnit
+from zicha.domain.period import parse_period
+from zicha.domain.target import Bound, Target
+from zicha.domain.narrative import NarrativeSection
+from zicha.engine.dataset import (
     BIRTH_SCHEMA,
     DEATH_SCHEMA,
     VALUE_SCHEMA,
     Dataset,
-    NarrativeSection,
 )
-from zicha.domain.orgunit import OrgTree, OrgUnit
-from zicha.domain.period import parse_period
-from zicha.domain.target import Bound, Target
 from zicha.storage import models as m
 
 PACK_SETTING = "pack"

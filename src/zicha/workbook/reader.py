@@ -18,18 +18,18 @@ from typing import Any
 
 import polars as pl
 
-from zicha.domain.dataset import (
+from zicha.domain.errors import InputError, Problem
+from zicha.domain.narrative import NarrativeSection
+from zicha.domain.orgunit import OrgTree, OrgTreeError, OrgUnit
+from zicha.domain.pack import Pack
+from zicha.domain.target import Target
+from zicha.engine.dataset import (
     BIRTH_SCHEMA,
     DEATH_SCHEMA,
     VALUE_SCHEMA,
     Dataset,
-    NarrativeSection,
     empty_values,
 )
-from zicha.domain.errors import InputError, Problem
-from zicha.domain.orgunit import OrgTree, OrgTreeError, OrgUnit
-from zicha.domain.pack import Pack
-from zicha.domain.target import Target
 from zicha.workbook import cells
 from zicha.workbook.assessment_sheet import read_assessment
 from zicha.workbook.cells import (

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from zicha.domain.dataset import NarrativeSection
 from zicha.domain.expression import parse, references
 from zicha.domain.factcheck import FactCheck, FactFinding, Figure, TextDocument
 from zicha.domain.finding import Finding
+from zicha.domain.narrative import NarrativeSection
 from zicha.domain.pack import Pack
 from zicha.domain.period import Period
 from zicha.engine.factcheck import check_text

@@ -1,5 +1,8 @@
 """What one workbook holds once it has been read and checked: typed, resolved, nothing raw.
 
+The engine's input from a workbook; it lives in the engine because its frames are polars frames,
+which the domain does not import.
+
 Values and register rows are kept as polars frames so that a province's five million register rows
 never become five million Python objects.
 """
@@ -12,6 +15,7 @@ import polars as pl
 
 from zicha.domain.assessment import AssessmentItem
 from zicha.domain.checklist import ChecklistItem
+from zicha.domain.narrative import NarrativeSection
 from zicha.domain.orgunit import OrgTree
 from zicha.domain.target import Target
 
@@ -51,14 +55,6 @@ DEATH_SCHEMA: dict[str, pl.DataType] = {
 
 def empty_values() -> pl.DataFrame:
     return pl.DataFrame(schema=VALUE_SCHEMA)
-
-
-@dataclass(frozen=True)
-class NarrativeSection:
-    """A paragraph the clerk wrote for a section of the report."""
-
-    section: str
-    text: str
 
 
 @dataclass
