@@ -11,7 +11,7 @@ from zicha.actions.reporting import draft, template_for, write_document
 from zicha.actions.session import open_workbook
 from zicha.domain.errors import InputError, Problem
 from zicha.domain.result import Computation
-from zicha.packs.registry import get_pack
+from zicha.packs.registry import named_pack
 from zicha.reports.json_view import computation_json
 from zicha.workbook.export import read_csv_folder, write_raw_workbook
 from zicha.workbook.sheets import SHEETS
@@ -25,7 +25,7 @@ class DemoResult:
 
 def run_demo(out: Path, pack_id: str) -> DemoResult:
     """Write the pack's example workbook into `out`, compute it and write what it yields."""
-    pack = get_pack(pack_id)
+    pack = named_pack(pack_id)
     example = Path(pack.path or "") / "example"
     if not example.is_dir():
         raise InputError([Problem(message=f"业务包「{pack.id}」没有内置示例")])

@@ -12,7 +12,7 @@ from zicha.domain.period import Period, PeriodError, parse_period
 from zicha.domain.result import Computation
 from zicha.engine.computation import Engine
 from zicha.engine.dataset import Dataset
-from zicha.packs.registry import get_pack
+from zicha.packs.registry import workbook_pack
 from zicha.workbook.reader import read_workbook
 from zicha.workbook.sheets import SHEETS
 
@@ -71,6 +71,12 @@ class Session:
 def open_workbook(path: str | Path, progress: Callable[[str], None] | None = None) -> Session:
     """Read a workbook (.xlsx or a CSV folder) all-or-nothing and set up the engine over it."""
     path = Path(path)
-    dataset = read_workbook(path, get_pack, progress=progress)
-    pack = get_pack(dataset.pack_id)
+    used: list[Pack] = []
+
+    def resolve(pack_id: str | None) -> Pack:
+        used.append(workbook_pack(pack_id, path))
+        return used[-1]
+
+    dataset = read_workbook(path, resolve, progress=progress)
+    pack = used[-1]  # the pack the workbook was read with is the one it is computed with
     return Session(path, pack, dataset, Engine(pack, dataset))

@@ -407,10 +407,10 @@ def packs_list() -> None:
 @guarded
 def packs_show(pack_id: str) -> None:
     """显示业务包的数据项、指标、校验规则。"""
-    from zicha.packs.registry import get_pack
+    from zicha.packs.registry import named_pack
     from zicha.reports.pack_view import print_pack
 
-    print_pack(_console(), get_pack(pack_id))
+    print_pack(_console(), named_pack(pack_id))
 
 
 @packs.command("lint")

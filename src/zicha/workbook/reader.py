@@ -328,7 +328,7 @@ class _Reader:
         try:
             return self.resolver(pack_id)
         except InputError as err:
-            message = "；".join(p.message or str(p) for p in err.problems)
+            message = "；".join(str(p) for p in err.problems)
         except (LookupError, ValueError) as err:
             message = f"未知的业务包「{pack_id}」（{err}）"
         sheet = self.sheets.get("meta")
