@@ -37,10 +37,19 @@ def date_forms(d: date) -> list[object]:
     return forms
 
 
-@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2199, 12, 31)))
+@given(st.dates(min_value=date(cells.YEAR_MIN, 1, 1), max_value=date(cells.YEAR_MAX, 12, 31)))
 def test_dates_round_trip_through_every_form(d: date) -> None:
     for form in date_forms(d):
         assert cells.parse_date(form) == d, form
+
+
+@pytest.mark.parametrize(
+    "value", ["2911-03-05", "1900-01-01", "9999-12-31", date(1949, 12, 31), "21010101"]
+)
+def test_a_date_in_an_implausible_year(value: object) -> None:
+    with pytest.raises(CellError) as excinfo:
+        cells.parse_date(value)
+    assert "不合理" in str(excinfo.value.message)
 
 
 @given(st.dates(min_value=date(1950, 1, 1), max_value=date(2100, 12, 31)))
@@ -132,6 +141,14 @@ def test_number_forms(value: object, expected: float) -> None:
         ("1.2.3", None),
         ("nan", None),
         ("inf", None),
+        ("1e400", "不是有限的数字"),
+        (1e30, "数字过大（绝对值应小于 10 的 15 次方），请检查是否多输入了数字"),
+        ("-1e15", "数字过大（绝对值应小于 10 的 15 次方），请检查是否多输入了数字"),
+        (
+            "#DIV/0!",
+            "单元格是公式的错误值「#DIV/0!」（公式无法计算，如除数为 0）；"
+            "请改正公式，或直接填写数值",
+        ),
         (True, None),
         (" ", "单元格为空"),
     ],
@@ -205,7 +222,7 @@ def test_birth_order(value: object, order: int) -> None:
     assert cells.parse_order(value) == order
 
 
-@pytest.mark.parametrize("value", [0, -1, 1.5, "0", "二", "2%"])
+@pytest.mark.parametrize("value", [0, -1, 1.5, "0", "二", "2%", "21", "12345678901234567890"])
 def test_not_a_birth_order(value: object) -> None:
     with pytest.raises(CellError, match="正整数"):
         cells.parse_order(value)
@@ -213,8 +230,11 @@ def test_not_a_birth_order(value: object) -> None:
 
 def test_age() -> None:
     assert cells.parse_age("0") == 0.0 and cells.parse_age(0.5) == 0.5
+    assert cells.parse_age("150") == 150.0
     with pytest.raises(CellError, match="不小于 0"):
         cells.parse_age(-1)
+    with pytest.raises(CellError, match="不合理"):
+        cells.parse_age("151")
 
 
 @pytest.mark.parametrize(
@@ -233,7 +253,28 @@ def test_periods(value: object, period: str) -> None:
     assert cells.parse_period(value).id == period
 
 
-@pytest.mark.parametrize("value", [2024.5, "2024.10", "2024H1"])
+@pytest.mark.parametrize(
+    ("value", "period"),
+    [
+        ("2011上半年", "2011S1"),
+        ("2011年下半年", "2011S2"),
+        ("2011年1-6月", "2011-01-01/2011-06-30"),
+        ("2011年1月至6月", "2011-01-01/2011-06-30"),
+        ("2010年10月-2011年3月", "2010-10-01/2011-03-31"),
+        ("2011年度", "2011"),
+    ],
+)
+def test_period_forms_clerks_write(value: str, period: str) -> None:
+    assert cells.parse_period(value).id == period
+
+
+def test_a_statistical_year_written_as_nian_du() -> None:
+    """In a pack whose year starts in October, 2011年度 is 1 Oct 2010 – 30 Sep 2011."""
+    p = cells.parse_period("2011年度", year_start=10)
+    assert (p.id, p.start, p.end) == ("2010Oct", date(2010, 10, 1), date(2011, 9, 30))
+
+
+@pytest.mark.parametrize("value", [2024.5, "2024.10", "2024H1", "2911", "191001", "1900"])
 def test_not_a_period(value: object) -> None:
     with pytest.raises(CellError):
         cells.parse_period(value)
@@ -244,6 +285,79 @@ def test_bounds() -> None:
     with pytest.raises(CellError) as excinfo:
         cells.parse_bound("85")
     assert excinfo.value.message is not None and "85" in excinfo.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "op", "value"),
+    [
+        ("不超过510人", "人", "<=", 510.0),
+        ("≤510人", "人", "<=", 510.0),
+        ("510人以内", "人", "<=", 510.0),
+        ("510人以下", "人", "<=", 510.0),
+        ("控制在510人", "人", "<=", 510.0),
+        ("控制在5‰以内", "‰", "<=", 5.0),
+        ("不低于85%", "%", ">=", 85.0),
+        ("85%以上", "%", ">=", 85.0),
+        ("85%及以上", "%", ">=", 85.0),
+        ("达到31.64万元", "万元", ">=", 31.64),
+        ("≥316400元", "万元", ">=", 31.64),
+        ("低于5", "‰", "<", 5.0),
+        ("超过40%", "%", ">", 40.0),
+        ("等于0", "%", "=", 0.0),
+    ],
+)
+def test_bounds_in_words(text: str, unit: str, op: str, value: float) -> None:
+    bound = cells.parse_bound(text, unit)
+    assert (bound.op, bound.value) == (op, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "low", "high"),
+    [("105～107", "（女=100）", 105.0, 107.0), ("在105至107之间", "", 105.0, 107.0)],
+)
+def test_ranges_in_words(text: str, unit: str, low: float, high: float) -> None:
+    bound = cells.parse_bound(text, unit)
+    assert (bound.op, bound.low, bound.high) == ("range", low, high)
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "part"),
+    [
+        ("≤510例", "人", "单位「例」"),
+        ("≤510%", "人", "带「%」"),
+        ("≥85‰", "%", "带「‰」"),
+        ("不超过510以上", "人", "前后矛盾"),
+        ("不低于", "%", "无法识别"),
+        ("510", "人", "看不出是上限还是下限"),
+        ("≤1e400", "人", "不是有限的数字"),
+    ],
+)
+def test_bounds_refused_with_advice(text: str, unit: str, part: str) -> None:
+    with pytest.raises(CellError) as excinfo:
+        cells.parse_bound(text, unit)
+    assert part in str(excinfo.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "unit"),
+    [
+        ("233人", 233.0, "人"),
+        (" 13 万元", 13.0, "万元"),
+        ("85.4%", 85.4, "%"),
+        ("6.55‰", 6.55, "‰"),
+        ("12,345元", 12345.0, "元"),
+        ("233", 233.0, ""),
+        (233.0, 233.0, ""),
+    ],
+)
+def test_quantities_carry_their_unit(text: object, number: float, unit: str) -> None:
+    assert cells.split_quantity(text) == (number, unit)
+
+
+@pytest.mark.parametrize("text", ["约233", "233左右", "230余人", "≈5"])
+def test_approximate_figures_are_refused(text: str) -> None:
+    with pytest.raises(CellError, match="确切的数字"):
+        cells.split_quantity(text)
 
 
 def test_blank() -> None:

@@ -391,13 +391,21 @@ def periods_of_kind(kind: str, within: Period, start_month: int = 1) -> list[Per
 # Parsing
 
 
-def parse_period(text: str) -> Period:
+def parse_period(text: str, year_start: int = 1) -> Period:
     """Parse a period identifier (full-width characters allowed; surrounding spaces ignored).
+
+    `year_start` is the month the statistical year of the pack starts in: `2011年度` is the
+    statistical year that ends in 2011 (family planning's 2011年度 ran from 1 October 2010 to
+    30 September 2011, "上年10月1日至本年9月30日"); with year_start 1 it is the calendar year.
 
     >>> [str(parse_period(t)) for t in ("2024", "2024S1", "2024Q1", "2024/01", "2024年3月")]
     ['2024', '2024S1', '2024Q1', '202401', '202403']
     >>> [str(parse_period(t)) for t in ("2024年下半年", "2024AprilS1", "2024JanQ2", "２０２４")]
     ['2024S2', '2024AprS1', '2024Q2', '2024']
+    >>> [str(parse_period(t)) for t in ("2011上半年", "2011年1-6月", "2010年10月至2011年3月")]
+    ['2011S1', '2011-01-01/2011-06-30', '2010-10-01/2011-03-31']
+    >>> str(parse_period("2011年度", year_start=10)), str(parse_period("2011年度"))
+    ('2010Oct', '2011')
     >>> try:
     ...     parse_period("2024H1")
     ... except PeriodError as err:
@@ -406,6 +414,10 @@ def parse_period(text: str) -> Period:
     """
     shown = text.strip()
     normal = unicodedata.normalize("NFKC", text).strip()
+    statistical = _STAT_YEAR.fullmatch(normal)
+    if statistical is not None and year_start != 1:
+        _check_month(year_start, "起始月份")
+        return _unit(int(statistical[1]) - 1, year_start, "year", 1)
     for pattern, build in _PARSERS:
         match = pattern.fullmatch(normal)
         if match is None:
@@ -433,22 +445,37 @@ def _parse_interval(m: re.Match[str]) -> Period:
     return interval(_date(m[1], m[2], m[3]), _date(m[4], m[5], m[6]))
 
 
+def _month_span(m: re.Match[str]) -> Period:
+    """2011年1-6月 (one year), 2010年10月至2011年3月 (two): whole months, as an interval."""
+    first_year = int(m[1])
+    last_year = int(m[3]) if m[3] else first_year
+    first = _month(first_year, int(m[2]))
+    last = _month(last_year, int(m[4]))
+    return interval(first.start, last.end)
+
+
 def _cn_number(text: str) -> int:
     return _CN_NUMBERS[text] if text in _CN_NUMBERS else int(text)
 
 
 _Y = r"([0-9]{4})"
+_STAT_YEAR: Final = re.compile(_Y + r"年度")
+_TO: Final = r"\s*(?:-|~|〜|—|–|至|到)\s*"
 _PARSERS: Final[list[tuple[re.Pattern[str], Callable[[re.Match[str]], Period | None]]]] = [
     (re.compile(_Y + r"(?:年度?)?"), lambda m: _unit(int(m[1]), 1, "year", 1)),
+    (
+        re.compile(_Y + r"年?([上下])半年"),
+        lambda m: _unit(int(m[1]), 1, "half", 1 if m[2] == "上" else 2),
+    ),
+    (
+        re.compile(_Y + r"年([0-9]{1,2})月?" + _TO + r"(?:" + _Y + r"年)?([0-9]{1,2})月份?"),
+        _month_span,
+    ),
     (re.compile(_Y + r"S([0-9]+)", re.I), lambda m: _unit(int(m[1]), 1, "half", int(m[2]))),
     (re.compile(_Y + r"Q([0-9]+)", re.I), lambda m: _unit(int(m[1]), 1, "quarter", int(m[2]))),
     (re.compile(_Y + r"([0-9]{2})"), lambda m: _month(int(m[1]), int(m[2]))),
     (re.compile(_Y + r"[-/]([0-9]{1,2})"), lambda m: _month(int(m[1]), int(m[2]))),
     (re.compile(_Y + r"年([0-9]{1,2})月份?"), lambda m: _month(int(m[1]), int(m[2]))),
-    (
-        re.compile(_Y + r"年([上下])半年"),
-        lambda m: _unit(int(m[1]), 1, "half", 1 if m[2] == "上" else 2),
-    ),
     (
         re.compile(_Y + r"年第?([一二三四五六七八九]|[0-9]+)季度?"),
         lambda m: _unit(int(m[1]), 1, "quarter", _cn_number(m[2])),

@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -58,7 +59,21 @@ EXPECTED: dict[str, str] = {
     "order": "孩次：正整数，如 1、2、3",
     "age": "年龄：不小于 0 的数字",
     "points": "分值：不小于 0 的数字，或留空",
+    "bound": "目标值，如 <=510、>=85、105～107、不超过510、不低于85%",
 }
+
+#: numbers at or beyond this size are typing mistakes (10^15: a thousand trillion)
+MAX_MAGNITUDE = 1e15
+#: the years a date or a period of a workbook may fall in
+YEAR_MIN, YEAR_MAX = 1950, 2100
+#: the largest birth order and age accepted
+MAX_ORDER, MAX_AGE = 20, 150
+#: what Excel shows in a cell whose formula fails
+EXCEL_ERRORS = frozenset(
+    {"#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+)
+#: marks a formula cell that has no computed result (the text after it is the formula)
+FORMULA_MARK = "\x00="
 
 #: Excel counts days from 1899-12-30 (its 1900 leap-year bug included)
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -95,6 +110,8 @@ def to_text(value: object, kind: str = "text") -> str | None:
     ('202403', '2024-03-05')
     >>> to_text(45356.0, "date"), to_text(45356.0)
     ('2024-03-05', '45356')
+    >>> to_text(time(6, 4)), to_text(time(4, 3, 3)), to_text(date(2024, 5, 10), "bound")
+    ('6:4', '4:3:3', '5-10')
     """
     if value is None:
         return None
@@ -113,22 +130,57 @@ def to_text(value: object, kind: str = "text") -> str | None:
     if isinstance(value, datetime):
         if kind == "period":
             return f"{value.year:04d}{value.month:02d}"
+        if kind == "bound" and value.time() == time(0, 0):
+            return f"{value.month}-{value.day}"
         if kind == "date" or value.time() == time(0, 0):
             return value.date().isoformat()
         return value.isoformat(sep=" ")
     if isinstance(value, date):
         if kind == "period":
             return f"{value.year:04d}{value.month:02d}"
+        if kind == "bound":
+            return f"{value.month}-{value.day}"  # Excel turned a typed range 5-10 into 10 May
         return value.isoformat()
+    if isinstance(value, time):
+        # Excel turned a typed ratio 6:4 (or 4:3:3) into a time of day: give back what was typed
+        parts = [value.hour, value.minute] + ([value.second] if value.second else [])
+        return ":".join(str(x) for x in parts)
     return str(value)
 
 
 def _text(value: object, kind: str) -> str:
-    """The cell as stripped, NFKC-normalised text; CellError("…为空") when blank."""
+    """The cell as stripped, NFKC-normalised text; CellError("…为空") when blank, and when it
+    is a formula without a result or an error value."""
     text = value if isinstance(value, str) else to_text(value, kind)
     if text is None or not text.strip():
         raise CellError(EXPECTED.get(kind), "单元格为空")
-    return unicodedata.normalize("NFKC", text).strip()
+    text = unicodedata.normalize("NFKC", text).strip()
+    refuse_formula_leftovers(text, EXPECTED.get(kind))
+    return text
+
+
+def refuse_formula_leftovers(text: str, expected: str | None) -> None:
+    """A formula cell without a computed result, or with an error value (#DIV/0!), is not
+    empty: say what it is.
+
+    >>> try:
+    ...     refuse_formula_leftovers("#DIV/0!", "数字")
+    ... except CellError as err:
+    ...     print(err.message)
+    单元格是公式的错误值「#DIV/0!」（公式无法计算，如除数为 0）；请改正公式，或直接填写数值
+    """
+    if text.startswith(FORMULA_MARK):
+        raise CellError(
+            expected,
+            f"单元格是公式「={text[len(FORMULA_MARK) :]}」，但没有计算结果（文件由程序写出、"
+            "未经 Excel 或 WPS 计算）；请在 Excel 或 WPS 中打开并保存，或把公式改为数值",
+        )
+    if text.upper() in EXCEL_ERRORS:
+        raise CellError(
+            expected,
+            f"单元格是公式的错误值「{text}」（公式无法计算，如除数为 0）；"
+            "请改正公式，或直接填写数值",
+        )
 
 
 def parse_text(value: object) -> str:
@@ -140,6 +192,7 @@ def parse_text(value: object) -> str:
     text = value if isinstance(value, str) else to_text(value, "text")
     if text is None or not text.strip():
         raise CellError(EXPECTED["text"], "单元格为空")
+    refuse_formula_leftovers(text.strip(), EXPECTED["text"])
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
@@ -175,19 +228,102 @@ def parse_number(value: object) -> float:
     """
     if value.__class__ is float or value.__class__ is int:
         x = float(value)
-        if math.isfinite(x):
+        if math.isfinite(x) and abs(x) < MAX_MAGNITUDE:
             return x
+        return _plausible(x)
     text = _text(value, "number").replace("\u2212", "-")
     if _PLAIN.fullmatch(text):
-        return float(text)
+        return _plausible(float(text))
     if _GROUPED.fullmatch(text):
-        return float(text.replace(",", ""))
+        return _plausible(float(text.replace(",", "")))
     if text.endswith(("%", "‰")) and (
         _PLAIN.fullmatch(text[:-1].strip()) or _GROUPED.fullmatch(text[:-1].strip())
     ):
         sign = "百分号" if text.endswith("%") else "千分号"
         raise CellError(EXPECTED["number"], f"不要带{sign}（按数据项的单位填写数字）")
     raise CellError(EXPECTED["number"])
+
+
+def _plausible(x: float) -> float:
+    """A number a workbook can hold: finite and below MAX_MAGNITUDE.
+
+    >>> try:
+    ...     _plausible(1e30)
+    ... except CellError as err:
+    ...     print(err.message)
+    数字过大（绝对值应小于 10 的 15 次方），请检查是否多输入了数字
+    """
+    if not math.isfinite(x):
+        raise CellError(EXPECTED["number"], "不是有限的数字")
+    if abs(x) >= MAX_MAGNITUDE:
+        raise CellError(
+            EXPECTED["number"], "数字过大（绝对值应小于 10 的 15 次方），请检查是否多输入了数字"
+        )
+    return x
+
+
+#: a number followed by a unit word: 233人, 13万元, 85.4%, 6.55‰
+_QUANTITY = re.compile(
+    r"(?P<number>[+-]?(?:\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
+    r"\s*(?P<unit>[^\d\s.,+\-][^\d]*)"
+)
+_APPROXIMATE = ("约", "大约", "近", "将近", "≈", "~", "左右", "多", "余")
+
+
+def split_quantity(value: object) -> tuple[float, str]:
+    """A figure as typed, with the unit it may carry: (number, unit), unit "" when none.
+
+    Whether the unit fits is for the caller to say (it knows the data element).
+
+    >>> split_quantity("233人"), split_quantity(" 13 万元 "), split_quantity("85.4%")
+    ((233.0, '人'), (13.0, '万元'), (85.4, '%'))
+    >>> split_quantity(6.0)
+    (6.0, '')
+    >>> try:
+    ...     split_quantity("约230人")
+    ... except CellError as err:
+    ...     print(err.message)
+    请填写确切的数字，不要写「约」「左右」等字样
+    """
+    try:
+        return parse_number(value), ""
+    except CellError as err:
+        if not isinstance(value, str):
+            raise
+        text = unicodedata.normalize("NFKC", value).strip().replace("\u2212", "-")
+        if text.upper() in EXCEL_ERRORS or text.startswith(FORMULA_MARK):
+            raise
+        found = _QUANTITY.fullmatch(text)
+        if found is None:
+            if text.startswith(_APPROXIMATE) or text.endswith(_APPROXIMATE):
+                raise CellError(
+                    EXPECTED["number"], "请填写确切的数字，不要写「约」「左右」等字样"
+                ) from None
+            raise err from None
+        unit = found["unit"].strip()
+        if unit.endswith(_APPROXIMATE) or unit.startswith(_APPROXIMATE):
+            raise CellError(
+                EXPECTED["number"], "请填写确切的数字，不要写「约」「左右」等字样"
+            ) from None
+        return _plausible(float(found["number"].replace(",", ""))), unit
+
+
+def unit_factor(unit: str, wanted: str) -> float | None:
+    """How a figure typed in `unit` converts to `wanted` (the data element's unit): 1 when they
+    are the same (or no unit was typed), 10000 or 1/10000 across 万, None when they do not fit.
+
+    >>> unit_factor("人", "人"), unit_factor("元", "万元"), unit_factor("万人", "人")
+    (1.0, 0.0001, 10000.0)
+    >>> unit_factor("例", "人") is None
+    True
+    """
+    if not unit or unit == wanted:
+        return 1.0
+    if wanted and unit == "万" + wanted:
+        return 10000.0
+    if wanted.startswith("万") and unit == wanted[1:]:
+        return 0.0001
+    return None
 
 
 def parse_order(value: object) -> int:
@@ -202,6 +338,8 @@ def parse_order(value: object) -> int:
         raise CellError(EXPECTED["order"], err.message) from None
     if not x.is_integer() or x < 1:
         raise CellError(EXPECTED["order"])
+    if x > MAX_ORDER:
+        raise CellError(EXPECTED["order"], f"孩次 {to_text(x)} 不合理（应不超过 {MAX_ORDER}）")
     return int(x)
 
 
@@ -217,6 +355,8 @@ def parse_age(value: object) -> float:
         raise CellError(EXPECTED["age"], err.message) from None
     if x < 0:
         raise CellError(EXPECTED["age"])
+    if x > MAX_AGE:
+        raise CellError(EXPECTED["age"], f"年龄 {to_text(x)} 不合理（应不超过 {MAX_AGE} 岁）")
     return x
 
 
@@ -260,25 +400,44 @@ def parse_date(value: object) -> date:
     日期不存在（2023年2月没有30日）
     """
     if isinstance(value, datetime):
-        return value.date()
+        return plausible_date(value.date())
     if isinstance(value, date):
-        return value
+        return plausible_date(value)
     text = _text(value, "date")
     for form in _DATE_FORMS:
         m = form.fullmatch(text)
         if m is not None:
             y, mo, d = int(m[1]), int(m[3]), int(m[4])
             try:
-                return date(y, mo, d)
+                found = date(y, mo, d)
             except ValueError:
                 if not 1 <= mo <= 12:
                     problem = f"日期不存在（没有{mo}月）"
                 else:
                     problem = f"日期不存在（{y}年{mo}月没有{d}日）"
                 raise CellError(EXPECTED["date"], problem) from None
+            return plausible_date(found)
     if _SERIAL.fullmatch(text) and SERIAL_MIN <= float(text) < SERIAL_MAX:
         return EXCEL_EPOCH + timedelta(days=math.floor(float(text)))
     raise CellError(EXPECTED["date"])
+
+
+def plausible_date(d: date) -> date:
+    """A date whose year a workbook can mean (YEAR_MIN to YEAR_MAX).
+
+    >>> try:
+    ...     plausible_date(date(2911, 3, 5))
+    ... except CellError as err:
+    ...     print(err.message)
+    年份 2911 不合理（应在 1950 至 2100 之间），请检查是否输错
+    """
+    if not YEAR_MIN <= d.year <= YEAR_MAX:
+        raise CellError(EXPECTED["date"], _year_problem(d.year))
+    return d
+
+
+def _year_problem(year: int) -> str:
+    return f"年份 {year} 不合理（应在 {YEAR_MIN} 至 {YEAR_MAX} 之间），请检查是否输错"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -352,36 +511,152 @@ def period_text(value: object) -> str:
     return text
 
 
-def parse_period(value: object) -> Period:
-    """A period, as `zicha.domain.period.parse_period` reads it.
+def parse_period(value: object, year_start: int = 1) -> Period:
+    """A period, as `zicha.domain.period.parse_period` reads it, in a year a workbook can mean.
+    `year_start` is the pack's: `2011年度` is its statistical year ending in 2011.
 
     >>> parse_period(2024.0).id, parse_period(date(2024, 1, 1)).id
     ('2024', '202401')
+    >>> parse_period("2011年度", year_start=10).id
+    '2010Oct'
     """
     from zicha.domain.period import PeriodError
     from zicha.domain.period import parse_period as domain_parse_period
 
     text = period_text(value)
     try:
-        return domain_parse_period(text)
+        period = domain_parse_period(text, year_start)
     except PeriodError as err:
         raise CellError(None, str(err)) from None
+    for year in (period.start.year, period.end.year):
+        if not YEAR_MIN <= year <= YEAR_MAX:
+            raise CellError(None, f"期间「{text}」的{_year_problem(year)}")
+    return period
 
 
-def parse_bound(value: object) -> Bound:
-    """A target bound, as `zicha.domain.expression.parse_bound` reads it.
+#: words for a bound, as targets are written in county documents (不超过510人, 不低于85%).
+#: 以上, 以下 and 以内 include the number itself (民法典第一千二百五十九条); 不满 and 超过 do not.
+_BOUND_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("大于或等于", ">="),
+    ("大于等于", ">="),
+    ("小于或等于", "<="),
+    ("小于等于", "<="),
+    ("不低于", ">="),
+    ("不少于", ">="),
+    ("不小于", ">="),
+    ("至少", ">="),
+    ("达到", ">="),
+    ("不高于", "<="),
+    ("不超过", "<="),
+    ("不多于", "<="),
+    ("不大于", "<="),
+    ("最多", "<="),
+    ("低于", "<"),
+    ("少于", "<"),
+    ("小于", "<"),
+    ("不足", "<"),
+    ("不满", "<"),
+    ("高于", ">"),
+    ("多于", ">"),
+    ("大于", ">"),
+    ("超过", ">"),
+    ("等于", "="),
+)
+_BOUND_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("及以上", ">="),
+    ("及以下", "<="),
+    ("以上", ">="),
+    ("以下", "<="),
+    ("以内", "<="),
+)
+_BOUND_FILLERS = ("控制在", "保持在", "稳定在", "在")
+_BOUND_UNIT = re.compile(
+    r"((?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)(?![eE][+-]?\d)"
+    r"\s*([^\d\s<>=≤≥≦≧≠~〜～至到–—\-.,%‰]+)"
+)
 
-    >>> parse_bound(" ≤510 ").op
-    '<='
+
+def bound_text(value: object, unit: str = "") -> str:
+    """A target as the bound grammar reads it: words turned into signs, the indicator's unit
+    dropped. `控制在510人` is a cap; a unit other than the indicator's is refused.
+
+    >>> [bound_text(x, "人") for x in ("不超过510人", "510人以内", "控制在510人", "≤510人")]
+    ['<=510', '<=510', '<=510', '≤510']
+    >>> [bound_text(x, "%") for x in ("不低于85%", "85%以上", "在105至107之间")]
+    ['>=85%', '>=85%', '105至107']
+    >>> bound_text("≥316400元", "万元")
+    '≥31.64'
+    """
+    text = _text(value, "bound").replace(" ", "")
+    shown = text
+    capped = False
+    for filler in _BOUND_FILLERS:
+        if text.startswith(filler):
+            capped = filler == "控制在"
+            text = text[len(filler) :]
+            break
+    if text.endswith("之间"):
+        text = text[:-2]
+    op = ""
+    for word, sign in _BOUND_PREFIXES:
+        if text.startswith(word):
+            op, text = sign, text[len(word) :]
+            break
+    for word, sign in _BOUND_SUFFIXES:
+        if text.endswith(word):
+            if op and op != sign:
+                raise CellError(EXPECTED["bound"], f"目标值「{shown}」前后矛盾")
+            op, text = sign, text[: -len(word)]
+            break
+
+    def in_unit(m: re.Match[str]) -> str:
+        factor = unit_factor(m[2], unit)
+        if factor is None:
+            expected = f"指标的单位「{unit}」" if unit else "指标本身的单位"
+            raise CellError(
+                EXPECTED["bound"],
+                f"目标值「{shown}」的单位「{m[2]}」与{expected}不符；请按指标的单位填写数字",
+            )
+        if factor == 1.0:
+            return m[1]
+        scaled = Decimal(m[1]) * (Decimal(10000) if factor > 1 else Decimal("0.0001"))
+        return format(scaled.normalize(), "f")
+
+    text = _BOUND_UNIT.sub(in_unit, text)
+    stray = next((s for s in "%‰" if s in text and s != unit), None)
+    if unit and stray is not None:
+        raise CellError(
+            EXPECTED["bound"],
+            f"目标值「{shown}」带「{stray}」，而指标的单位是「{unit}」；请按指标的单位填写数字",
+        )
+    if not op and capped and _PLAIN.fullmatch(text):
+        op = "<="
+    if op and text[:1] and text[:1] in "<>=≤≥≦≧≠":
+        raise CellError(EXPECTED["bound"], f"目标值「{shown}」前后矛盾")
+    return op + text
+
+
+def parse_bound(value: object, unit: str = "") -> Bound:
+    """A target bound, as `zicha.domain.expression.parse_bound` reads it, after `bound_text`.
+
+    >>> parse_bound(" ≤510 ").op, parse_bound("不低于85%", "%").value
+    ('<=', 85.0)
     """
     from zicha.domain.expression import ExpressionError
     from zicha.domain.expression import parse_bound as domain_parse_bound
 
-    text = _text(value, "text")
+    text = bound_text(value, unit)
     try:
-        return domain_parse_bound(text)
+        bound = domain_parse_bound(text)
     except ExpressionError as err:
-        raise CellError(None, str(err)) from None
+        shown = _text(value, "bound")
+        if text == shown:
+            raise CellError(None, str(err)) from None
+        raise CellError(EXPECTED["bound"], f"无法识别的目标值「{shown}」") from None
+    for x in (bound.value, bound.low, bound.high):
+        if x is not None:
+            _plausible(x)
+    return bound
 
 
 # ---------------------------------------------------------------------------------------------
@@ -476,12 +751,12 @@ def parse_column(
 
 def fast_number(raw: pl.Series) -> pl.Series:
     x = raw.cast(pl.Float64, strict=False)
-    return pl.select(pl.when(x.is_finite()).then(x)).to_series()
+    return pl.select(pl.when(x.abs() < MAX_MAGNITUDE).then(x)).to_series()
 
 
 def fast_age(raw: pl.Series) -> pl.Series:
     x = raw.cast(pl.Float64, strict=False)
-    return pl.select(pl.when(x.is_finite() & (x >= 0)).then(x)).to_series()
+    return pl.select(pl.when((x >= 0) & (x <= MAX_AGE)).then(x)).to_series()
 
 
 def clean_text(raw: pl.Series) -> pl.Series:
