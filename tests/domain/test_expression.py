@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -211,15 +210,13 @@ def test_describe_without_names_and_literals() -> None:
     assert describe(parse("a * 1000.0 / b")) == "a × 1000 ÷ b"
 
 
-def test_parse_is_cached_and_fast() -> None:
+def test_parse_is_cached() -> None:
+    """Parsed once per text (speed itself is measured in bench/, not asserted here)."""
     text = "births * 1000 / ((opening(population) + closing(population)) / 2)"
     assert parse(text) is parse(text)
     parse.cache_clear()
-    parse("warm_up + 1")
-    start = time.perf_counter()
-    for i in range(200):
-        parse(f"births_{i} * 1000 / ((opening(population) + closing(population)) / 2)")
-    assert (time.perf_counter() - start) / 200 < 0.001
+    first = parse(text)
+    assert parse(text) is first and parse.cache_info().hits >= 1
 
 
 def test_grammar_file_ships_with_the_package() -> None:

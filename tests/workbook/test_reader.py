@@ -299,7 +299,8 @@ def test_text_in_a_number_cell(tmp_path: Path) -> None:
     assert problems_of(excinfo) == [
         "demo.xlsx，工作表「数据」第 3 行，「数值」列：读到「abc」，应为数字",
         "demo.xlsx，工作表「数据」第 4 行，「数值」列："
-        "不要带百分号（按数据项的单位填写数字），读到「12%」，应为数字",
+        "数值带「%」（或单元格设为百分比格式），而数据项「出生人数」的单位是「人」，"
+        "读到「12%」，应为按「出生人数」的单位填写的数字",
     ]
 
 
@@ -414,11 +415,21 @@ def test_meta_problems(tmp_path: Path) -> None:
     meta += [["标题", "a"], ["title", "b"], ["单位代码", "510099"], ["period", "2024X"]]
     excinfo = fails(write_xlsx(tmp_path / "m.xlsx", base(基本信息=meta)))
     assert "未知的业务包「nope」" in one_problem(excinfo, "第 2 行", "「内容」列")
-    assert "业务包、标题" in one_problem(excinfo, "第 3 行", "「项目」列", "读到「联系人」")
+    assert not [p for p in problems_of(excinfo) if "联系人" in p]  # a warning, not a refusal
     one_problem(excinfo, "第 4 行", "日期不存在")
     one_problem(excinfo, "第 6 行", "与第 5 行重复")
     one_problem(excinfo, "第 7 行", "「内容」列", "没有这个单位", "读到「510099」")
     one_problem(excinfo, "第 8 行", "「内容」列", "2024X")
+
+
+def test_a_meta_key_of_the_countys_own_is_a_warning(tmp_path: Path) -> None:
+    meta = [["项目", "内容"], ["联系人", "张三"], ["标题", "a"]]
+    ds = read(write_xlsx(tmp_path / "m.xlsx", base(基本信息=meta)))
+    assert ds.meta["title"] == "a" and "联系人" not in ds.meta.values()
+    (notice,) = ds.notices
+    assert notice.severity == "warning"
+    assert "工作表「基本信息」第 2 行" in notice.message and "「联系人」" in notice.message
+    assert "业务包、标题" in notice.message
 
 
 def test_meta_orgunit_and_period(tmp_path: Path) -> None:

@@ -51,6 +51,7 @@ class Engine:
         """Findings about how the data was entered (all org units and periods)."""
         if self._entry_findings is None:
             self._entry_findings = [
+                *self.dataset.notices,
                 *self.calc.store.findings,
                 *checks.negative_values(self.pack, self.dataset),
                 *checks.double_counting(self.pack, self.dataset, self.calc.store.closure),
@@ -265,7 +266,7 @@ class Engine:
         self, org: str, period: Period, row: dict[str, object], ids: Sequence[str]
     ) -> list[Finding]:
         subtree = {org, *self.tree.descendants(org)}
-        mine: list[Finding] = []
+        mine: list[Finding] = list(self.dataset.notices)  # about the workbook as a whole
         for f in self.entry_findings():
             if f.org_unit not in subtree or f.period is None:
                 continue

@@ -15,6 +15,7 @@ import polars as pl
 
 from zicha.domain.assessment import AssessmentItem
 from zicha.domain.checklist import ChecklistItem
+from zicha.domain.finding import Finding
 from zicha.domain.narrative import NarrativeSection
 from zicha.domain.orgunit import OrgTree
 from zicha.domain.target import Target
@@ -79,3 +80,6 @@ class Dataset:
     #: the county's assessment method; empty: every item all-or-nothing at the pack's points
     assessment: list[AssessmentItem] = field(default_factory=list)
     checklist: list[ChecklistItem] = field(default_factory=list)
+    #: what reading noticed without refusing (a hidden copy of a sheet left unread, a meta key
+    #: zicha does not use): warning findings about the workbook itself
+    notices: list[Finding] = field(default_factory=list)

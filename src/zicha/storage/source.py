@@ -14,6 +14,7 @@ import polars as pl
 
 from zicha.domain.assessment import MODE_NAMES, AssessmentItem, parse_split
 from zicha.domain.checklist import ChecklistItem
+from zicha.domain.narrative import NarrativeSection
 from zicha.domain.orgunit import OrgTree, OrgUnit
 from zicha.domain.period import parse_period
 from zicha.domain.target import Bound, Target

@@ -11,7 +11,7 @@ from zicha.workbook import cells
 from zicha.workbook.cells import CellError, is_blank
 
 if TYPE_CHECKING:
-    from zicha.workbook.reader import _Reader
+    from zicha.workbook.reader import SheetReader
 
 MODES_SHOWN = (
     "达标得分（all_or_nothing）、按差距扣分（deduct）、按比例得分（pro_rata）、固定扣分（fixed）"
@@ -34,11 +34,11 @@ def _split(value: object) -> tuple[float, ...]:
 
 
 def read_assessment(
-    reader: _Reader, pack: Pack | None, checklist_items: Collection[str] = ()
+    reader: SheetReader, pack: Pack | None, checklist_items: Collection[str] = ()
 ) -> list[AssessmentItem]:
     """Every row of the assessment sheet; a row names an indicator (id or Chinese name) or a
     checklist item (its text, as in the 检查事项 sheet)."""
-    from zicha.workbook.reader import _records
+    from zicha.workbook.reader import records
 
     sheet = reader.sheets.get("assessment")
     if sheet is None:
@@ -47,7 +47,7 @@ def read_assessment(
     present = [k for k in keys if k == "indicator" or k in sheet.match.index]
     items: list[AssessmentItem] = []
     seen: dict[str, int] = {}
-    for row, *raw in _records(sheet, *present):
+    for row, *raw in records(sheet, *present):
         cell = dict(zip(present, raw, strict=True))
         values: dict[str, Any] = {}
         ok = True

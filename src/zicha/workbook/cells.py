@@ -28,6 +28,22 @@ if TYPE_CHECKING:
     from zicha.domain.target import Bound
 
 
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell of an .xlsx file: its text (without "=") and its computed result, None when
+    it was never computed (a program wrote the formula)."""
+
+    text: str
+    result: float | None = None
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A number cell shown as a percentage: 0.854 is what the clerk sees and typed as 85.4%."""
+
+    value: float
+
+
 class CellError(ValueError):
     """A cell that does not hold what its column needs.
 
@@ -74,6 +90,8 @@ EXCEL_ERRORS = frozenset(
 )
 #: marks a formula cell that has no computed result (the text after it is the formula)
 FORMULA_MARK = "\x00="
+#: marks a cell covered by a merged range in a column of figures (the text after it is the range)
+MERGED_MARK = "\x00merged:"
 
 #: Excel counts days from 1899-12-30 (its 1900 leap-year bug included)
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -112,6 +130,8 @@ def to_text(value: object, kind: str = "text") -> str | None:
     ('2024-03-05', '45356')
     >>> to_text(time(6, 4)), to_text(time(4, 3, 3)), to_text(date(2024, 5, 10), "bound")
     ('6:4', '4:3:3', '5-10')
+    >>> to_text(Percent(0.854)), to_text(Formula("0", 0.0), "bound"), to_text(Formula("0", 0.0))
+    ('85.4%', '=0', '0')
     """
     if value is None:
         return None
@@ -145,6 +165,17 @@ def to_text(value: object, kind: str = "text") -> str | None:
         # Excel turned a typed ratio 6:4 (or 4:3:3) into a time of day: give back what was typed
         parts = [value.hour, value.minute] + ([value.second] if value.second else [])
         return ":".join(str(x) for x in parts)
+    if isinstance(value, Percent):
+        if not math.isfinite(value.value):
+            return repr(value.value)
+        shown = (Decimal(repr(value.value)) * 100).normalize()
+        return format(shown, "f") + "%"
+    if isinstance(value, Formula):
+        if value.result is None:
+            return FORMULA_MARK + value.text
+        if kind == "bound" and _PLAIN.fullmatch(value.text.strip()):
+            return "=" + value.text.strip()  # =0 typed as a target: "equal to 0"
+        return to_text(value.result, kind)
     return str(value)
 
 
@@ -174,6 +205,12 @@ def refuse_formula_leftovers(text: str, expected: str | None) -> None:
             expected,
             f"单元格是公式「={text[len(FORMULA_MARK) :]}」，但没有计算结果（文件由程序写出、"
             "未经 Excel 或 WPS 计算）；请在 Excel 或 WPS 中打开并保存，或把公式改为数值",
+        )
+    if text.startswith(MERGED_MARK):
+        raise CellError(
+            expected,
+            f"单元格在合并单元格 {text[len(MERGED_MARK) :]} 中，合并后只有第一格有值；"
+            "请取消合并，逐行填写",
         )
     if text.upper() in EXCEL_ERRORS:
         raise CellError(
@@ -524,6 +561,9 @@ def parse_period(value: object, year_start: int = 1) -> Period:
     from zicha.domain.period import parse_period as domain_parse_period
 
     text = period_text(value)
+    for year in (int(y) for y in re.findall(r"(?<!\d)\d{4}(?=\d{2}(?!\d)|\D|$)", text)):
+        if not YEAR_MIN <= year <= YEAR_MAX:
+            raise CellError(None, f"期间「{text}」的{_year_problem(year)}")
     try:
         period = domain_parse_period(text, year_start)
     except PeriodError as err:
@@ -763,6 +803,8 @@ def clean_text(raw: pl.Series) -> pl.Series:
     """Optional text (a register number, a comment): stripped, blank → null; cheap when clean."""
     if raw.null_count() == len(raw):
         return raw
+    if raw.str.starts_with("\x00").any():  # a formula without a result is no text
+        raw = pl.select(pl.when(~raw.str.starts_with("\x00")).then(raw)).to_series()
     if raw.str.contains(r"^\s|\s$|^$").any():
         stripped = raw.str.strip_chars()
         return pl.select(pl.when(stripped != "").then(stripped)).to_series()

@@ -18,7 +18,7 @@ from zicha.workbook.cells import CellError, is_blank
 from zicha.workbook.sheets import CHECKLIST
 
 if TYPE_CHECKING:
-    from zicha.workbook.reader import _Reader
+    from zicha.workbook.reader import SheetReader
 
 RESULTS_SHOWN = "、".join(RESULTS) + " 之一"
 
@@ -35,25 +35,17 @@ def parse_result(value: object) -> Result:
     return text
 
 
-def read_checklist(reader: _Reader) -> list[ChecklistItem]:
+def read_checklist(reader: SheetReader) -> list[ChecklistItem]:
     """Every filled row of the checklist sheet, in sheet order (none when there is no sheet)."""
-    from zicha.workbook.reader import _records
+    from zicha.workbook.reader import records
 
     sheet = reader.sheets.get("checklist")
     if sheet is None:
         return []
     keys = [c.key for c in CHECKLIST.columns]
-    codes = reader.codes
-
-    def code(value: object) -> str:
-        parsed = cells.parse_code(value)
-        if codes is not None and parsed not in codes:
-            raise CellError("「组织机构」（orgunits）工作表中已有的单位代码", "没有这个单位")
-        return parsed
-
     parsers: dict[str, Callable[[object], Any]] = {
-        "orgunit": code,
-        "period": cells.parse_period,
+        "orgunit": reader.code_parser(),
+        "period": reader.parse_period,
         "item": cells.parse_text,
         "requirement": cells.parse_text,
         "result": parse_result,
@@ -67,7 +59,7 @@ def read_checklist(reader: _Reader) -> list[ChecklistItem]:
     }
     required = [c.key for c in CHECKLIST.columns if c.required]
     items: list[ChecklistItem] = []
-    for row, *raw in _records(sheet, *keys):
+    for row, *raw in records(sheet, *keys):
         cell = dict(zip(keys, raw, strict=True))
         values: dict[str, Any] = {}
         ok = True

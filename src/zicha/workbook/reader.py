@@ -19,9 +19,11 @@ from typing import Any
 import polars as pl
 
 from zicha.domain.errors import InputError, Problem
+from zicha.domain.finding import Finding
 from zicha.domain.narrative import NarrativeSection
 from zicha.domain.orgunit import OrgTree, OrgTreeError, OrgUnit
 from zicha.domain.pack import Pack
+from zicha.domain.period import Period
 from zicha.domain.target import Target
 from zicha.engine.dataset import (
     BIRTH_SCHEMA,
@@ -53,7 +55,7 @@ from zicha.workbook.sheets import (
     match_header,
     meta_key,
 )
-from zicha.workbook.source import RawSheet, open_source
+from zicha.workbook.source import RawSheet, column_letter, open_source
 
 #: problems listed at most; the rest are counted in one last problem
 LIMIT = 200
@@ -76,7 +78,7 @@ def read_workbook(
     an org-units sheet then refers to its units. Raises InputError listing every problem found.
     """
     path = Path(path)
-    return _Reader(path, pack_resolver, progress, known).read()
+    return SheetReader(path, pack_resolver, progress, known).read()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -155,8 +157,10 @@ class _Sheet:
 
 
 def _shown(found: str | None) -> str | None:
-    if found is None:
-        return None
+    if found is None or found.startswith(cells.MERGED_MARK):
+        return None  # the message names the merged range
+    if found.startswith(cells.FORMULA_MARK):
+        found = found[1:]  # the formula as typed, "=1/0"
     text = found.strip().replace("\n", " ")
     return text if len(text) <= 60 else text[:57] + "…"
 
@@ -165,7 +169,7 @@ def _shown(found: str | None) -> str | None:
 # the reader
 
 
-class _Reader:
+class SheetReader:
     def __init__(
         self,
         path: Path,
@@ -182,6 +186,12 @@ class _Reader:
         self.display = self.source.display
         self.sheets: dict[str, _Sheet] = {}
         self.codes: set[str] | None = None
+        #: what the clerk should know but that does not stop the reading: warning findings
+        self.notices: list[Finding] = [
+            Finding("workbook_sheet", "warning", str(p)) for p in self.source.notices
+        ]
+        #: the month the pack's statistical year starts in (`2011年度`), once the pack is known
+        self.year_start = 1
 
     # -- driving -----------------------------------------------------------------------------
 
@@ -189,6 +199,9 @@ class _Reader:
         self._load()
         meta, meta_rows = self._read_meta()
         pack = self._resolve_pack(meta.get("pack"), meta_rows.get("pack"))
+        if pack is not None:
+            self.year_start = pack.year_start_month
+        self._meta_period(meta, meta_rows.get("period"))
         tree = self._read_orgunits()
         self._check_meta_orgunit(meta, meta_rows.get("orgunit"))
         values, stated = self._read_values(pack)
@@ -214,6 +227,7 @@ class _Reader:
             assessment=assessment,
             checklist=checklist,
             narrative=narrative,
+            notices=self.notices,
         )
 
     def _load(self) -> None:
@@ -251,7 +265,7 @@ class _Reader:
                 )
                 ok = False
             for col, places in match.duplicated:
-                letters = "、".join(_letter(i) for i in places)
+                letters = "、".join(column_letter(i) for i in places)
                 self.problems.add(
                     sheet.problem(
                         raw.header_row,
@@ -282,13 +296,22 @@ class _Reader:
         if sheet is None:
             return meta, rows
         keys = "、".join(META_KEYS.values())
-        for row, key_raw, value_raw in _records(sheet, "key", "value"):
+        for row, key_raw, value_raw in records(sheet, "key", "value"):
             if is_blank(key_raw):
                 self._add(sheet, row, "key", message="项目为空", expected=f"{keys}之一")
                 continue
             key = meta_key(str(key_raw))
             if key is None:
-                self._add(sheet, row, "key", found=key_raw, expected=f"{keys}之一")
+                # a key of the county's own (联系人, 电话): kept out of the report, not refused
+                where = sheet.problem(row, "key").where()
+                self.notices.append(
+                    Finding(
+                        "workbook_meta_key",
+                        "warning",
+                        f"{where}：项目「{cells.to_text(key_raw)}」不是 zicha 使用的项目，"
+                        f"已忽略（可用的项目：{keys}）",
+                    )
+                )
                 continue
             if key in rows:
                 self._add(sheet, row, "key", found=key_raw, message=f"与第 {rows[key]} 行重复")
@@ -300,7 +323,7 @@ class _Reader:
                 if key == "date":
                     meta[key] = cells.parse_date(value_raw).isoformat()
                 elif key == "period":
-                    meta[key] = cells.parse_period(value_raw).id
+                    meta[key] = cells.period_text(value_raw)  # parsed once the pack is known
                 elif key == "orgunit":
                     meta[key] = cells.parse_code(value_raw)
                 else:
@@ -308,6 +331,21 @@ class _Reader:
             except CellError as err:
                 self._add(sheet, row, "value", found=value_raw, error=err)
         return meta, rows
+
+    def _meta_period(self, meta: dict[str, str], row: int | None) -> None:
+        """The report's own period, read with the pack's statistical year (2011年度)."""
+        sheet = self.sheets.get("meta")
+        text = meta.pop("period", None)
+        if sheet is None or row is None or text is None:
+            return
+        try:
+            meta["period"] = self.parse_period(text).id
+        except CellError as err:
+            self._add(sheet, row, "value", found=text, error=err)
+
+    def parse_period(self, value: object) -> Period:
+        """A period cell, `年度` being the pack's statistical year."""
+        return cells.parse_period(value, self.year_start)
 
     def _check_meta_orgunit(self, meta: dict[str, str], row: int | None) -> None:
         sheet = self.sheets.get("meta")
@@ -350,7 +388,7 @@ class _Reader:
         rows_of: dict[str, int] = {}
         parent_at: list[tuple[int, str, str]] = []
         failed = False
-        for row, code_raw, name_raw, parent_raw, kind_raw in _records(
+        for row, code_raw, name_raw, parent_raw, kind_raw in records(
             sheet, "code", "name", "parent", "kind"
         ):
             try:
@@ -423,14 +461,27 @@ class _Reader:
             self.problems.add(sheet.problem(message=str(err)), sheet.order)
             return None
 
-    def _code_parser(self) -> Callable[[str], str]:
+    def code_parser(self) -> Callable[[object], str]:
+        """An org-unit code cell of a data sheet: a unit of the org-unit sheet. A code that lost
+        its leading zeros (a number cell) is refused naming the code it stands for."""
         codes = self.codes
+        stripped: dict[str, list[str]] = {}
+        for c in codes or ():
+            stripped.setdefault(c.lstrip("0"), []).append(c)
 
-        def parse(text: str) -> str:
-            code = cells.parse_code(text)
-            if codes is not None and code not in codes:
-                raise CellError(f"{ORGUNITS.names}工作表中已有的单位代码", "没有这个单位")
-            return code
+        def parse(value: object) -> str:
+            code = cells.parse_code(value)
+            if codes is None or code in codes:
+                return code
+            expected = f"{ORGUNITS.names}工作表中已有的单位代码"
+            alike = [c for c in stripped.get(code.lstrip("0"), []) if c != code]
+            if code.isdigit() and len(alike) == 1:
+                raise CellError(
+                    expected,
+                    f"没有这个单位；是否应为「{alike[0]}」？开头的 0 被去掉了（Excel 把代码当成了"
+                    "数字）：请把该列设为「文本」格式后重新输入代码",
+                )
+            raise CellError(expected, "没有这个单位")
 
         return parse
 
@@ -441,17 +492,18 @@ class _Reader:
         if sheet is None:
             return empty_values(), empty_values()
         rows = sheet.raw.rows()
-        org = parse_column(sheet.text("orgunit"), self._code_parser(), pl.String())
+        org = parse_column(sheet.text("orgunit"), self.code_parser(), pl.String())
         periods: dict[str, Any] = {}
 
         def period_id(text: str) -> str:
-            p = cells.parse_period(text)
+            p = self.parse_period(text)
             periods[p.id] = p
             return p.id
 
         period = parse_column(sheet.text("period"), period_id, pl.String())
         element = parse_column(sheet.text("element"), element_parser(pack), pl.String())
-        value = parse_column(sheet.text("value"), cells.parse_number, pl.Float64(), fast_number)
+        text = sheet.text("value")
+        value = parse_column(text, _quantity, pl.Float64(), fast_number)
         comment = clean_text(sheet.text("comment"))
         keep = ~(org.blank & period.blank & element.blank & value.blank & comment.is_null())
         required = (
@@ -477,8 +529,10 @@ class _Reader:
                 "row": rows,
                 "_stated": element.values.str.starts_with("I:"),
                 "_raw": value.raw,
+                "_code": element.values,
             }
         ).filter(keep)
+        frame = self._in_element_units(sheet, frame, pack)
         complete = frame.filter(
             pl.col("org_unit").is_not_null()
             & pl.col("element").is_not_null()
@@ -490,27 +544,88 @@ class _Reader:
         stated = complete.filter(pl.col("_stated")).select(list(VALUE_SCHEMA))
         return values.cast(VALUE_SCHEMA), stated.cast(VALUE_SCHEMA)  # type: ignore[arg-type]
 
+    def _in_element_units(
+        self, sheet: _Sheet, frame: pl.DataFrame, pack: Pack | None
+    ) -> pl.DataFrame:
+        """A figure typed with a unit (233人, 13万元, 85.4% or a cell in percent format) is taken
+        in the unit of its data element (or stated indicator): the same unit as is, 元 for
+        万元 converted, any other unit refused naming the row."""
+        typed = frame.filter(pl.col("value").is_not_null() & pl.col("_code").is_not_null())
+        plain = fast_number(typed["_raw"]).is_not_null() | typed["_raw"].is_null()
+        if pack is None or plain.all():
+            return frame
+        units = {r: _unit_of(r) for r in typed.filter(~plain)["_raw"].unique().to_list()}
+        factors: dict[tuple[str, str], float] = {}
+        col = sheet.col_order("value")
+        for row, raw, code in typed.filter(~plain).select("row", "_raw", "_code").iter_rows():
+            unit = units[raw]
+            if not unit:
+                continue
+            thing = pack.elements.get(code[2:]) if code[0] == "E" else None
+            ind = pack.indicators.get(code[2:]) if code[0] == "I" else None
+            wanted = thing.unit if thing is not None else ind.unit if ind is not None else ""
+            factor = cells.unit_factor(unit, wanted)
+            if factor is None:
+                name = thing.name if thing is not None else ind.name if ind is not None else code
+                kind = "数据项" if thing is not None else "指标"
+                shown = "带「%」（或单元格设为百分比格式）" if unit == "%" else f"带单位「{unit}」"
+                self.problems.add(
+                    sheet.problem(
+                        row,
+                        "value",
+                        found=raw,
+                        message=f"数值{shown}，而{kind}「{name}」的单位是「{wanted or '无'}」",
+                        expected=f"按「{name}」的单位填写的数字",
+                    ),
+                    sheet.order,
+                    row,
+                    col,
+                )
+            elif factor != 1.0:
+                factors[(raw, code)] = factor
+        if not factors:
+            return frame
+        scale = pl.DataFrame(
+            {
+                "_raw": [k[0] for k in factors],
+                "_code": [k[1] for k in factors],
+                "_factor": list(factors.values()),
+            }
+        )
+        return (
+            frame.join(scale, on=["_raw", "_code"], how="left")
+            .with_columns(pl.col("value") * pl.col("_factor").fill_null(1.0))
+            .drop("_factor")
+        )
+
     def _duplicates(self, sheet: _Sheet, frame: pl.DataFrame) -> pl.DataFrame:
-        """Same org unit, element and period twice: the same value is kept once; a different
-        value is a problem naming both rows."""
-        keys = ["org_unit", "element", "period", "_stated"]
+        """Same org unit, element and days twice (also under two names of one period, 2010OctS1
+        and 2010-10-01/2011-03-31): the same value is kept once; a different value is a problem
+        naming both rows."""
+        keys = ["org_unit", "element", "start", "end", "_stated"]
         if frame.is_empty() or not frame.select(pl.struct(keys).is_duplicated().any()).item():
             return frame
         marked = frame.with_columns(
             pl.col("row").first().over(keys).alias("_first_row"),
             pl.col("value").first().over(keys).alias("_first_value"),
+            pl.col("period").first().over(keys).alias("_first_period"),
         )
         clash = marked.filter(pl.col("value") != pl.col("_first_value"))
         col = sheet.col_order("value")
-        for row, found, first_row, first_value in clash.select(
-            "row", "_raw", "_first_row", "_first_value"
+        for row, found, period, first_row, first_value, first_period in clash.select(
+            "row", "_raw", "period", "_first_row", "_first_value", "_first_period"
         ).iter_rows():
+            same = (
+                "同一单位、数据项、期间"
+                if period == first_period
+                else f"同一单位、数据项，期间「{first_period}」与「{period}」是同一段时间"
+            )
             self.problems.add(
                 sheet.problem(
                     row,
                     "value",
                     found=found,
-                    message=f"与第 {first_row} 行重复（同一单位、数据项、期间），"
+                    message=f"与第 {first_row} 行重复（{same}），"
                     f"但数值不同（第 {first_row} 行为 {cells.to_text(first_value)}）",
                 ),
                 sheet.order,
@@ -524,7 +639,7 @@ class _Reader:
     def _read_register(self, key: str) -> pl.DataFrame:
         sheet = self.sheets[key]
         rows = sheet.raw.rows()
-        code = self._code_parser()
+        code = self.code_parser()
         cols: dict[str, Parsed] = {
             "orgunit": parse_column(sheet.text("orgunit"), code, pl.String()),
             "date": parse_column(sheet.text("date"), cells.parse_date, pl.Date()),
@@ -586,19 +701,19 @@ class _Reader:
         sheet = self.sheets.get("targets")
         if sheet is None:
             return []
-        code = self._code_parser()
+        code = self.code_parser()
         targets: list[Target] = []
         seen: dict[tuple[str, str, str], tuple[int, Target]] = {}
-        for row, org_raw, period_raw, ind_raw, target_raw, points_raw in _records(
+        for row, org_raw, period_raw, ind_raw, target_raw, points_raw in records(
             sheet, "orgunit", "period", "indicator", "target", "points"
         ):
             ok = True
             values: dict[str, Any] = {}
             for key, raw, parse in (
                 ("orgunit", org_raw, code),
-                ("period", period_raw, cells.parse_period),
+                ("period", period_raw, self.parse_period),
                 ("indicator", ind_raw, _indicator_parser(pack)),
-                ("target", target_raw, cells.parse_bound),
+                ("target", target_raw, _bound_parser(pack, ind_raw)),
             ):
                 if is_blank(raw):
                     self._add(sheet, row, key, message="单元格为空", expected=_expected(sheet, key))
@@ -657,7 +772,7 @@ class _Reader:
             return []
         out: list[NarrativeSection] = []
         section: str | None = None
-        for row, section_raw, text_raw in _records(sheet, "section", "text"):
+        for row, section_raw, text_raw in records(sheet, "section", "text"):
             if not is_blank(section_raw):
                 section = cells.parse_text(section_raw)
             if is_blank(text_raw):
@@ -763,6 +878,26 @@ def _expected(sheet: _Sheet, key: str) -> str | None:
     return cells.EXPECTED.get(sheet.spec.column(key).kind)
 
 
+def _bound_parser(pack: Pack | None, indicator: object) -> Callable[[object], Any]:
+    """A target cell read in the unit of its row's indicator (≤510人, 不低于85%)."""
+    ind = None
+    if pack is not None and not is_blank(indicator):
+        ind = pack.indicator_by_name_or_id(cells.parse_text(indicator))
+    unit = ind.unit if ind is not None else ""
+    return lambda value: cells.parse_bound(value, unit)
+
+
+def _quantity(text: str) -> float:
+    return cells.split_quantity(text)[0]
+
+
+def _unit_of(text: str) -> str:
+    try:
+        return cells.split_quantity(text)[1]
+    except CellError:
+        return ""
+
+
 def element_parser(pack: Pack | None) -> Callable[[str], str]:
     """Element text → "E:id" for a data element, "I:id" for an indicator (a stated figure)."""
 
@@ -801,20 +936,10 @@ def _indicator_parser(pack: Pack | None) -> Callable[[object], str]:
     return parse
 
 
-def _records(sheet: _Sheet, *keys: str) -> Iterable[tuple[Any, ...]]:
+def records(sheet: _Sheet, *keys: str) -> Iterable[tuple[Any, ...]]:
     """(row, cell, cell, …) for each row of a small sheet with any of these cells filled."""
     columns = [sheet.text(k).to_list() for k in keys]
     for row, *values in zip(sheet.raw.rows().to_list(), *columns, strict=True):
         if all(is_blank(v) for v in values):
             continue
         yield (row, *values)
-
-
-def _letter(index: int) -> str:
-    """Spreadsheet column letters: 0 → A, 26 → AA."""
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 #: what a column holds; it decides how a cell is turned into text and parsed (see `cells`)
-Kind = str  # "code", "text", "period", "number", "date", "sex", "flag", "order", "age", "points"
+Kind = str  # "code", "text", "period", "number", "date", "sex", "flag", "order", "age", "points",
+# "bound" (a target: ≤510, 105～107)
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ TARGETS = SheetSpec(
         C("orgunit", "单位代码", "code"),
         C("period", "期间", "period"),
         C("indicator", "指标"),
-        C("target", "目标值"),
+        C("target", "目标值", "bound"),
         C("points", "分值", "points", required=False),
     ),
     "考核目标：单位、期间（通常是全年或统计年度）、指标、目标值和分值（留空用默认分值）。",
@@ -241,6 +242,34 @@ def sheet_for_name(name: str) -> SheetSpec | None:
     ('values', 'births', None)
     """
     return _SHEET_NAMES.get(normalize_name(name))
+
+
+#: what Excel, WPS and clerks add to a sheet's name: a copy number "(2)", a note in brackets
+#: "（新）", a trailing 表 ("数据表"), 副本 or "copy"
+_DECORATION = re.compile(
+    r"^(?:副本|copyof)|(?:\(\d+\)|\([^)]*\)|\[[^\]]*\]|【[^】]*】|副本|-副本|copy|表)$"
+)
+
+
+def sheet_like_name(name: str) -> SheetSpec | None:
+    """The sheet a name stands for once Excel's and the clerk's additions are taken off: a copy
+    number, a note in brackets, a trailing 表. None when it is no sheet zicha knows.
+
+    >>> [sheet_like_name(n).key for n in ("数据表", "数据 (2)", "数据（新）", "出生登记表")]
+    ['values', 'values', 'values', 'births']
+    >>> sheet_like_name("数据项说明") is None, sheet_like_name("表") is None
+    (True, True)
+    """
+    text = normalize_name(name)
+    while text:
+        exact = _SHEET_NAMES.get(text)
+        if exact is not None:
+            return exact
+        shorter = _DECORATION.sub("", text, count=1)
+        if shorter == text:
+            return None
+        text = shorter
+    return None
 
 
 def meta_key(text: str) -> str | None:

@@ -19,8 +19,16 @@ from typing import Any
 import polars as pl
 
 from zicha.domain.errors import InputError, Problem
-from zicha.workbook.cells import is_blank, to_text
-from zicha.workbook.sheets import ORGUNITS, SHEETS, SheetSpec, sheet_for_name
+from zicha.workbook.cell_notes import notes_reader
+from zicha.workbook.cells import MERGED_MARK, is_blank, to_text
+from zicha.workbook.sheets import (
+    ORGUNITS,
+    SHEETS,
+    SheetSpec,
+    match_header,
+    sheet_for_name,
+    sheet_like_name,
+)
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -42,6 +50,9 @@ class RawSheet:
     _rows: Sequence[Sequence[object]] | None = None
     _frame: pl.DataFrame | None = None
     _cache: dict[tuple[int, str], pl.Series] = field(default_factory=dict, repr=False)
+    #: merged ranges below the header: (first row, last row, first column, last column), rows as
+    #: the spreadsheet numbers them, columns from 0
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -65,9 +76,63 @@ class RawSheet:
             else:
                 series = pl.Series("", [None] * self.height, dtype=pl.String)
         else:
-            series = pl.Series("", _column_text(self._rows or [], index, kind), dtype=pl.String)
+            texts = _column_text(self._rows or [], index, kind)
+            if self.merged:
+                _spread_merged(texts, self.merged, self.header_row + 1, index, kind)
+            series = pl.Series("", texts, dtype=pl.String)
         self._cache[key] = series
         return series
+
+
+#: kinds of column where a merged cell cannot stand for every row it covers: a number merged
+#: over three rows would count three times
+_NO_SPREAD = ("number", "points", "age", "order")
+
+
+def _spread_merged(
+    texts: list[str | None],
+    merged: list[tuple[int, int, int, int]],
+    first_data_row: int,
+    index: int,
+    kind: str,
+) -> None:
+    """What a merged cell shows stands for every row it covers (an org-unit code merged over the
+    rows of that unit); in a column of figures that is refused, naming the range."""
+    for top, bottom, left, right in merged:
+        if not left <= index <= right:
+            continue
+        first = top - first_data_row
+        value = texts[first] if index == left and 0 <= first < len(texts) else None
+        for i in range(max(first, 0), min(bottom - first_data_row, len(texts) - 1) + 1):
+            if i == first and index == left:
+                continue
+            if kind in _NO_SPREAD:
+                texts[i] = f"{MERGED_MARK}{_range_name(top, bottom, left, right)}"
+            else:
+                texts[i] = value
+
+
+def _range_name(top: int, bottom: int, left: int, right: int) -> str:
+    """A1-style name of a range: rows as numbered, columns from 0.
+
+    >>> _range_name(3, 5, 3, 3)
+    'D3:D5'
+    """
+    return f"{column_letter(left)}{top}:{column_letter(right)}{bottom}"
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column letters: 0 → A, 26 → AA.
+
+    >>> column_letter(0), column_letter(25), column_letter(26)
+    ('A', 'Z', 'AA')
+    """
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
 
 
 def _column_text(rows: Sequence[Sequence[Any]], j: int, kind: str) -> list[str | None]:
@@ -117,15 +182,18 @@ class SheetRef:
     name: str
     file: str
     load: Callable[[], RawSheet]
+    hidden: bool = False
 
 
 @dataclass
 class Source:
-    """What a path holds: the known sheets by key (`values`, ...), in no particular order."""
+    """What a path holds: the known sheets by key (`values`, ...), in no particular order, and
+    what the clerk should know about how they were chosen (a hidden copy left unread)."""
 
     path: Path
     display: str
     sheets: dict[str, SheetRef]
+    notices: list[Problem] = field(default_factory=list)
 
 
 def open_source(path: Path) -> Source:
@@ -149,8 +217,51 @@ def open_source(path: Path) -> Source:
     return _open_xlsx(path)
 
 
+def _choose(
+    display: str, found: list[SheetRef]
+) -> tuple[dict[str, SheetRef], list[Problem], list[Problem]]:
+    """One sheet per key: a visible sheet wins over hidden ones, which are named in a notice; two
+    visible candidates (数据 beside 数据 (2) or 数据表) are refused, since zicha cannot tell which
+    one is current."""
+    by_key: dict[str, list[SheetRef]] = {}
+    for ref in found:
+        by_key.setdefault(ref.spec.key, []).append(ref)
+    chosen: dict[str, SheetRef] = {}
+    problems: list[Problem] = []
+    notices: list[Problem] = []
+    for key, refs in by_key.items():
+        visible = [r for r in refs if not r.hidden]
+        pool = visible or refs
+        if len(pool) > 1:
+            names = "」和「".join(r.name for r in pool)
+            state = "" if visible else "（都是隐藏的）"
+            problems.append(
+                Problem(
+                    file=display,
+                    message=f"「{names}」都是{refs[0].spec.names}工作表{state}，"
+                    "无法判断哪一个是最新的；请删去旧的一个（或把它改名）",
+                )
+            )
+            continue
+        ref = pool[0]
+        chosen[key] = ref
+        for other in refs:
+            if other is not ref:
+                notices.append(
+                    Problem(
+                        file=display,
+                        sheet=other.name,
+                        message=f"隐藏的工作表「{other.name}」未读取，读取的是可见的「{ref.name}」",
+                    )
+                )
+        if ref.hidden:
+            message = f"工作表「{ref.name}」是隐藏的，已读取"
+            notices.append(Problem(file=display, sheet=ref.name, message=message))
+    return chosen, problems, notices
+
+
 def _open_xlsx(path: Path) -> Source:
-    from python_calamine import CalamineWorkbook, PasswordError
+    from python_calamine import CalamineWorkbook, PasswordError, SheetVisibleEnum
 
     display = path.name
     try:
@@ -164,47 +275,82 @@ def _open_xlsx(path: Path) -> Source:
         raise InputError(
             [Problem(file=display, message=f"不是 Excel 工作簿{hint}，无法打开；应为 .xlsx 文件")]
         ) from None
+    notes = notes_reader(path) if path.suffix.lower() in (".xlsx", ".xlsm") else None
 
     def loader(spec: SheetSpec, name: str) -> Callable[[], RawSheet]:
         def load() -> RawSheet:
             try:
-                rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                sheet = book.get_sheet_by_name(name)
+                rows = sheet.to_python(skip_empty_area=False)
+                merged = sheet.merged_cell_ranges or []
             except Exception as err:
                 raise InputError(
                     [Problem(file=display, sheet=name, message=f"工作表无法读取（{err}）")]
                 ) from None
-            return _raw_from_rows(spec, name, display, rows)
+            if notes is not None:
+                for (r, c), note in notes(name).items():
+                    if r < len(rows) and c < len(rows[r]):
+                        rows[r][c] = note  # type: ignore[call-overload]
+            ranges = [(top + 1, bottom + 1, left, right) for (top, left), (bottom, right) in merged]
+            return _raw_from_rows(spec, name, display, rows, ranges)
 
         return load
 
-    refs: dict[str, SheetRef] = {}
-    problems: list[Problem] = []
+    hidden = {m.name for m in book.sheets_metadata if m.visible != SheetVisibleEnum.Visible}
+    found: list[SheetRef] = []
     for name in book.sheet_names:
-        spec = sheet_for_name(name)
-        if spec is None:
-            continue
-        if spec.key in refs:
-            problems.append(_twice(display, spec, refs[spec.key].name, name))
-            continue
-        refs[spec.key] = SheetRef(spec, name, display, loader(spec, name))
+        spec = sheet_for_name(name) or sheet_like_name(name)
+        if spec is not None:
+            found.append(SheetRef(spec, name, display, loader(spec, name), name in hidden))
+    refs, problems, notices = _choose(display, found)
     if problems:
         raise InputError(problems)
     if not refs:
         raise InputError([_nothing_known(display, "工作表")])
-    return Source(path, display, refs)
+    return Source(path, display, refs, notices)
+
+
+#: how many rows from the top a header row is looked for (a title row or two may come first)
+HEADER_SEARCH = 10
+
+
+def _header_index(spec: SheetSpec, rows: Sequence[Sequence[object]], start: int) -> int:
+    """The header row: the first of the top rows that names every required column, else the one
+    that names the most (a title row above the header is passed over); `start` when none names
+    any."""
+    best, best_count = start, 0
+    seen = 0
+    for i in range(start, len(rows)):
+        if seen >= HEADER_SEARCH:
+            break
+        if all(is_blank(c) for c in rows[i]):
+            continue
+        seen += 1
+        match = match_header(spec, [_header_text(c) for c in rows[i]])
+        if not match.missing:
+            return i
+        if len(match.index) > best_count:
+            best, best_count = i, len(match.index)
+    return best
 
 
 def _raw_from_rows(
-    spec: SheetSpec, name: str, file: str, rows: Sequence[Sequence[object]]
+    spec: SheetSpec,
+    name: str,
+    file: str,
+    rows: Sequence[Sequence[object]],
+    merged: list[tuple[int, int, int, int]] | None = None,
 ) -> RawSheet:
     start = 0
     while start < len(rows) and all(is_blank(c) for c in rows[start]):
         start += 1
     if start == len(rows):
         return RawSheet(spec, name, file, [], 1, 0, _rows=[])
+    start = _header_index(spec, rows, start)
     header = [_header_text(c) for c in rows[start]]
     data = rows[start + 1 :]
-    return RawSheet(spec, name, file, header, start + 1, len(data), _rows=data)
+    below = [m for m in merged or [] if m[1] > start + 1]
+    return RawSheet(spec, name, file, header, start + 1, len(data), _rows=data, merged=below)
 
 
 def _header_text(cell: object) -> str:
@@ -214,19 +360,16 @@ def _header_text(cell: object) -> str:
 
 def _open_folder(folder: Path) -> Source:
     display = folder.resolve().name or str(folder)
-    refs: dict[str, SheetRef] = {}
-    problems: list[Problem] = []
+    found: list[SheetRef] = []
     for file in sorted(folder.iterdir()):
         if not file.is_file() or file.suffix.lower() != ".csv":
             continue
-        spec = sheet_for_name(file.stem)
+        spec = sheet_for_name(file.stem) or sheet_like_name(file.stem)
         if spec is None:
             continue
         shown = f"{display}/{file.name}"
-        if spec.key in refs:
-            problems.append(_twice(display, spec, refs[spec.key].file, shown))
-            continue
-        refs[spec.key] = SheetRef(spec, file.stem, shown, _csv_loader(spec, file, shown))
+        found.append(SheetRef(spec, file.stem, shown, _csv_loader(spec, file, shown)))
+    refs, problems, _ = _choose(display, found)  # CSV files are never hidden
     if problems:
         raise InputError(problems)
     if not refs:
@@ -244,6 +387,7 @@ def _csv_loader(spec: SheetSpec, file: Path, shown: str) -> Callable[[], RawShee
             start += 1
         if start >= frame.height:
             return RawSheet(spec, file.stem, shown, [], 1, 0, _frame=frame.clear())
+        start = _header_index(spec, frame.head(start + 4 * HEADER_SEARCH).rows(), start)
         header = [_header_text(c) for c in frame.row(start)]
         body = frame.slice(start + 1)
         return RawSheet(spec, file.stem, shown, header, start + 1, body.height, _frame=body)
@@ -285,6 +429,26 @@ class _NotUtf8(Exception):
     pass
 
 
+def separator(data: bytes) -> str:
+    r"""The field separator of CSV bytes: a comma, unless the first line that holds anything has
+    none and has semicolons (what Excel saves where the decimal sign is a comma) or tabs.
+
+    >>> separator(b"a;b;c\r\n1;2;3"), separator(b"a,b\n"), separator(b"a\tb\n")
+    (';', ',', '\t')
+    """
+    for line in data.splitlines()[:20]:
+        if not line.strip():
+            continue
+        if b"," in line:
+            return ","
+        if b";" in line:
+            return ";"
+        if b"\t" in line:
+            return "\t"
+        return ","
+    return ","
+
+
 def _polars_csv(data: bytes, shown: str) -> pl.DataFrame:
     try:
         return pl.read_csv(
@@ -293,6 +457,7 @@ def _polars_csv(data: bytes, shown: str) -> pl.DataFrame:
             infer_schema=False,
             truncate_ragged_lines=True,
             raise_if_empty=False,
+            separator=separator(data),
         )
     except Exception as err:
         text = str(err).strip()
@@ -300,13 +465,6 @@ def _polars_csv(data: bytes, shown: str) -> pl.DataFrame:
             raise _NotUtf8 from None
         first = text.splitlines()[0] if text else type(err).__name__
         raise InputError([Problem(file=shown, message=f"CSV 文件无法读取（{first}）")]) from None
-
-
-def _twice(display: str, spec: SheetSpec, first: str, second: str) -> Problem:
-    return Problem(
-        file=display,
-        message=f"「{first}」和「{second}」都是{spec.names}工作表，只能保留一个",
-    )
 
 
 def _nothing_known(display: str, what: str) -> Problem:
