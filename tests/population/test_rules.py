@@ -23,12 +23,16 @@ def engine(data: Dataset) -> Engine:
 
 
 def broken(data: Dataset, rule: str) -> list[tuple[str, str | None, str | None]]:
-    """(severity, org unit, period) of every finding of `rule` by `check`, for the village."""
-    return [
-        (f.severity, f.org_unit, f.period)
+    """(severity, org unit, period) of every place `check` finds `rule` broken at the village:
+    a finding's own place and the others it lists (one problem, one finding)."""
+    places = [
+        (f.severity, org, period)
         for f in engine(data).check()
-        if f.rule == rule and f.org_unit == "V"
+        if f.rule == rule
+        for org, period in ((f.org_unit, f.period), *f.also)
+        if org == "V"
     ]
+    return sorted(places, key=lambda p: (p[2] or "", p[1] or ""))
 
 
 def findings(data: Dataset, rule: str) -> list[Finding]:

@@ -12,6 +12,10 @@ Severity = Literal["error", "warning"]
 class Finding:
     """One thing a careful reviewer would point out.
 
+    `also` lists the other (org unit, period) pairs where the same problem shows: a township's
+    figures that break a rule break it again in the county's total and in the statistical year
+    around them, and that is one problem, not three.
+
     >>> Finding("negative", "error", "出生人数为负数", ("births",), "510001", "202401").severity
     'error'
     """
@@ -22,6 +26,7 @@ class Finding:
     elements: tuple[str, ...] = ()
     org_unit: str | None = None
     period: str | None = None
+    also: tuple[tuple[str, str], ...] = ()
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -31,4 +36,5 @@ class Finding:
             "elements": list(self.elements),
             "org_unit": self.org_unit,
             "period": self.period,
+            "also": [{"org_unit": o, "period": p} for o, p in self.also],
         }

@@ -8,6 +8,7 @@ says `chance` is broken only when the whole chance interval of its indicator bre
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -72,6 +73,85 @@ def _beyond_chance(
     return broken.filter(pl.Series(keep, dtype=pl.Boolean)), intervals
 
 
+@dataclass(frozen=True)
+class Violation:
+    """A rule broken (or not checkable, for a `never_skip` rule) at one org unit and period."""
+
+    org: str
+    period: Period
+    message: str
+    #: by how much the rule is missed (None: not comparable, such as a missing figure)
+    excess: float | None = None
+
+
+def _excess(op: str, left: float, right: float) -> float | None:
+    if op in ("<=", "<"):
+        return left - right
+    if op in (">=", ">"):
+        return right - left
+    if op == "==":
+        return abs(left - right)
+    return None
+
+
+def group_violations(
+    violations: Sequence[Violation], tree: OrgTree
+) -> list[tuple[Violation, tuple[Violation, ...]]]:
+    """One problem, one finding: each violation of a rule with the coarser places it shows in.
+
+    A violation lies within another when its org unit is the other's or below it and its period
+    lies inside the other's. A violation that holds finer ones of the same rule, and misses the
+    rule by no more than they do together (the county's total over by exactly the township's
+    excess), is the same problem seen from higher up: it is listed under each of them rather
+    than found again. One that misses by more is a problem of its own (something else adds up
+    wrong at that level).
+    """
+    below: dict[str, set[str]] = {}
+
+    def subtree(code: str) -> set[str]:
+        if code not in below:
+            below[code] = {code, *tree.descendants(code)}
+        return below[code]
+
+    def within(inner: Violation, outer: Violation) -> bool:
+        return (
+            inner is not outer
+            and inner.org in subtree(outer.org)
+            and outer.period.contains(inner.period)
+            and (inner.org, inner.period.id) != (outer.org, outer.period.id)
+        )
+
+    finest = [v for v in violations if not any(within(w, v) for w in violations)]
+    shown_in: dict[int, list[Violation]] = {id(v): [] for v in finest}
+    alone: list[Violation] = []
+    for v in violations:
+        if id(v) in shown_in:
+            continue
+        inner = [w for w in finest if within(w, v)]
+        total = sum(w.excess for w in inner if w.excess is not None)
+        if v.excess is None or any(w.excess is None for w in inner):
+            explained = True
+        else:
+            explained = v.excess <= total + 1e-9 * max(1.0, abs(total))
+        if explained:
+            for w in inner:
+                shown_in[id(w)].append(v)
+        else:
+            alone.append(v)
+    out = [(v, tuple(shown_in[id(v)])) for v in finest]
+    out += [(v, ()) for v in alone]
+    return out
+
+
+def where_else(places: Sequence[Violation], tree: OrgTree) -> str:
+    """「（同一问题也见于：XX县2010年10月至2011年3月、……）」, or nothing."""
+    if not places:
+        return ""
+    shown = [f"{tree.get(v.org).name}{v.period.label}" for v in places]
+    more = f"等 {len(shown)} 处" if len(shown) > 6 else ""
+    return f"（同一问题也见于：{'、'.join(shown[:6])}{more}）"
+
+
 def run_rules(
     calc: Calculator,
     rules: Sequence[ValidationRule],
@@ -79,7 +159,8 @@ def run_rules(
     periods: Sequence[Period],
     tree: OrgTree,
 ) -> list[Finding]:
-    """Every violation of every rule for every (org unit, period) pair."""
+    """Every violation of every rule for every (org unit, period) pair, one finding per problem
+    (see `group_violations`)."""
     if not rules or not orgs or not periods:
         return []
     sides = [(calc.compile(r.left), calc.compile(r.right)) for r in rules]
@@ -107,40 +188,44 @@ def run_rules(
         right_text = describe(parse(rule.right), names)
         elements = rule_elements(calc, parse(rule.left)) + rule_elements(calc, parse(rule.right))
         elements = tuple(sorted(set(elements)))
+        op = {
+            "==": "应等于",
+            "!=": "应不等于",
+            "<=": "应不超过",
+            "<": "应小于",
+            ">=": "应不少于",
+            ">": "应大于",
+        }[rule.operator]
+        violations: list[Violation] = []
         for org, period, lval, rval in broken.select("org_unit", "period", f"l{i}", f"r{i}").rows():
-            unit = tree.get(org)
-            label = by_id[period].label
-            op = {
-                "==": "应等于",
-                "!=": "应不等于",
-                "<=": "应不超过",
-                "<": "应小于",
-                ">=": "应不少于",
-                ">": "应大于",
-            }[rule.operator]
             shown = fmt_trim(lval)
             if (org, period) in intervals:
                 iv = intervals[(org, period)]
                 shown += f"（{iv.level:.0%}置信区间 {fmt_trim(iv.low)}～{fmt_trim(iv.high)}）"
             bound = fmt_trim(rval)
-            message = (
-                f"{unit.name}{label}：不符合「{rule.name}」：{left_text}为{shown}，"
-                f"{op}{right_text}" + ("" if right_text == bound else f"（{bound}）")
+            message = f"不符合「{rule.name}」：{left_text}为{shown}，{op}{right_text}" + (
+                "" if right_text == bound else f"（{bound}）"
             )
             if rule.instruction:
                 message += f"。{rule.instruction}"
-            findings.append(Finding(rule.id, rule.severity, message, elements, org, period))
+            violations.append(
+                Violation(org, by_id[period], message, _excess(rule.operator, lval, rval))
+            )
         if rule.missing == "never_skip":
             for org, period in frame.filter(~both).select("org_unit", "period").rows():
-                unit = tree.get(org)
-                findings.append(
-                    Finding(
-                        rule.id,
-                        rule.severity,
-                        f"{unit.name}{by_id[period].label}：缺少数据，无法核对「{rule.name}」",
-                        elements,
-                        org,
-                        period,
-                    )
+                message = f"缺少数据，无法核对「{rule.name}」"
+                violations.append(Violation(org, by_id[period], message))
+        for v, places in group_violations(violations, tree):
+            place = f"{tree.get(v.org).name}{v.period.label}"
+            findings.append(
+                Finding(
+                    rule.id,
+                    rule.severity,
+                    f"{place}：{v.message}{where_else(places, tree)}",
+                    elements,
+                    v.org,
+                    v.period.id,
+                    tuple((w.org, w.period.id) for w in places),
                 )
+            )
     return findings

@@ -18,7 +18,6 @@ from zicha.domain.narrative import NarrativeSection
 from zicha.domain.orgunit import OrgTree, OrgUnit
 from zicha.domain.period import parse_period
 from zicha.domain.target import Bound, Target
-from zicha.domain.narrative import NarrativeSection
 from zicha.engine.dataset import (
     BIRTH_SCHEMA,
     DEATH_SCHEMA,
