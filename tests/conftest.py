@@ -1,0 +1,23 @@
+"""Hypothesis profiles: in CI (`CI=true`) a fixed, deterministic profile, so that a run fails or
+passes the same way every time; on a developer's machine the same without derandomisation, so
+that new examples keep being tried. Neither has a deadline: speed is measured in bench/, not
+asserted by a test that fails on a busy machine."""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
