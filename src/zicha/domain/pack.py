@@ -94,6 +94,10 @@ class ValidationRule:
     #: the left side is `indicator(x)` of an indicator with `sampling`: the rule is broken only
     #: when its whole chance interval breaks it (a few events never raise a false alarm)
     chance: bool = False
+    #: the confidence level of that interval: 0.999 judges at a strict level (a breach chance
+    #: explains with probability below 0.05 %, each side), for rules judged at every unit and
+    #: month of a county, where a 95 % interval would still let chance through many times
+    level: float = 0.95
 
 
 @dataclass(frozen=True)

@@ -288,6 +288,45 @@ def indicator_interval(
     return Interval(scale * low / (1 - low), scale * high / (1 - high), n, level)
 
 
+def within_chance(
+    indicator: Indicator,
+    op: str,
+    numerator: float | None,
+    denominator: float | None,
+    bound: float,
+    level: float = LEVEL,
+) -> bool:
+    """A shortcut of `beyond_chance` for counts of two kinds (`parts`, `share`): True when chance
+    surely explains the breach of `figure op bound`, because the probability of exactly the
+    observed count, were the figure at the bound, already reaches the interval's tail. (The
+    tail holds that count, so the whole interval cannot lie beyond the bound.) False means: ask
+    the interval.
+
+    >>> srb = Indicator("srb", "性别比", "", "m", "f", 100, 1, "ratio", sampling="parts")
+    >>> within_chance(srb, "<=", 3, 1, 107, 0.999), within_chance(srb, "<=", 1130, 870, 107)
+    (True, False)
+    """
+    kind = indicator.sampling
+    if kind not in ("parts", "share") or numerator is None or denominator is None:
+        return False
+    k = numerator
+    n = numerator + denominator if kind == "parts" else denominator
+    if k < 0 or n <= 0 or k > n or not float(k).is_integer() or not float(n).is_integer():
+        return False
+    share = bound / (bound + indicator.factor) if kind == "parts" else bound / indicator.factor
+    if not 0 < share < 1 or op not in ("<=", "<", ">=", ">"):
+        return False
+    log_pmf = (
+        math.lgamma(n + 1)
+        - math.lgamma(k + 1)
+        - math.lgamma(n - k + 1)
+        + k * math.log(share)
+        + (n - k) * math.log1p(-share)
+    )
+    tail = (1.0 - level) / 2
+    return log_pmf > math.log(tail) + 1e-9
+
+
 def is_small(indicator: Indicator, interval: Interval | None) -> bool:
     """Whether the figure rests on fewer events (or trials) than the indicator's `small_sample`."""
     return (

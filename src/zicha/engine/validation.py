@@ -21,7 +21,7 @@ from zicha.domain.period import Period
 from zicha.domain.result import Interval
 from zicha.engine.calculator import Calculator, column_of
 from zicha.engine.evaluation import compile_expr
-from zicha.engine.sampling import beyond_chance, indicator_interval
+from zicha.engine.sampling import beyond_chance, indicator_interval, within_chance
 
 
 def _holds(op: str, left: pl.Expr, right: pl.Expr, tolerance: float) -> pl.Expr:
@@ -65,7 +65,10 @@ def _beyond_chance(
     intervals: dict[tuple[str, str], Interval] = {}
     columns = ("org_unit", "period", f"r{i}", f"num:{ind_id}", f"den:{ind_id}")
     for org, period, right, num, den in broken.select(columns).rows():
-        iv = indicator_interval(ind, num, den)
+        if within_chance(ind, rule.operator, num, den, right + rule.tolerance, rule.level):
+            keep.append(False)  # the count's own probability reaches the level: no interval needed
+            continue
+        iv = indicator_interval(ind, num, den, rule.level)
         beyond = iv is None or beyond_chance(rule.operator, iv, right, rule.tolerance)
         keep.append(beyond)
         if iv is not None:
@@ -201,7 +204,8 @@ def run_rules(
             shown = fmt_trim(lval)
             if (org, period) in intervals:
                 iv = intervals[(org, period)]
-                shown += f"（{iv.level:.0%}置信区间 {fmt_trim(iv.low)}～{fmt_trim(iv.high)}）"
+                level = fmt_trim(iv.level * 100, 1)
+                shown += f"（{level}%置信区间 {fmt_trim(iv.low)}～{fmt_trim(iv.high)}）"
             bound = fmt_trim(rval)
             message = f"不符合「{rule.name}」：{left_text}为{shown}，{op}{right_text}" + (
                 "" if right_text == bound else f"（{bound}）"

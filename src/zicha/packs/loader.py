@@ -442,8 +442,13 @@ def load_pack(folder: Path) -> Pack:
                 "tolerance",
                 "missing",
                 "chance",
+                "level",
             },
         )
+        level = _get(c, "rules", label, raw, "level", float, 0.95)
+        if not 0.5 < level < 1:
+            c.add("rules", label, "level", "置信水平应大于 0.5、小于 1，如 0.95 或 0.999")
+            level = 0.95
         rules.append(
             ValidationRule(
                 id=rid,
@@ -476,6 +481,7 @@ def load_pack(folder: Path) -> Pack:
                     choices=("skip_if_any", "skip_if_all", "never_skip"),
                 ),
                 chance=_get(c, "rules", label, raw, "chance", bool, False),
+                level=level,
             )
         )
 
