@@ -23,6 +23,7 @@ Severity = Literal["error", "warning"]
 @dataclass(frozen=True)
 class DataElement:
     """A named quantity. Flows (`sum`) add up over time; stocks (`last`) hold their last level.
+    `whole`: a count of people, cases or documents, which is a whole number.
 
     >>> DataElement("births", "出生人数", "人").is_stock
     False
@@ -34,6 +35,7 @@ class DataElement:
     time_aggregation: TimeAggregation = "sum"
     description: str = ""
     non_negative: bool = True
+    whole: bool = False
 
     @property
     def is_stock(self) -> bool:

@@ -17,7 +17,7 @@ from zicha.domain.pack import Pack
 from zicha.domain.period import Period, PeriodError, fiscal_year_of, parse_period
 from zicha.domain.result import Comparison, Computation, IndicatorResult, Score, Status
 from zicha.domain.target import Target
-from zicha.engine import checks
+from zicha.engine import checks, slips
 from zicha.engine.calculator import Calculator
 from zicha.engine.checklist import attach_checklist, check_findings
 from zicha.engine.dataset import Dataset
@@ -58,6 +58,9 @@ class Engine:
                 *checks.nested_periods(self.pack, self.dataset),
                 *checks.stated_figures(self.calc, self.dataset),
                 *checks.targets_passed_down(self.pack, self.dataset),
+                *slips.fractional_counts(self.pack, self.dataset),
+                *slips.scale_slips(self.pack, self.dataset),
+                *slips.targets_for_no_period(self.pack, self.dataset),
                 *self._narrative_of_own_period(),
             ]
         return self._entry_findings
@@ -183,6 +186,10 @@ class Engine:
                 )
             )
             attach_checklist(out[-1], self.dataset, findings, self.assessment)  # CONTRACT §6
+            if findings:
+                judged = sum(r.target is not None for r in results)
+                found += slips.no_target_applies(self.pack, self.dataset, org, period, judged)
+                found += slips.nothing_entered(self.dataset, org, period)
         return out
 
     def _result(

@@ -48,6 +48,10 @@ PACK_FILES = (
     "sources.toml",
     "context.toml",
 )
+#: units of counts: an element in one of them holds whole numbers unless it says `whole = false`
+COUNT_UNITS = frozenset(
+    {"人", "例", "件", "个", "户", "条", "份", "期", "次", "人次", "架次", "名", "对", "所", "家"}
+)
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 #: how an indicator may write a ratio to 100 that a lexicon term writes ":100"
 _RATIO_UNITS = ("（女=100）", "(女=100)", "女=100")
@@ -331,12 +335,18 @@ def load_pack(folder: Path) -> Pack:
     elements: dict[str, DataElement] = {}
     for key, raw in _entries(c, "elements"):
         _check_unknown(
-            c, "elements", key, raw, {"name", "unit", "aggregation", "description", "non_negative"}
+            c,
+            "elements",
+            key,
+            raw,
+            {"name", "unit", "aggregation", "description", "non_negative", "whole"},
         )
+        unit = _get(c, "elements", key, raw, "unit", str, "")
         elements[key] = DataElement(
             id=key,
             name=_get(c, "elements", key, raw, "name", str) or key,
-            unit=_get(c, "elements", key, raw, "unit", str, ""),
+            unit=unit,
+            whole=_get(c, "elements", key, raw, "whole", bool, unit in COUNT_UNITS),
             time_aggregation=_get(
                 c, "elements", key, raw, "aggregation", str, "sum", choices=("sum", "last")
             ),

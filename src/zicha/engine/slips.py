@@ -1,0 +1,251 @@
+"""Slips a hurried clerk makes that leave figures readable but wrong: a fraction of a person, an
+amount in 元 where the element counts 万元, targets set for a period the report does not cover.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from datetime import date
+
+import polars as pl
+
+from zicha.domain.expression import Ref, parse
+from zicha.domain.finding import Finding
+from zicha.domain.numbers import fmt, fmt_trim
+from zicha.domain.pack import DataElement, Pack
+from zicha.domain.period import Period, parse_period
+from zicha.domain.target import Target
+from zicha.engine.dataset import Dataset
+
+#: a figure this many times its reference (its target, the median of the other figures of its
+#: element) was typed in the unit 10,000 times smaller: 万元 typed as 元
+SCALE_SLIP = 1000.0
+#: the reference median needs at least this many other figures
+MEDIAN_OF = 3
+
+
+def fractional_counts(pack: Pack, dataset: Dataset) -> list[Finding]:
+    """A count of people, cases or documents is a whole number: 233.4 births is a typing slip."""
+    ids = [e.id for e in pack.elements.values() if e.whole]
+    frame = dataset.values.filter(
+        pl.col("element").is_in(ids) & (pl.col("value") != pl.col("value").round(0))
+    )
+    out: list[Finding] = []
+    for row in frame.iter_rows(named=True):
+        el = pack.elements[row["element"]]
+        out.append(
+            Finding(
+                "fractional_count",
+                "error",
+                f"「数据」第 {row['row']} 行：{el.name}为 {fmt_trim(row['value'], 6)}，"
+                f"以「{el.unit}」计的数应为整数",
+                (el.id,),
+                row["org_unit"],
+                row["period"],
+            )
+        )
+    return out
+
+
+def _count_indicators(pack: Pack, element: str) -> list[str]:
+    """Indicators that are the element itself (a count with no denominator)."""
+    return [
+        ind.id
+        for ind in pack.indicators.values()
+        if ind.denominator is None and ind.factor == 1 and parse(ind.numerator) == Ref(element)
+    ]
+
+
+def _target_levels(targets: list[Target]) -> list[float]:
+    levels: list[float] = []
+    for t in targets:
+        levels += [x for x in (t.bound.value, t.bound.low, t.bound.high) if x is not None and x > 0]
+    return levels
+
+
+def scale_slips(pack: Pack, dataset: Dataset) -> list[Finding]:
+    """An amount in 万元 entered in 元 (130000 for 13) scores full marks against any target:
+    found where the figure is a thousand times its target or more, or a thousand times the
+    median of the element's other figures."""
+    scaled = [e for e in pack.elements.values() if e.unit.startswith("万") and len(e.unit) > 1]
+    if not scaled:
+        return []
+    by_target: dict[tuple[str, str], list[Target]] = defaultdict(list)
+    for t in dataset.targets:
+        by_target[(t.org_unit, t.indicator)].append(t)
+    out: list[Finding] = []
+    for el in scaled:
+        rows = dataset.values.filter(pl.col("element") == el.id)
+        if rows.is_empty():
+            continue
+        indicators = _count_indicators(pack, el.id)
+        figures = rows["value"].to_list()
+        for row in rows.iter_rows(named=True):
+            x = row["value"]
+            targets = [t for i in indicators for t in by_target.get((row["org_unit"], i), [])]
+            levels = _target_levels(targets)
+            others = list(figures)
+            others.remove(x)
+            others = [v for v in others if v > 0]
+            if levels:
+                reference, what = max(levels), "目标"
+            elif len(others) >= MEDIAN_OF:
+                reference, what = statistics.median(others), "其他填报数的中位数"
+            else:
+                continue
+            if x < SCALE_SLIP * reference:
+                continue
+            out.append(_scale_finding(el, row, reference, what))
+    return out
+
+
+def _scale_finding(el: DataElement, row: dict[str, object], reference: float, what: str) -> Finding:
+    x = float(row["value"])  # type: ignore[arg-type]
+    small = el.unit[1:]
+    return Finding(
+        "unit_slip",
+        "error",
+        f"「数据」第 {row['row']} 行：{el.name}为 {fmt_trim(x)}{el.unit}，是{what} "
+        f"{fmt_trim(reference)}{el.unit}的 {fmt(x / reference)} 倍，像是按「{small}」填写的"
+        f"（{fmt_trim(x)}{small} 合 {fmt_trim(x / 10000, 4)}{el.unit}）；请按「{el.unit}」填写",
+        (el.id,),
+        str(row["org_unit"]),
+        str(row["period"]),
+    )
+
+
+def report_periods(dataset: Dataset) -> list[Period]:
+    """The periods the workbook reports on: its own period (meta `period`) when it names one,
+    else every period figures were entered or stated for and every month with register rows."""
+    own = dataset.meta.get("period")
+    if own:
+        return [parse_period(own)]
+    ids: set[str] = set()
+    for frame in (dataset.values, dataset.stated):
+        ids.update(frame["period"].unique().to_list())
+    found = {i: parse_period(i) for i in ids}
+    for frame in dataset.registers.values():
+        for d in frame["date"].dt.truncate("1mo").unique().to_list():
+            p = parse_period(f"{d.year}{d.month:02d}")
+            found.setdefault(p.id, p)
+    return sorted(found.values())
+
+
+def year_hint(pack: Pack, targets: list[Period], reported: list[Period]) -> str:
+    """What `YYYY年度` means in a pack whose statistical year does not start in January, said
+    when a target's statistical year ends within a year before a reported period: the year
+    that `2011年度` names may have been meant as the one after."""
+    m = pack.year_start_month
+    if m == 1:
+        return ""
+    off_by_one = any(
+        t.kind == "fyear" and t.end < r.start and r.end <= t.end.replace(year=t.end.year + 1)
+        for t in targets
+        for r in reported
+    )
+    if not off_by_one:
+        return ""
+    return (
+        f"。注意：本业务包的统计年度从 {m} 月 1 日开始，「2011年度」指 2010年{m}月1日至"
+        f"2011年{m - 1}月底，写作 2010{_MONTH_ABBR[m - 1]}"
+    )
+
+
+_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def targets_for_no_period(pack: Pack, dataset: Dataset) -> list[Finding]:
+    """A unit whose targets all lie outside the periods the workbook reports on has no target
+    in its report: said once per unit, with the periods of its targets."""
+    reported = report_periods(dataset)
+    if not reported:
+        return []
+    by_org: dict[str, list[Target]] = defaultdict(list)
+    for t in dataset.targets:
+        by_org[t.org_unit].append(t)
+    out: list[Finding] = []
+    labels = "、".join(p.label for p in reported[:4]) + ("等" if len(reported) > 4 else "")
+    for org, targets in by_org.items():
+        if any(t.period.contains(p) for t in targets for p in reported):
+            continue
+        periods = sorted({t.period for t in targets})
+        where = targets[0].source or ""
+        out.append(
+            Finding(
+                "targets_for_no_period",
+                "warning",
+                f"{dataset.tree.get(org).name}的 {len(targets)} 个目标（期间"
+                f"{'、'.join(p.label for p in periods)}；{where}等）不包含报告期间（{labels}），"
+                f"报告中将没有任何目标{year_hint(pack, periods, reported)}",
+                (),
+                org,
+                periods[0].id,
+            )
+        )
+    return out
+
+
+def no_target_applies(
+    pack: Pack, dataset: Dataset, org: str, period: Period, judged: int
+) -> list[Finding]:
+    """In a computation: the unit has targets, but none for this period (`judged` is how many
+    of its indicators have one)."""
+    if judged:
+        return []
+    mine = [t for t in dataset.targets if t.org_unit == org]
+    if not mine:
+        return []
+    periods = sorted({t.period for t in mine})
+    return [
+        Finding(
+            "no_target_applies",
+            "warning",
+            f"{dataset.tree.get(org).name}填有 {len(mine)} 个目标，期间为"
+            f"{'、'.join(p.label for p in periods)}，都不包含{period.label}：本期没有可判断的目标"
+            f"{year_hint(pack, periods, [period])}",
+            (),
+            org,
+            period.id,
+        )
+    ]
+
+
+def nothing_entered(dataset: Dataset, org: str, period: Period) -> list[Finding]:
+    """In a computation: nothing was entered for the unit (or below it) within the period, no
+    figure, register row or checklist item: say so, and where the workbook's figures lie (a
+    stock's level carried over from before is no figure of this period)."""
+    below = list({org, *dataset.tree.descendants(org)})
+    mine = dataset.values.filter(pl.col("org_unit").is_in(below))
+    inside = mine.filter((pl.col("start") <= period.end) & (pl.col("end") >= period.start))
+    if inside.height:
+        return []
+    days: list[date] = [d for d in (mine["start"].min(), mine["end"].max()) if isinstance(d, date)]
+    for frame in dataset.registers.values():
+        rows = frame.filter(pl.col("org_unit").is_in(below))
+        if rows.filter(pl.col("date").is_between(period.start, period.end)).height:
+            return []
+        days += [d for d in (rows["date"].min(), rows["date"].max()) if isinstance(d, date)]
+    if any(
+        i.org_unit in below and i.period.start <= period.end and period.start <= i.period.end
+        for i in dataset.checklist
+    ):
+        return []
+    span = ""
+    if days:
+        first, last = min(days), max(days)
+        span = (
+            f"；工作簿中该单位的数据在 {first.year}年{first.month}月{first.day}日至"
+            f"{last.year}年{last.month}月{last.day}日之间"
+        )
+    return [
+        Finding(
+            "no_data_in_period",
+            "warning",
+            f"{dataset.tree.get(org).name}{period.label}没有填报任何数据或登记记录：流量指标为无数据"
+            f"（不是 0），存量指标沿用此前最后一次填报的数{span}",
+            (),
+            org,
+            period.id,
+        )
+    ]
