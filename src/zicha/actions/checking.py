@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from zicha.actions.session import Session
 from zicha.domain.finding import Finding
+from zicha.engine.coverage import Coverage
 from zicha.workbook.sheets import SHEET_BY_KEY
 
 
@@ -14,6 +15,30 @@ class CheckReport:
     counts: dict[str, int]
     counts_zh: dict[str, int]
     findings: list[Finding]
+    #: the months each register is the complete record of, by sheet
+    coverage: dict[str, Coverage]
+
+    @property
+    def read_zh(self) -> str:
+        """「组织机构 2 行，出生登记 480 行（2010年10月至2011年3月）」."""
+        parts = []
+        for key, n in self.counts.items():
+            if not n:
+                continue
+            cov = self.coverage.get(key)
+            parts.append(f"{SHEET_BY_KEY[key].zh} {n} 行" + (f"（{cov.label}）" if cov else ""))
+        return "，".join(parts)
+
+    def coverage_json(self) -> dict[str, dict[str, object]]:
+        return {
+            sheet: {
+                "start": c.start.isoformat(),
+                "end": c.end.isoformat(),
+                "rows": c.rows,
+                "outside": [row for row, _ in c.strays],
+            }
+            for sheet, c in self.coverage.items()
+        }
 
     @property
     def errors(self) -> int:
@@ -36,4 +61,5 @@ def check_workbook(session: Session) -> CheckReport:
         "checklist": len(ds.checklist),
     }
     counts_zh = {SHEET_BY_KEY[k].zh: v for k, v in counts.items() if v}
-    return CheckReport(counts, counts_zh, session.engine.check())
+    findings = session.engine.check()
+    return CheckReport(counts, counts_zh, findings, session.engine.calc.store.coverage)

@@ -167,6 +167,7 @@ def check(workbook: Path, as_json: bool) -> None:
             "workbook": str(workbook),
             "pack": session.pack.id,
             "read": report.counts,
+            "coverage": report.coverage_json(),
             "errors": report.errors,
             "warnings": report.warnings,
             "findings": [finding_json(f) for f in report.findings],
@@ -174,8 +175,7 @@ def check(workbook: Path, as_json: bool) -> None:
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
         console = _console()
-        read = "，".join(f"{name} {n} 行" for name, n in report.counts_zh.items())
-        console.print(f"已读取 {workbook.name}（业务包 {session.pack.id}）：{read}")
+        console.print(f"已读取 {workbook.name}（业务包 {session.pack.id}）：{report.read_zh}")
         print_findings(console, report.findings)
     if report.errors:
         sys.exit(EXIT_FINDINGS)

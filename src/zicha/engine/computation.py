@@ -17,7 +17,7 @@ from zicha.domain.pack import Pack
 from zicha.domain.period import Period, PeriodError, fiscal_year_of, parse_period
 from zicha.domain.result import Comparison, Computation, IndicatorResult, Score, Status
 from zicha.domain.target import Target
-from zicha.engine import checks, slips
+from zicha.engine import checks, coverage, slips
 from zicha.engine.calculator import Calculator
 from zicha.engine.checklist import attach_checklist, check_findings
 from zicha.engine.dataset import Dataset
@@ -61,8 +61,14 @@ class Engine:
                 *slips.fractional_counts(self.pack, self.dataset),
                 *slips.scale_slips(self.pack, self.dataset),
                 *slips.targets_for_no_period(self.pack, self.dataset),
+                *coverage.stray_rows(self.calc.store.coverage, self.dataset, self.pack),
+                *coverage.gaps(self.calc.store.coverage, self.dataset, self.tree, self.pack),
                 *self._narrative_of_own_period(),
             ]
+            store, root = self.calc.store, self.tree.root.code
+            for p in slips.report_periods(self.dataset):
+                short = store.incomplete_registers(p)
+                self._entry_findings += coverage.beyond(short, self.pack, root, p)
         return self._entry_findings
 
     def own_org(self) -> str:
@@ -190,6 +196,11 @@ class Engine:
                 judged = sum(r.target is not None for r in results)
                 found += slips.no_target_applies(self.pack, self.dataset, org, period, judged)
                 found += slips.nothing_entered(self.dataset, org, period)
+                asked = {period, *(r.to_date_period for r in results if r.to_date_period)}
+                for span in sorted(asked):
+                    short = self.calc.store.incomplete_registers(span)
+                    found += coverage.beyond(short, self.pack, org, span)
+                found[:] = _dedupe(found)
         return out
 
     def _result(

@@ -10,7 +10,6 @@ before the query date, then sum up the tree.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import polars as pl
@@ -20,6 +19,7 @@ from zicha.domain.finding import Finding
 from zicha.domain.orgunit import OrgTree
 from zicha.domain.pack import Pack
 from zicha.domain.period import Period
+from zicha.engine.coverage import Coverage, coverages, month_end
 from zicha.engine.dataset import Dataset
 from zicha.engine.evaluation import compile_expr
 
@@ -31,18 +31,6 @@ _FACT_SCHEMA: dict[str, pl.DataType] = {
     "value": pl.Float64(),
     "row": pl.Int64(),
 }
-
-
-@dataclass(frozen=True)
-class RegisterSpan:
-    """The months a register covers: inside them it is the complete record of its elements."""
-
-    sheet: str
-    start: date
-    end: date
-
-    def overlaps(self, period: Period) -> bool:
-        return self.start <= period.end and period.start <= self.end
 
 
 def closure_frame(tree: OrgTree) -> pl.DataFrame:
@@ -64,11 +52,6 @@ def closure_frame(tree: OrgTree) -> pl.DataFrame:
     )
 
 
-def _month_end(d: date) -> date:
-    nxt = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
-    return nxt - timedelta(days=1)
-
-
 class ValueStore:
     """The values of one dataset, ready to be aggregated for any org unit and period."""
 
@@ -78,7 +61,9 @@ class ValueStore:
         self.tree = dataset.tree
         self.findings: list[Finding] = []
         self.closure = closure_frame(dataset.tree)
-        self.register_spans: dict[str, RegisterSpan] = {}
+        #: the months each register is the complete record of (`zicha.engine.coverage`)
+        self.coverage = coverages(dataset, pack)
+        self.register_spans: dict[str, Coverage] = {}
         #: element -> (register sheet, the row condition counting it)
         self.register_conditions: dict[str, tuple[str, pl.Expr]] = {}
         register_facts = self._roll_up_registers()
@@ -100,10 +85,7 @@ class ValueStore:
             frame = self.dataset.registers.get(sheet)
             if frame is None or frame.height == 0:
                 continue
-            first = frame["date"].min()
-            last = frame["date"].max()
-            assert isinstance(first, date) and isinstance(last, date)
-            span = RegisterSpan(sheet, first.replace(day=1), _month_end(last))
+            span = self.coverage[sheet]
             aggs: list[pl.Expr] = []
             for item in spec.elements:
                 self.register_spans[item.element] = span
@@ -397,24 +379,58 @@ class ValueStore:
     def _fill_register_zeros(
         self, frame: pl.DataFrame, periods: Sequence[Period], flows: set[str]
     ) -> pl.DataFrame:
-        """Inside a register's months the register is complete: no row means none happened."""
+        """Inside a register's months the register is complete: no row means none happened. A
+        period the register covers only in part has no register figure: the rows there are
+        only part of it (unless entered values give the months the register lacks)."""
         for name in flows & set(self.register_spans):
             span = self.register_spans[name]
-            covered = [p.id for p in periods if span.overlaps(p)]
+            covered = [p.id for p in periods if span.covers(p)]
+            partial = [
+                p.id
+                for p in periods
+                if span.overlaps(p)
+                and not span.covers(p)
+                and not self._entered_beyond(name, span, p)
+            ]
             frame = frame.with_columns(
                 pl.when(pl.col("period").is_in(covered))
                 .then(pl.col(name).fill_null(0.0))
+                .when(pl.col("period").is_in(partial))
+                .then(None)
                 .otherwise(pl.col(name))
                 .alias(name)
             )
         return frame
+
+    def incomplete_registers(self, period: Period) -> list[tuple[Coverage, tuple[str, ...]]]:
+        """The registers that cover the period only in part, with the elements whose months
+        outside the register no entered value gives: their figures for the period are missing."""
+        out: list[tuple[Coverage, tuple[str, ...]]] = []
+        for cov in self.coverage.values():
+            if not cov.overlaps(period) or cov.covers(period):
+                continue
+            names = [e for e, span in self.register_spans.items() if span is cov]
+            lacking = tuple(e for e in names if not self._entered_beyond(e, cov, period))
+            if lacking:
+                out.append((cov, lacking))
+        return out
+
+    def _entered_beyond(self, element: str, span: Coverage, period: Period) -> bool:
+        """Whether entered values of the element give every month of the period that the
+        register does not cover."""
+        outside = [m for m in period.months() if not span.covers(m)]
+        entered = self.flows.filter(pl.col("element") == element).select("start", "end")
+        return all(
+            entered.filter((pl.col("start") <= m.start) & (pl.col("end") >= m.end)).height
+            for m in outside
+        )
 
 
 _SHEET_NAMES = {"births": "出生登记", "deaths": "死亡登记"}
 
 
 def _month_aligned(p: Period) -> bool:
-    return p.start.day == 1 and p.end == _month_end(p.end)
+    return p.start.day == 1 and p.end == month_end(p.end)
 
 
 def _register_column(ref: Ref) -> str:

@@ -1,0 +1,238 @@
+"""What a register covers, and where it falls short.
+
+A register (births, deaths) is the complete record of its months: a unit with no row in one of
+them had no event. Which months those are is read from the rows themselves: from the month of
+the first row to the month of the last, leaving out rows dated outside every period the workbook
+is about (a birth typed as 2031 for 2011), which are findings of their own.
+
+Three things can go wrong, and each is a finding rather than a silent figure:
+- the register stops before a reported period ends (no births after February in a report to
+  31 March): the register's figures for that period are missing, not the sum of what is there;
+- a unit that records many events a month has a month with none (a Poisson gap): likely a month
+  not entered;
+- a row dated outside every period of the workbook counts in no report.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import polars as pl
+
+from zicha.domain.finding import Finding
+from zicha.domain.orgunit import OrgTree
+from zicha.domain.pack import Pack
+from zicha.domain.period import Period, fiscal_year_of, parse_period
+from zicha.engine.dataset import Dataset
+
+#: the register sheets' Chinese names
+SHEET_NAMES = {"births": "出生登记", "deaths": "死亡登记"}
+#: a month without rows is a gap when a unit's months average this many rows: the chance of an
+#: empty month by Poisson's law is then e^-λ < 0.001
+GAP_LEVEL = 0.001
+GAP_RATE = -math.log(GAP_LEVEL)
+
+
+def month_end(d: date) -> date:
+    """The last day of d's month.
+
+    >>> month_end(date(2024, 2, 10))
+    datetime.date(2024, 2, 29)
+    """
+    nxt = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    return nxt - timedelta(days=1)
+
+
+def _label(d: date) -> str:
+    return f"{d.year}年{d.month}月"
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The months a register is the complete record of: `start` (a first day) to `end` (a last
+    day); `rows` inside them; `strays` the sheet rows dated outside every period of the workbook.
+    """
+
+    sheet: str
+    start: date
+    end: date
+    rows: int
+    strays: tuple[tuple[int, date], ...] = ()
+
+    def overlaps(self, period: Period) -> bool:
+        return self.start <= period.end and period.start <= self.end
+
+    def covers(self, period: Period) -> bool:
+        return self.start <= period.start and period.end <= self.end
+
+    @property
+    def label(self) -> str:
+        first, last = _label(self.start), _label(self.end)
+        return first if first == last else f"{first}至{last}"
+
+
+def reference_periods(dataset: Dataset, pack: Pack) -> list[Period]:
+    """The spans the workbook is about: the statistical years holding its own period, the
+    periods figures, statements and targets were entered for."""
+    ids: set[str] = set()
+    for frame in (dataset.values, dataset.stated):
+        ids.update(frame["period"].unique().to_list())
+    ids.update(t.period.id for t in dataset.targets)
+    own = dataset.meta.get("period")
+    if own:
+        ids.add(own)
+    years: dict[str, Period] = {}
+    for i in ids:
+        p = parse_period(i)
+        for d in (p.start, p.end):
+            fy = fiscal_year_of(d, pack.year_start_month)
+            years[fy.id] = fy
+    return sorted(years.values())
+
+
+def coverages(dataset: Dataset, pack: Pack) -> dict[str, Coverage]:
+    """The coverage of each register with rows, by sheet."""
+    spans = reference_periods(dataset, pack)
+    out: dict[str, Coverage] = {}
+    for sheet in pack.registers:
+        frame = dataset.registers.get(sheet)
+        if frame is None or frame.height == 0:
+            continue
+        inside = pl.lit(not spans)
+        for p in spans:
+            inside = inside | pl.col("date").is_between(p.start, p.end)
+        marked = frame.select("row", "date", inside.alias("inside"))
+        kept = marked.filter(pl.col("inside"))
+        strays = marked.filter(~pl.col("inside")).sort("row")
+        used = kept if kept.height else marked
+        first, last = used["date"].min(), used["date"].max()
+        assert isinstance(first, date) and isinstance(last, date)
+        out[sheet] = Coverage(
+            sheet,
+            first.replace(day=1),
+            month_end(last),
+            kept.height,
+            tuple((int(r), d) for r, d in strays.select("row", "date").iter_rows()),
+        )
+    return out
+
+
+def stray_rows(found: dict[str, Coverage], dataset: Dataset, pack: Pack) -> list[Finding]:
+    """Register rows dated outside every period of the workbook: an error each sheet."""
+    spans = reference_periods(dataset, pack)
+    out: list[Finding] = []
+    for cov in found.values():
+        if not cov.strays:
+            continue
+        shown = "、".join(f"第 {r} 行（{d.isoformat()}）" for r, d in cov.strays[:8])
+        more = f"等 {len(cov.strays)} 行" if len(cov.strays) > 8 else ""
+        within = "、".join(p.label for p in spans)
+        elements = tuple(e.element for e in pack.registers[cov.sheet].elements)
+        out.append(
+            Finding(
+                "register_row_outside",
+                "error",
+                f"{SHEET_NAMES.get(cov.sheet, cov.sheet)}{shown}{more}的日期不在本工作簿的任何期间"
+                f"（{within}）内，不计入任何报告；请核对日期是否输错",
+                elements,
+            )
+        )
+    return out
+
+
+def beyond(
+    short: Sequence[tuple[Coverage, tuple[str, ...]]], pack: Pack, org: str, period: Period
+) -> list[Finding]:
+    """Registers that cover a period only in part (`ValueStore.incomplete_registers`): the
+    figures of their elements for it are missing, and that is said."""
+    out: list[Finding] = []
+    for cov, elements in short:
+        names = "、".join(pack.elements[e].name for e in elements[:3] if e in pack.elements)
+        sheet = SHEET_NAMES.get(cov.sheet, cov.sheet)
+        lacks = (
+            f"只记到{_label(cov.end)}" if cov.end < period.end else f"从{_label(cov.start)}才开始"
+        )
+        out.append(
+            Finding(
+                "register_incomplete",
+                "warning",
+                f"{sheet}{lacks}（覆盖{cov.label}），不足{period.label}：{names}等按登记汇总的数"
+                "无法计算，显示为无数据（不是 0）；登记齐全后再计算，或补录缺少的月份",
+                elements,
+                org,
+                period.id,
+            )
+        )
+    return out
+
+
+def gaps(found: dict[str, Coverage], dataset: Dataset, tree: OrgTree, pack: Pack) -> list[Finding]:
+    """Months with no row for a unit whose months average many rows: one finding per unit and
+    register, for the finest units (the county's empty month is its township's)."""
+    out: list[Finding] = []
+    closure = pl.DataFrame(
+        [(u.code, a) for u in tree for a in (u.code, *tree.ancestors(u.code))],
+        schema={"org_unit": pl.String, "unit": pl.String},
+        orient="row",
+    )
+    for cov in found.values():
+        months = _months(cov.start, cov.end)
+        if len(months) < 2:
+            continue
+        rows = dataset.registers[cov.sheet].filter(pl.col("date").is_between(cov.start, cov.end))
+        counts = (
+            rows.select("org_unit", pl.col("date").dt.truncate("1mo").alias("month"))
+            .join(closure, on="org_unit")
+            .group_by("unit", "month")
+            .len()
+        )
+        per_unit = counts.group_by("unit").agg(pl.col("len").sum().alias("total"))
+        busy = per_unit.filter(pl.col("total") / len(months) >= GAP_RATE)
+        flagged: dict[str, list[date]] = {}
+        for unit, _total in busy.iter_rows():
+            seen = set(counts.filter(pl.col("unit") == unit)["month"].to_list())
+            empty = [m for m in months if m not in seen]
+            if empty:
+                flagged[unit] = empty
+        elements = tuple(e.element for e in pack.registers[cov.sheet].elements)
+        for unit, empty in flagged.items():
+            finer = [d for d in tree.descendants(unit) if set(flagged.get(d, ())) >= set(empty)]
+            if finer:
+                continue  # the same empty months show in a unit below
+            total = per_unit.filter(pl.col("unit") == unit)["total"].item()
+            months_shown = "、".join(_label(m) for m in empty[:6])
+            out.append(
+                Finding(
+                    "register_gap",
+                    "warning",
+                    f"{tree.get(unit).name}{SHEET_NAMES.get(cov.sheet, cov.sheet)}在{months_shown}"
+                    f"没有任何记录，而该单位在登记覆盖的 {len(months)} 个月中平均每月 "
+                    f"{total / len(months):.1f} 条：这样的空月偶然出现的概率不到千分之一，"
+                    "可能漏录了整月的登记",
+                    elements,
+                    unit,
+                    _month_period(empty[0]).id,
+                )
+            )
+    return out
+
+
+def _months(start: date, end: date) -> list[date]:
+    out: list[date] = []
+    d = start
+    while d <= end:
+        out.append(d)
+        d = month_end(d) + timedelta(days=1)
+    return out
+
+
+def _month_period(d: date) -> Period:
+    return parse_period(f"{d.year}{d.month:02d}")
+
+
+def describe(found: dict[str, Coverage]) -> dict[str, str]:
+    """Each register's coverage as a clerk reads it: 出生登记 → 2010年10月至2011年3月."""
+    return {SHEET_NAMES.get(s, s): c.label for s, c in found.items()}
