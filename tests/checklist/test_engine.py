@@ -185,7 +185,7 @@ def test_points_of_compliant_scored_items_join_the_score() -> None:
 def test_no_points_anywhere_leaves_the_score_alone() -> None:
     c = engine(item("510001", "2025S1", "a", 2)).compute("510001", HALF)
     assert c.checklist is not None and (c.checklist.score, c.checklist.max) == (None, None)
-    assert (c.score.total, c.score.max) == (0.0, 0.0)
+    assert (c.score.total, c.score.max) == (None, None)  # nothing to score is not 0 of 0
 
 
 def test_items_the_assessment_sheet_names_are_scored_there() -> None:

@@ -92,3 +92,68 @@ def test_rank_of_a_unit_without_children_exits_2(county: Path) -> None:
     code, _, err = run("rank", county, "--org", "010001", "--period", "2024S1")
     assert code == 2
     assert "下级单位" in err
+
+
+@pytest.fixture
+def county_with_gaps(county: Path) -> Path:
+    """Two more townships: 北乡 has no targets, 中乡 has targets but no figure at all."""
+    orgs = ORGS + "010004,北乡,0100,乡镇\n010005,中乡,0100,乡镇\n"
+    (county / "组织机构.csv").write_bytes(orgs.encode("gb18030"))
+    values = VALUES + "010004,2024S1,出生人数,50\n"
+    (county / "数据.csv").write_bytes(values.encode("gb18030"))
+    targets = TARGETS + "010005,2024,出生人数,<=500,\n010005,2024,计划生育财政投入,>=40,\n"
+    (county / "目标.csv").write_bytes(targets.encode("gb18030"))
+    return county
+
+
+def test_units_without_targets_or_data_are_not_ranked(county_with_gaps: Path) -> None:
+    code, out, err = run("rank", county_with_gaps, "--org", "0100", "--period", "2024S1", "--json")
+    assert code == 0, err
+    rows = json.loads(out)["rows"]
+    assert [(r["org_unit"]["code"], r["rank"], r["unranked"]) for r in rows] == [
+        ("010003", 1, None),
+        ("010001", 2, None),
+        ("010002", 3, None),
+        ("010004", None, "no_target"),
+        ("010005", None, "no_data"),
+    ]
+    assert (rows[3]["total"], rows[3]["max"]) == (None, None)  # nothing to score
+    code, text, _ = run("rank", county_with_gaps, "--org", "0100", "--period", "2024S1")
+    assert "未设目标，不参与排名" in text and "无数据，不参与排名" in text
+
+
+def test_the_average_row_holds_its_value(county_with_gaps: Path, tmp_path: Path) -> None:
+    """A viewer that does not recalculate shows the stored value, not 0; the average is over
+    the ranked units only."""
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "rank.xlsx"
+    code, _, err = run(
+        "rank", county_with_gaps, "--org", "0100", "--period", "2024S1", "--out", out, "--json"
+    )
+    assert code == 0, err
+    rows = [r for r in json.loads(_json_of(county_with_gaps))["rows"] if r["rank"] is not None]
+    values = openpyxl.load_workbook(out, data_only=True)["考核排名"]
+    formulas = openpyxl.load_workbook(out)["考核排名"]
+    assert values["C8"].value == "平均"
+    assert values["D8"].value == pytest.approx(sum(r["total"] for r in rows) / 3, rel=1e-12)
+    assert values["E8"].value == pytest.approx(20.0)
+    assert formulas["D8"].value == "=AVERAGE(D3:D5)"
+    assert values["A6"].value == "—" and values["D6"].value == "未设目标，不参与排名"
+
+
+def _json_of(county: Path) -> str:
+    code, out, err = run("rank", county, "--org", "0100", "--period", "2024S1", "--json")
+    assert code == 0, err
+    return out
+
+
+def test_compute_json_has_a_null_score_where_nothing_is_scored(county_with_gaps: Path) -> None:
+    code, out, err = run(
+        "compute", county_with_gaps, "--org", "010004", "--period", "2024S1", "--json"
+    )
+    assert code == 0, err
+    assert json.loads(out)["score"] == {"total": None, "max": None, "vetoed": False}
+    code, out, _ = run(
+        "compute", county_with_gaps, "--org", "010005", "--period", "2024S1", "--json"
+    )
+    assert json.loads(out)["score"] == {"total": 0.0, "max": 20.0, "vetoed": False}

@@ -338,4 +338,4 @@ def test_score_all_or_nothing(engine: Engine) -> None:
     e = compute(engine, "E", "2023OctS1")
     assert (e.score.total, e.score.max) == (0, 10 + 10)  # no data scores nothing
     a = compute(engine, "A", "2023OctS1")
-    assert (a.score.total, a.score.max) == (0, 0)  # no targets at the township
+    assert (a.score.total, a.score.max) == (None, None)  # no targets at the township: nothing

@@ -13,6 +13,13 @@ from zicha.domain.period import Period
 from zicha.domain.target import Target
 
 Status = Literal["met", "not_met", "on_track", "at_risk", "no_target", "no_data"]
+#: why a unit has no rank: nothing scored, or no scored item with data
+Unranked = Literal["no_target", "no_data"]
+
+UNRANKED_LABELS: dict[str, str] = {
+    "no_target": "未设目标，不参与排名",
+    "no_data": "无数据，不参与排名",
+}
 
 STATUS_LABELS: dict[str, str] = {
     "met": "已完成",
@@ -107,12 +114,16 @@ class RankItem:
 
 @dataclass(frozen=True)
 class RankRow:
+    """One unit of a ranking. `rank` is None for a unit that cannot be ranked (`unranked` says
+    why: "no_target" when nothing is scored, "no_data" when no scored item has data)."""
+
     org_unit: OrgUnit
-    total: float
-    max: float
+    total: float | None
+    max: float | None
     vetoed: bool
-    rank: int
+    rank: int | None
     items: tuple[RankItem, ...]
+    unranked: Unranked | None = None
 
 
 @dataclass(frozen=True)
@@ -124,9 +135,20 @@ class Ranking:
 
 @dataclass(frozen=True)
 class Score:
-    total: float
-    max: float
+    """The assessment's total and maximum; None for both when nothing is scored (no target, no
+    scored checklist item): nothing to score is not zero out of zero.
+
+    >>> Score(None, None).add(4.5, 5.0)
+    Score(total=4.5, max=5.0, vetoed=False)
+    """
+
+    total: float | None
+    max: float | None
     vetoed: bool = False
+
+    def add(self, total: float, most: float, vetoed: bool = False) -> Score:
+        """This score with scored items added."""
+        return Score((self.total or 0.0) + total, (self.max or 0.0) + most, self.vetoed or vetoed)
 
 
 @dataclass
@@ -138,7 +160,7 @@ class Computation:
     period: Period
     indicators: list[IndicatorResult] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    score: Score = field(default_factory=lambda: Score(0.0, 0.0))
+    score: Score = field(default_factory=lambda: Score(None, None))
     #: the checklist items (CONTRACT §6); None when the workbook has none
     checklist: ChecklistSummary | None = None
 

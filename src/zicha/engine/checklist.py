@@ -10,7 +10,6 @@ the year). Overdue is judged on the last day of the period asked.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import replace
 from datetime import date
 
 from zicha.domain.assessment import AssessmentItem
@@ -170,21 +169,12 @@ def attach_checklist(
         merged = list(dict.fromkeys([*computation.findings, *found]))
         computation.findings = sorted(merged, key=lambda f: 0 if f.severity == "error" else 1)
     if summary.max is not None:
-        computation.score = replace(
-            computation.score,
-            total=computation.score.total + (summary.score or 0.0),
-            max=computation.score.max + summary.max,
-        )
+        computation.score = computation.score.add(summary.score or 0.0, summary.max)
     named = scored_by_method(rows, methods)
     if named:
         total = sum(s * w for s, _, w, _ in named)
         most = sum(p * w for _, p, w, _ in named)
-        computation.score = replace(
-            computation.score,
-            total=computation.score.total + total,
-            max=computation.score.max + most,
-            vetoed=computation.score.vetoed or any(v for *_, v in named),
-        )
+        computation.score = computation.score.add(total, most, any(v for *_, v in named))
     return computation
 
 

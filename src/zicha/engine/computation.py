@@ -343,10 +343,13 @@ def _earlier(period: Period) -> dict[str, Period]:
 def _score(results: Sequence[IndicatorResult]) -> Score:
     """Weighted total and maximum of the scored items; vetoed when a veto item failed."""
     scored = [r for r in results if r.points is not None]
+    vetoed = any(vetoes_result(r) for r in results)
+    if not scored:
+        return Score(None, None, vetoed)
     return Score(
         total=sum((r.score or 0.0) * r.weight for r in scored),
         max=sum((r.points or 0.0) * r.weight for r in scored),
-        vetoed=any(vetoes_result(r) for r in results),
+        vetoed=vetoed,
     )
 
 

@@ -107,6 +107,7 @@ def ranking_json(r: Ranking) -> dict[str, Any]:
                 "max": row.max,
                 "vetoed": row.vetoed,
                 "rank": row.rank,
+                "unranked": row.unranked,
                 "items": [
                     {
                         "indicator": item.indicator,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from zicha.domain.result import STATUS_LABELS, Ranking
+from zicha.domain.result import STATUS_LABELS, UNRANKED_LABELS, Ranking
 
 FILLS = {
     "met": "#C6EFCE",
@@ -52,11 +52,20 @@ def write_ranking_xlsx(r: Ranking, path: Path) -> None:
     for c, h in enumerate(header):
         sheet.write_string(1, c, h, head)
     for i, row in enumerate(r.rows, start=2):
-        sheet.write_number(i, 0, row.rank, text)
+        if row.rank is None:
+            sheet.write_string(i, 0, "—", text)
+        else:
+            sheet.write_number(i, 0, row.rank, text)
         sheet.write_string(i, 1, row.org_unit.code, text)
         sheet.write_string(i, 2, row.org_unit.name, text)
-        sheet.write_number(i, 3, row.total, bold)
-        sheet.write_number(i, 4, row.max, cell)
+        if row.unranked is not None or row.total is None:
+            sheet.write_string(i, 3, UNRANKED_LABELS[row.unranked or "no_target"], text)
+        else:
+            sheet.write_number(i, 3, row.total, bold)
+        if row.max is None:
+            sheet.write_blank(i, 4, None, cell)
+        else:
+            sheet.write_number(i, 4, row.max, cell)
         sheet.write_string(i, 5, "是" if row.vetoed else "否", vetoed if row.vetoed else text)
         by_id = {it.indicator: it for it in row.items}
         for c, (key, _) in enumerate(names, start=6):
@@ -69,13 +78,16 @@ def write_ranking_xlsx(r: Ranking, path: Path) -> None:
                 sheet.write_string(i, c, STATUS_LABELS[found.status], fmt)
             else:
                 sheet.write_number(i, c, found.score, fmt)
-    last = len(r.rows) + 1
-    total_row = last + 1
+    total_row = len(r.rows) + 2
     sheet.write_string(total_row, 2, "平均", head)
-    if r.rows:
-        for c in range(3, 5):
+    ranked = [row for row in r.rows if row.rank is not None]  # they come first
+    if ranked:
+        for c, figures in ((3, [row.total for row in ranked]), (4, [row.max for row in ranked])):
             col = xlsxwriter.utility.xl_col_to_name(c)
-            sheet.write_formula(total_row, c, f"=AVERAGE({col}3:{col}{last + 1})", bold)
+            average = sum(x or 0.0 for x in figures) / len(figures)
+            # the value is stored with the formula: a viewer that does not recalculate shows it
+            formula = f"=AVERAGE({col}3:{col}{len(ranked) + 2})"
+            sheet.write_formula(total_row, c, formula, bold, average)
     legend = total_row + 2
     sheet.write_string(
         legend, 0, "颜色：绿色已完成或进度正常，黄色进度滞后，红色未完成，灰色无数据"

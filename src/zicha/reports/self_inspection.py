@@ -242,7 +242,10 @@ def children_table(
             shown = r.to_date if r.target is not None else r.value
             cells.append(with_unit(shown, r.indicator.decimals, r.indicator.unit))
             row_marks.append(MARKS.get(r.status))
-        cells.append(f"{fmt_trim(child.score.total, 1)}/{fmt_trim(child.score.max, 1)}")
+        scored = child.score.max is not None
+        cells.append(
+            f"{fmt_trim(child.score.total, 1)}/{fmt_trim(child.score.max, 1)}" if scored else "—"
+        )
         row_marks.append(None)
         rows.append(tuple(cells))
         marks.append(tuple(row_marks))

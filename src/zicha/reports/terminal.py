@@ -10,7 +10,13 @@ from rich.text import Text
 
 from zicha.domain.finding import Finding
 from zicha.domain.numbers import fmt, fmt_trim
-from zicha.domain.result import STATUS_LABELS, Computation, IndicatorResult, Ranking
+from zicha.domain.result import (
+    STATUS_LABELS,
+    UNRANKED_LABELS,
+    Computation,
+    IndicatorResult,
+    Ranking,
+)
 from zicha.reports.checklist_view import checklist_line
 
 STATUS_STYLES = {
@@ -122,15 +128,16 @@ def ranking_table(r: Ranking) -> Table:
         table.add_column(name, justify="right")
     for row in r.rows:
         by_id = {i.indicator: i for i in row.items}
-        cells: list[str | Text] = [
-            str(row.rank),
-            row.org_unit.name,
-            Text(
+        if row.unranked is not None:
+            score = Text(UNRANKED_LABELS[row.unranked], style="dim")
+        else:
+            score = Text(
                 f"{fmt_trim(row.total, 2)}/{fmt_trim(row.max, 2)}"
                 + ("（否决）" if row.vetoed else ""),
                 style="bold red" if row.vetoed else "bold",
-            ),
-        ]
+            )
+        cells: list[str | Text] = ["—" if row.rank is None else str(row.rank), row.org_unit.name]
+        cells.append(score)
         for key, _ in names:
             found = by_id.get(key)
             if found is None or found.points is None:
