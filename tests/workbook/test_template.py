@@ -98,10 +98,14 @@ def test_codes_and_periods_are_text_columns(path: Path) -> None:
 
 
 def test_the_empty_template_only_lacks_its_data(path: Path) -> None:
+    """Checked as written, it says what to fill in: the units, and the data."""
     with pytest.raises(InputError) as excinfo:
         read_workbook(path, resolver())
-    (problem,) = excinfo.value.problems
-    assert problem.sheet == "组织机构" and "没有最上级单位" in str(problem)
+    data, orgs = excinfo.value.problems
+    assert data.sheet is None and "还没有数据" in str(data)
+    assert "「数据」工作表逐行填写" in str(data)
+    assert orgs.sheet == "组织机构" and "还没有填写任何单位" in str(orgs)
+    assert "上级代码留空" in str(orgs)
 
 
 def test_filled_in_template_reads_back(path: Path) -> None:

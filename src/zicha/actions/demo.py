@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zicha.actions.files import write_text, write_with
-from zicha.actions.reporting import draft, template_for, write_document
+from zicha.actions.reporting import draft, opened_template, template_for, write_document
 from zicha.actions.session import open_workbook
 from zicha.domain.errors import InputError, Problem
 from zicha.domain.result import Computation
@@ -43,9 +43,9 @@ def run_demo(out: Path, pack_id: str) -> DemoResult:
     write_text(result_json, json.dumps(computation_json(computation), ensure_ascii=False, indent=2))
     files.append(result_json)
     doc, _ = draft(session, None, computation.period)
-    template = template_for(session, None)
-    for suffix in (".docx", ".html", ".md"):
-        path = out / f"report{suffix}"
-        write_document(doc, path, template)
-        files.append(path)
+    with opened_template(template_for(session, None)) as template:
+        for suffix in (".docx", ".html", ".md"):
+            path = out / f"report{suffix}"
+            write_document(doc, path, template)
+            files.append(path)
     return DemoResult(computation, files)

@@ -16,7 +16,7 @@ def rank_children(session: Session, org: str | None, period: str | None) -> Rank
     code = session.org(org)
     if not session.dataset.tree.children(code):
         raise InputError(
-            [Problem(column="--org", found=code, message="该单位没有下级单位，无法排名")]
+            [Problem(option="--org", found=code, message="该单位没有下级单位，无法排名")]
         )
     return rank(session.engine, code, session.period(period))
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,9 +92,9 @@ def draft(
 
 
 def template_for(session: Session, template: Path | None) -> Path | None:
+    """The Word template a report is written with: the one given, else the pack's."""
     if template is not None:
-        if not template.is_file():
-            raise InputError([Problem(file=str(template), message="模板文件不存在")])
+        check_template(template)
         return template
     return pack_template(session.pack)
 
@@ -103,6 +105,75 @@ def pack_template(pack: Pack) -> Path | None:
     if isinstance(named, str) and pack.path:
         return Path(pack.path) / named
     return None
+
+
+#: Word's template and macro-enabled types, and the document type python-docx opens
+_TEMPLATE_TYPES = (
+    b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    b"application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+    b"application/vnd.ms-word.document.macroEnabled.main+xml",
+)
+_DOCUMENT_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def check_template(template: Path) -> None:
+    """A Word template a county gives: a .docx or a .dotx (.docm, .dotm) file; anything else is
+    refused saying what it is."""
+    shown = str(template)
+    if not template.exists():
+        raise InputError([Problem(file=shown, message="模板文件不存在")])
+    expected = "Word 模板（.docx 或 .dotx）"
+    if template.is_dir():
+        raise InputError([Problem(file=shown, message="是文件夹，不是模板文件", expected=expected)])
+    if template.suffix.lower() in (".doc", ".dot", ".wps"):
+        raise InputError(
+            [
+                Problem(
+                    file=shown,
+                    message=f"是旧版 Word 格式（{template.suffix}），请在 Word 或 WPS 中另存为"
+                    " .docx 后再作模板",
+                )
+            ]
+        )
+    try:
+        with zipfile.ZipFile(template) as z:
+            names = set(z.namelist())
+    except (zipfile.BadZipFile, OSError):
+        names = set()
+    if "word/document.xml" not in names or "[Content_Types].xml" not in names:
+        raise InputError(
+            [
+                Problem(
+                    file=shown,
+                    message="不是 Word 文档，无法作为模板",
+                    expected=expected,
+                )
+            ]
+        )
+
+
+@contextlib.contextmanager
+def opened_template(template: Path | None) -> Iterator[Path | None]:
+    """The template as a .docx python-docx opens: a .dotx (Word's own template type) is copied
+    with its content type changed to a document's, for as long as the block runs."""
+    if template is None:
+        yield None
+        return
+    with zipfile.ZipFile(template) as z:
+        types = z.read("[Content_Types].xml")
+        if not any(kind in types for kind in _TEMPLATE_TYPES):
+            yield template
+            return
+        with tempfile.TemporaryDirectory(prefix="zicha-template-") as tmp:
+            copy = Path(tmp) / "template.docx"
+            with zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as out:
+                for item in z.infolist():
+                    data = z.read(item)
+                    if item.filename == "[Content_Types].xml":
+                        for kind in _TEMPLATE_TYPES:
+                            data = data.replace(kind, _DOCUMENT_TYPE)
+                    out.writestr(item, data)
+            yield copy
 
 
 def write_document(doc: Document, out: Path, template: Path | None) -> None:
@@ -150,7 +221,8 @@ def write_report(
     check_format(out)
     tpl = template_for(session, template)
     doc, computation = draft(session, org, period)
-    write_document(doc, out, tpl)
+    with opened_template(tpl) as usable:
+        write_document(doc, out, usable)
     return Drafted(out, computation)
 
 
@@ -169,15 +241,16 @@ def write_child_reports(
     when = session.period(period)
     children = session.dataset.tree.children(code)
     if not children:
-        raise InputError([Problem(column="--org", found=code, message="该单位没有下级单位")])
+        raise InputError([Problem(option="--org", found=code, message="该单位没有下级单位")])
     tpl = template_for(session, template)
     out_dir.mkdir(parents=True, exist_ok=True)
     drafted: list[Drafted] = []
-    for unit in children:
-        doc, computation = draft(session, unit.code, when)
-        path = out_dir / f"{unit.code}-{unit.name}{suffix}"
-        write_document(doc, path, tpl)
-        drafted.append(Drafted(path, computation))
-        if progress:
-            progress(unit.name)
+    with opened_template(tpl) as usable:
+        for unit in children:
+            doc, computation = draft(session, unit.code, when)
+            path = out_dir / f"{unit.code}-{unit.name}{suffix}"
+            write_document(doc, path, usable)
+            drafted.append(Drafted(path, computation))
+            if progress:
+                progress(unit.name)
     return drafted

@@ -8,11 +8,13 @@ from pathlib import Path
 
 from zicha.domain.errors import InputError, Problem
 from zicha.domain.pack import Pack
-from zicha.domain.period import Period, PeriodError, parse_period
+from zicha.domain.period import Period
 from zicha.domain.result import Computation
 from zicha.engine.computation import Engine
 from zicha.engine.dataset import Dataset
 from zicha.packs.registry import workbook_pack
+from zicha.workbook.cells import CellError
+from zicha.workbook.cells import parse_period as parse_cell_period
 from zicha.workbook.reader import read_workbook
 from zicha.workbook.sheets import SHEETS
 
@@ -34,12 +36,15 @@ class Session:
         code = (code or self.dataset.meta.get("orgunit") or self.dataset.tree.root.code).strip()
         if code not in self.dataset.tree:
             known = "、".join(f"{u.code} {u.name}" for u in list(self.dataset.tree)[:10])
+            alike = [u.code for u in self.dataset.tree if u.code.lstrip("0") == code.lstrip("0")]
+            told = f"没有这个单位；是否应为「{alike[0]}」？" if alike else "没有这个单位"
             raise InputError(
                 [
                     Problem(
                         file=str(self.path),
-                        column="--org",
+                        option="--org",
                         found=code,
+                        message=told,
                         expected=f"组织机构表中的单位代码（如 {known}）",
                     )
                 ]
@@ -54,15 +59,15 @@ class Session:
                 [
                     Problem(
                         file=str(self.path),
-                        column="--period",
+                        option="--period",
                         message="请用 --period 指定期间（如 2010OctS1、2024S1、2024）",
                     )
                 ]
             )
         try:
-            return parse_period(text)
-        except PeriodError as exc:
-            raise InputError([Problem(column="--period", message=str(exc))]) from None
+            return parse_cell_period(text, self.pack.year_start_month)
+        except CellError as exc:
+            raise InputError([Problem(option="--period", message=str(exc))]) from None
 
     def compute(self, org: str | None, period: str | None) -> Computation:
         return self.engine.compute(self.org(org), self.period(period))

@@ -21,8 +21,15 @@ class Problem:
     found: str | None = None
     expected: str | None = None
     message: str | None = None
+    #: a command-line option the problem is in (`--period`), said as an option, not a column
+    option: str | None = None
 
     def where(self) -> str:
+        """File, sheet, row and column (or the command-line option) of the problem.
+
+        >>> Problem(option="--period", found="2012X").where()
+        '命令行选项 --period'
+        """
         parts: list[str] = []
         if self.file:
             parts.append(self.file)
@@ -33,6 +40,8 @@ class Problem:
             parts.append(place)
         if self.column:
             parts.append(f"「{self.column}」列")
+        if self.option:
+            parts.append(f"命令行选项 {self.option}")
         return "，".join(parts)
 
     def __str__(self) -> str:

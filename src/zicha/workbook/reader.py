@@ -212,6 +212,9 @@ class SheetReader:
         assessment = read_assessment(self, pack, self._checklist_texts())
         checklist = read_checklist(self)
         narrative = self._read_narrative()
+        empty = not (values.height or stated.height or checklist)
+        if empty and not any(frame.height for frame in registers.values()):
+            self._nothing_filled()
         if self.problems or tree is None or pack is None:
             raise self.problems.error(self.display)
         meta["pack"] = pack.id
@@ -332,6 +335,25 @@ class SheetReader:
                 self._add(sheet, row, "value", found=value_raw, error=err)
         return meta, rows
 
+    def _nothing_filled(self) -> None:
+        """Data sheets with headers only (a blank template): say what to fill in, once."""
+        sheets = [self.sheets[k] for k in ("values", "births", "deaths") if k in self.sheets]
+        if not sheets or any(s.raw.height and self._has_rows(s) for s in sheets):
+            return  # rows there that could not be read are problems of their own
+        names = "、".join(f"「{s.raw.name}」" for s in sheets)
+        self.problems.add(
+            Problem(
+                file=self.display,
+                message=f"工作簿中还没有数据：{names}工作表只有表头。请在「数据」工作表逐行填写"
+                "各单位、各期间的数据项和数值，或在「出生登记」「死亡登记」中逐条登记",
+            ),
+            -1,
+        )
+
+    @staticmethod
+    def _has_rows(sheet: _Sheet) -> bool:
+        return any(True for _ in records(sheet, *sheet.match.index))
+
     def _meta_period(self, meta: dict[str, str], row: int | None) -> None:
         """The report's own period, read with the pack's statistical year (2011年度)."""
         sheet = self.sheets.get("meta")
@@ -435,7 +457,16 @@ class SheetReader:
                 )
                 failed = True
         roots = [u for u in units if not u.parent]
-        if not roots:
+        if not units and not failed:
+            self.problems.add(
+                sheet.problem(
+                    message="还没有填写任何单位：每个单位填一行（代码、名称、上级代码、类型），"
+                    "最上级单位（通常是县）的上级代码留空"
+                ),
+                sheet.order,
+            )
+            failed = True
+        elif not roots:
             self.problems.add(
                 sheet.problem(
                     message="没有最上级单位：应恰好有一个单位的「上级代码」留空（通常是县）"
