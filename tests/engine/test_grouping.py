@@ -17,27 +17,53 @@ ORGS = tree(
 Q1, YEAR = parse_period("2024Q1"), parse_period("2023Oct")
 
 
+def _places(grouped: list[tuple[Violation, tuple[Violation, ...]]]) -> dict[str, set[str]]:
+    return {v.message: {w.message for w in also} for v, also in grouped}
+
+
 def test_coarser_places_that_miss_by_no_more_are_listed_under_the_finest() -> None:
     town = Violation("T", Q1, "东乡", 2.0)
     county = Violation("X", Q1, "县", 2.0)
     year = Violation("T", YEAR, "年", 2.0)
     both = Violation("X", YEAR, "县年", 2.0)
-    grouped = group_violations([county, year, town, both], ORGS)
-    assert grouped == [(town, (county, year, both))]
+    grouped = group_violations([county, year, town, both], ORGS, adds_up=True)
+    assert _places(grouped) == {"东乡": {"年", "县", "县年"}}
 
 
 def test_a_coarser_place_that_misses_by_more_is_its_own_problem() -> None:
     town = Violation("T", Q1, "东乡", 2.0)
     county = Violation("X", Q1, "县", 7.0)  # 5 more than the township explains
-    grouped = dict(group_violations([town, county], ORGS))
-    assert grouped == {town: (), county: ()}
+    assert _places(group_violations([town, county], ORGS, adds_up=True)) == {
+        "东乡": set(),
+        "县": set(),
+    }
+    # a rule that does not add up over units (a ratio) cannot tell: the county shows the
+    # township's problem
+    assert _places(group_violations([town, county], ORGS)) == {"东乡": {"县"}}
 
 
 def test_two_townships_share_the_county() -> None:
     t = Violation("T", Q1, "东乡", 2.0)
     u = Violation("U", Q1, "西乡", 3.0)
     county = Violation("X", Q1, "县", 5.0)
-    assert dict(group_violations([county, t, u], ORGS)) == {t: (county,), u: (county,)}
+    grouped = group_violations([county, t, u], ORGS, adds_up=True)
+    assert _places(grouped) == {"东乡": {"县"}, "西乡": {"县"}}
+
+
+def test_a_stock_carried_into_later_months_is_one_problem() -> None:
+    march, april, may = (parse_period(p) for p in ("202403", "202404", "202405"))
+    grouped = group_violations(
+        [Violation("T", april, "4月"), Violation("T", march, "3月"), Violation("T", may, "5月")],
+        ORGS,
+    )
+    assert _places(grouped) == {"3月": {"4月", "5月"}}
+
+
+def test_a_test_that_needs_events_shows_its_longest_period_first() -> None:
+    grouped = group_violations(
+        [Violation("T", Q1, "季"), Violation("T", YEAR, "年")], ORGS, prefer="coarsest"
+    )
+    assert _places(grouped) == {"年": {"季"}}
 
 
 def test_the_county_alone_is_found_where_no_township_is_wrong() -> None:

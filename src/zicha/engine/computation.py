@@ -104,11 +104,8 @@ class Engine:
         ids.update(t.period.id for t in self.dataset.targets)
         periods = {i: parse_period(i) for i in ids}
         days: list[date] = [p.end for p in periods.values()]
-        for frame in self.dataset.registers.values():
-            if frame.height:
-                first, last = frame["date"].min(), frame["date"].max()
-                assert isinstance(first, date) and isinstance(last, date)
-                days += [first, last]
+        for cov in self.calc.store.coverage.values():
+            days += [cov.start, cov.end]  # rows dated outside every period are findings
         for d in days:
             fy = fiscal_year_of(d, self.pack.year_start_month)
             periods.setdefault(fy.id, fy)

@@ -12,7 +12,17 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from zicha.domain.expression import Node, Ref, describe, parse, references
+from zicha.domain.expression import (
+    Binary,
+    Call,
+    Node,
+    Number,
+    Ref,
+    Unary,
+    describe,
+    parse,
+    references,
+)
 from zicha.domain.finding import Finding
 from zicha.domain.numbers import fmt_trim
 from zicha.domain.orgunit import OrgTree
@@ -97,53 +107,100 @@ def _excess(op: str, left: float, right: float) -> float | None:
     return None
 
 
-def group_violations(
-    violations: Sequence[Violation], tree: OrgTree
-) -> list[tuple[Violation, tuple[Violation, ...]]]:
-    """One problem, one finding: each violation of a rule with the coarser places it shows in.
+def additive(node: Node) -> bool:
+    """Whether an expression adds up over org units and over time like the figures it sums:
+    sums and differences of elements and constants (a county's excess over a rule is then the
+    sum of its townships' excesses). A ratio, an absolute value, an indicator are not.
 
-    A violation lies within another when its org unit is the other's or below it and its period
-    lies inside the other's. A violation that holds finer ones of the same rule, and misses the
-    rule by no more than they do together (the county's total over by exactly the township's
-    excess), is the same problem seen from higher up: it is listed under each of them rather
-    than found again. One that misses by more is a problem of its own (something else adds up
-    wrong at that level).
+    >>> additive(parse("sum(a, b) - c * 2")), additive(parse("abs(a - b)"))
+    (True, False)
     """
+    if isinstance(node, Number):
+        return True
+    if isinstance(node, Ref):
+        return node.variant != "indicator"
+    if isinstance(node, Unary):
+        return additive(node.operand)
+    if isinstance(node, Binary):
+        if node.op in ("+", "-"):
+            return additive(node.left) and additive(node.right)
+        if node.op == "*":
+            return (isinstance(node.left, Number) and additive(node.right)) or (
+                isinstance(node.right, Number) and additive(node.left)
+            )
+        return node.op == "/" and isinstance(node.right, Number) and additive(node.left)
+    if isinstance(node, Call):
+        return node.name == "sum" and all(additive(a) for a in node.args)
+    return False
+
+
+def group_violations(
+    violations: Sequence[Violation],
+    tree: OrgTree,
+    *,
+    adds_up: bool = False,
+    prefer: str = "finest",
+) -> list[tuple[Violation, tuple[Violation, ...]]]:
+    """One problem, one finding: each problem with the other places it shows in.
+
+    The violations of one unit are one problem: a stock level wrong at the end of March is wrong
+    again in every later month it is carried into, and a township's figure breaks the rule in its
+    quarter, its half-year and its statistical year alike. The place shown first is the finest
+    (`prefer="finest"`: the period no other of the unit's lies within) or, for a test that needs
+    events to tell, the coarsest (`prefer="coarsest"`: the longest period).
+
+    A unit above whose violation lies over a violation of a unit below (the county's total over
+    the township's quarter) shows the same problem seen from higher up and is listed under it;
+    unless the rule adds up over units (`adds_up`) and the unit above misses it by more than the
+    units below do together: then something else is wrong at that level, a problem of its own.
+    """
+    by_org: dict[str, list[Violation]] = {}
+    for v in violations:
+        by_org.setdefault(v.org, []).append(v)
     below: dict[str, set[str]] = {}
 
     def subtree(code: str) -> set[str]:
         if code not in below:
-            below[code] = {code, *tree.descendants(code)}
+            below[code] = set(tree.descendants(code))
         return below[code]
 
-    def within(inner: Violation, outer: Violation) -> bool:
-        return (
-            inner is not outer
-            and inner.org in subtree(outer.org)
-            and outer.period.contains(inner.period)
-            and (inner.org, inner.period.id) != (outer.org, outer.period.id)
-        )
-
-    finest = [v for v in violations if not any(within(w, v) for w in violations)]
-    shown_in: dict[int, list[Violation]] = {id(v): [] for v in finest}
-    alone: list[Violation] = []
-    for v in violations:
-        if id(v) in shown_in:
+    kept: dict[str, list[Violation]] = {org: list(vs) for org, vs in by_org.items()}
+    shown_in: dict[str, list[Violation]] = {org: [] for org in by_org}
+    # from the deepest units up, so that a unit's own problems are settled before those above
+    for org in sorted(by_org, key=lambda o: -tree.depth(o)):
+        lower = [o for o in by_org if o in subtree(org) and kept[o]]
+        if not lower:
             continue
-        inner = [w for w in finest if within(w, v)]
-        total = sum(w.excess for w in inner if w.excess is not None)
-        if v.excess is None or any(w.excess is None for w in inner):
-            explained = True
-        else:
-            explained = v.excess <= total + 1e-9 * max(1.0, abs(total))
-        if explained:
-            for w in inner:
-                shown_in[id(w)].append(v)
-        else:
-            alone.append(v)
-    out = [(v, tuple(shown_in[id(v)])) for v in finest]
-    out += [(v, ()) for v in alone]
+        stays: list[Violation] = []
+        for v in kept[org]:
+            inner = [(o, w) for o in lower for w in kept[o] if v.period.contains(w.period)]
+            if not inner:
+                stays.append(v)
+                continue
+            excesses = [w.excess for _, w in inner]
+            total = sum(x for x in excesses if x is not None)
+            comparable = adds_up and v.excess is not None and None not in excesses
+            if comparable and v.excess > total + 1e-9 * max(1.0, abs(total)):  # type: ignore[operator]
+                stays.append(v)
+                continue
+            for o in dict.fromkeys(o for o, _ in inner):
+                shown_in[o].append(v)
+        kept[org] = stays
+    out: list[tuple[Violation, tuple[Violation, ...]]] = []
+    for org in by_org:
+        if not kept[org]:
+            continue
+        primary = _first_place(kept[org], prefer)
+        others = [v for v in kept[org] if v is not primary]
+        out.append((primary, tuple(others + shown_in[org])))
     return out
+
+
+def _first_place(vs: Sequence[Violation], prefer: str) -> Violation:
+    if prefer == "coarsest":
+        return max(vs, key=lambda v: (v.period.days, -v.period.start.toordinal()))
+    finest = [v for v in vs if not any(w is not v and v.period.contains(w.period) for w in vs)]
+    return min(finest, key=lambda v: (v.period.start, v.period.days))
 
 
 def where_else(places: Sequence[Violation], tree: OrgTree) -> str:
@@ -219,7 +276,9 @@ def run_rules(
             for org, period in frame.filter(~both).select("org_unit", "period").rows():
                 message = f"缺少数据，无法核对「{rule.name}」"
                 violations.append(Violation(org, by_id[period], message))
-        for v, places in group_violations(violations, tree):
+        adds_up = additive(calc.compile(rule.left)) and additive(calc.compile(rule.right))
+        prefer = "coarsest" if rule.chance else "finest"  # the most events, the surest verdict
+        for v, places in group_violations(violations, tree, adds_up=adds_up, prefer=prefer):
             place = f"{tree.get(v.org).name}{v.period.label}"
             findings.append(
                 Finding(
