@@ -61,7 +61,7 @@ def test_a_target_of_1e400(book: Book) -> None:
     def change(wb: Workbook) -> None:
         wb["目标"]["D2"].value = "<=1e400"
 
-    refused(book(change), "工作表「目标」第 2 行", "「目标值」列", "不是有限的数字")
+    refused(book(change), "工作表「目标」第 2 行", "「目标值」列", "过大，不是有限的数")
 
 
 # ------------------------------------------------------------------ the Word template

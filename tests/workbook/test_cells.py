@@ -329,7 +329,7 @@ def test_ranges_in_words(text: str, unit: str, low: float, high: float) -> None:
         ("不超过510以上", "人", "前后矛盾"),
         ("不低于", "%", "无法识别"),
         ("510", "人", "看不出是上限还是下限"),
-        ("≤1e400", "人", "不是有限的数字"),
+        ("≤1e400", "人", "过大，不是有限的数"),
     ],
 )
 def test_bounds_refused_with_advice(text: str, unit: str, part: str) -> None:

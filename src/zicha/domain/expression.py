@@ -388,7 +388,7 @@ class _Builder(Transformer[Token, object]):
         return Unary("-", c[0])
 
     def number(self, c: list[Token]) -> Node:
-        return Number(float(c[0]))
+        return Number(_finite(c[0]))
 
     def string(self, c: list[Token]) -> Node:
         return String(_UNESCAPE.sub(r"\1", str(c[0])[1:-1]))
@@ -441,10 +441,10 @@ class _Builder(Transformer[Token, object]):
 
     # bounds: children of bound_* are (value, position) pairs
     def positive(self, c: list[Token]) -> tuple[float, int]:
-        return float(c[0]), (c[0].start_pos or 0) + 1
+        return _finite(c[0]), (c[0].start_pos or 0) + 1
 
     def negative(self, c: list[Token]) -> tuple[float, int]:
-        return -float(c[0]), (c[0].start_pos or 0)
+        return -_finite(c[0]), (c[0].start_pos or 0)
 
     def bound_number(self, c: list[object]) -> tuple[float, int]:
         value = c[0]
@@ -481,6 +481,14 @@ class _Builder(Transformer[Token, object]):
             f"只有数字「{n}」，看不出是上限还是下限",
             [f"<={n}（上限）", f">={n}（下限）", f"={n}（恰好等于）"],
         )
+
+
+def _finite(token: Token) -> float:
+    """A number literal's value; 1e400 is no number (it would be infinity)."""
+    value = float(token)
+    if not math.isfinite(value):
+        raise _SemanticError((token.start_pos or 0) + 1, f"数字「{token}」过大，不是有限的数")
+    return value
 
 
 def _node(x: object) -> Node:
