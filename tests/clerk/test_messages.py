@@ -207,6 +207,14 @@ def test_the_demos_four_problems_are_four_findings(demo: Path) -> None:
     }
 
 
+def test_the_small_sample_note_on_the_reports_own_figure_stays(demo: Path) -> None:
+    doc = figures(demo)
+    (note,) = [f for f in doc["findings"] if f["rule"] == "small_sample"]
+    assert "出生人口性别比 106.2 仅基于 233 例" in note["message"]
+    # and the normal range is no finding: 233 births cannot tell 106.2 from 103–107
+    assert not [f for f in doc["findings"] if f["rule"] == "sex_ratio_plausible"]
+
+
 def test_an_option_is_called_an_option(demo: Path) -> None:
     code, _, err = run("compute", demo, "--period", "2012X")
     assert code == 2

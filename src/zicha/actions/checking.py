@@ -13,7 +13,6 @@ from zicha.workbook.sheets import SHEET_BY_KEY
 @dataclass(frozen=True)
 class CheckReport:
     counts: dict[str, int]
-    counts_zh: dict[str, int]
     findings: list[Finding]
     #: the months each register is the complete record of, by sheet
     coverage: dict[str, Coverage]
@@ -60,6 +59,5 @@ def check_workbook(session: Session) -> CheckReport:
         "narrative": len(ds.narrative),
         "checklist": len(ds.checklist),
     }
-    counts_zh = {SHEET_BY_KEY[k].zh: v for k, v in counts.items() if v}
     findings = session.engine.check()
-    return CheckReport(counts, counts_zh, findings, session.engine.calc.store.coverage)
+    return CheckReport(counts, findings, session.engine.calc.store.coverage)

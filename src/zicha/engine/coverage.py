@@ -30,10 +30,9 @@ from zicha.engine.dataset import Dataset
 
 #: the register sheets' Chinese names
 SHEET_NAMES = {"births": "出生登记", "deaths": "死亡登记"}
-#: a month without rows is a gap when a unit's months average this many rows: the chance of an
-#: empty month by Poisson's law is then e^-λ < 0.001
+#: a month without rows is a gap when chance (Poisson's law, at the unit's rate in the months it
+#: has rows) would leave any of the register's unit-months empty with less than this probability
 GAP_LEVEL = 0.001
-GAP_RATE = -math.log(GAP_LEVEL)
 
 
 def month_end(d: date) -> date:
@@ -189,28 +188,34 @@ def gaps(found: dict[str, Coverage], dataset: Dataset, tree: OrgTree, pack: Pack
             .group_by("unit", "month")
             .len()
         )
-        per_unit = counts.group_by("unit").agg(pl.col("len").sum().alias("total"))
-        busy = per_unit.filter(pl.col("total") / len(months) >= GAP_RATE)
+        per_unit = counts.group_by("unit").agg(
+            pl.col("len").sum().alias("total"), pl.len().alias("active")
+        )
+        # every unit-month is a test: the rate must make an empty month unlikely among them all
+        rate = math.log(per_unit.height * len(months) / GAP_LEVEL)
+        busy = per_unit.filter(
+            (pl.col("active") < len(months)) & (pl.col("total") / pl.col("active") >= rate)
+        )
         flagged: dict[str, list[date]] = {}
-        for unit, _total in busy.iter_rows():
+        for unit, _total, _active in busy.iter_rows():
             seen = set(counts.filter(pl.col("unit") == unit)["month"].to_list())
-            empty = [m for m in months if m not in seen]
-            if empty:
-                flagged[unit] = empty
+            flagged[unit] = [m for m in months if m not in seen]
         elements = tuple(e.element for e in pack.registers[cov.sheet].elements)
         for unit, empty in flagged.items():
             finer = [d for d in tree.descendants(unit) if set(flagged.get(d, ())) >= set(empty)]
             if finer:
                 continue  # the same empty months show in a unit below
-            total = per_unit.filter(pl.col("unit") == unit)["total"].item()
+            row = per_unit.filter(pl.col("unit") == unit)
+            total, active = row["total"].item(), row["active"].item()
             months_shown = "、".join(_label(m) for m in empty[:6])
+            more = f"等 {len(empty)} 个月" if len(empty) > 6 else ""
             out.append(
                 Finding(
                     "register_gap",
                     "warning",
                     f"{tree.get(unit).name}{SHEET_NAMES.get(cov.sheet, cov.sheet)}在{months_shown}"
-                    f"没有任何记录，而该单位在登记覆盖的 {len(months)} 个月中平均每月 "
-                    f"{total / len(months):.1f} 条：这样的空月偶然出现的概率不到千分之一，"
+                    f"{more}没有任何记录，而该单位在有记录的 {active} 个月中平均每月 "
+                    f"{total / active:.1f} 条：这样的空月偶然出现的概率不到千分之一，"
                     "可能漏录了整月的登记",
                     elements,
                     unit,
