@@ -109,7 +109,7 @@ def test_an_unknown_org_is_refused(seed_workbook: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     code, err = said("agreements", seed_workbook, "--org", "999999", "--out", out)
     assert code == 2
-    assert "「--org」列：读到「999999」，应为组织机构表中的单位代码" in err
+    assert "命令行选项 --org：没有这个单位，读到「999999」，应为组织机构表中的单位代码" in err
     assert "未生成任何输出" in err and "Traceback" not in err
     assert not out.exists()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from zicha.domain.factcheck import FactCheck, TextDocument
 from zicha.engine.factcheck import check_text
-from zicha.packs.registry import get_pack
+from zicha.packs.registry import named_pack
 from zicha.workbook.report_text import read_report_bytes, read_report_text
 
 
@@ -26,7 +26,7 @@ def fact_check(
     >>> fc.errors, fc.findings[0].rule
     (1, 'partition_sum')
     """
-    chosen = get_pack(pack)
+    chosen = named_pack(pack)  # the command line's --pack: a built-in id or a pack folder
     if isinstance(source, Path):
         document = read_report_text(source)
     elif isinstance(source, bytes):

@@ -9,7 +9,7 @@ from typing import Any
 from zicha.actions.form import Grid
 from zicha.domain.errors import InputError
 from zicha.domain.numbers import fmt, fmt_trim
-from zicha.domain.result import STATUS_LABELS, Computation, Ranking
+from zicha.domain.result import STATUS_LABELS, UNRANKED_LABELS, Computation, Ranking
 from zicha.reports.wording import bound_phrase, pct
 
 #: what each kind of imported row is called on the page
@@ -89,20 +89,27 @@ def finding_rows(c: Computation) -> list[dict[str, Any]]:
 
 
 def score(c: Computation) -> dict[str, Any]:
+    """The self-score; `scored` is false where nothing is scored (no target: not 0 of 0)."""
     s = c.score
-    return {"total": fmt_trim(s.total, 2), "max": fmt_trim(s.max, 2), "vetoed": s.vetoed}
+    return {
+        "total": fmt_trim(s.total, 2),
+        "max": fmt_trim(s.max, 2),
+        "vetoed": s.vetoed,
+        "scored": s.max is not None,
+    }
 
 
 def ranking_rows(r: Ranking) -> list[dict[str, Any]]:
     return [
         {
-            "rank": row.rank,
+            "rank": "—" if row.rank is None else row.rank,
             "code": row.org_unit.code,
             "name": row.org_unit.name,
             "total": fmt_trim(row.total, 2),
             "max": fmt_trim(row.max, 2),
             "vetoed": row.vetoed,
-            "missed": [i.name for i in row.items if i.status in ("not_met", "at_risk")],
+            "missed": [i.name for i in row.items if i.status in ("not_met", "at_risk")]
+            or ([UNRANKED_LABELS[row.unranked]] if row.unranked else []),
         }
         for row in r.rows
     ]
