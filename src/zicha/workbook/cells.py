@@ -200,6 +200,9 @@ def refuse_formula_leftovers(text: str, expected: str | None) -> None:
     ...     print(err.message)
     单元格是公式的错误值「#DIV/0!」（公式无法计算，如除数为 0）；请改正公式，或直接填写数值
     """
+    first = text[:1]
+    if first != "\x00" and first != "#":
+        return
     if text.startswith(FORMULA_MARK):
         raise CellError(
             expected,
