@@ -181,10 +181,14 @@ OCT_FEB = ["2010-10", "2010-11", "2010-12", "2011-01", "2011-02"]
 
 
 def test_a_register_that_stops_before_the_period_ends(book: Book) -> None:
-    doc = figures(book(_register(_months(OCT_FEB, 40))))
-    assert doc["by_id"]["births"]["value"] is None  # not the 200 rows of five months
-    (finding,) = [f for f in doc["findings"] if f["rule"] == "register_incomplete"]
-    assert "出生登记只记到2011年2月" in finding["message"]
+    path = book(_register(_months(OCT_FEB, 40)))
+    doc = figures(path)
+    assert doc["by_id"]["births"]["value"] == 200.0  # the rows there are, and said to be short
+    (finding,) = [f for f in doc["findings"] if f["rule"] == "register_gap"]
+    assert "2011年3月没有任何记录（登记只记到2011年2月）" in finding["message"]
+    assert "可能偏低" in finding["message"]
+    (checked,) = found(path, "register_gap")  # check says so too: the report is to 31 March
+    assert checked["period"] == "201103"
 
 
 def test_a_complete_register_gives_the_figures(book: Book) -> None:

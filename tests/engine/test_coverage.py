@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from tests.factories import births, dataset, tree, values
+from tests.factories import births, dataset, tree
 from zicha.domain.finding import Finding
 from zicha.domain.period import parse_period
 from zicha.engine.computation import Engine
@@ -38,42 +38,35 @@ def monthly(org: str, months: list[str], per_month: int) -> list[tuple[str, str,
 OCT_TO_FEB = ["2010-10", "2010-11", "2010-12", "2011-01", "2011-02"]
 
 
-def test_a_register_that_stops_before_the_period_ends_gives_no_figure() -> None:
-    data = dataset(ORGS, births=births(*monthly("T", OCT_TO_FEB, 3)))
+def test_a_busy_register_that_stops_before_the_period_ends_is_a_finding() -> None:
+    """Forty births a month to February, none in March: chance cannot explain it."""
+    data = dataset(ORGS, births=births(*monthly("T", OCT_TO_FEB, 40)))
     engine = Engine(PACK, data)
     c = engine.compute("T", HALF)
-    # not the 15 rows there are: March is not in the register, so the half-year is not known
-    assert c.result("births").value is None
-    (found,) = rule(c.findings, "register_incomplete")
-    assert "出生登记只记到2011年2月" in found.message and "2010年10月至2011年3月" in found.message
+    assert c.result("births").value == 200  # the register as entered, said to be short
+    (found,) = rule(c.findings, "register_gap")
+    assert (found.org_unit, found.period) == ("T", "201103")
+    assert "东乡出生登记在2011年3月没有任何记录（登记只记到2011年2月）" in found.message
     # inside the register's months it is the complete record: a village without rows had none
     q4 = parse_period("2010Q4")
-    assert engine.compute("T", q4).result("births").value == 9
     assert engine.compute("V", q4).result("births").value == 0
-    assert rule(engine.compute("T", q4).findings, "register_incomplete") == []
+    assert rule(engine.compute("T", q4).findings, "register_gap") == []
 
 
 def test_the_report_period_beyond_the_register_is_a_finding_of_check() -> None:
     data = replace(
-        dataset(ORGS, births=births(*monthly("T", OCT_TO_FEB, 3))), meta={"period": "2010OctS1"}
+        dataset(ORGS, births=births(*monthly("T", OCT_TO_FEB, 40))), meta={"period": "2010OctS1"}
     )
-    (found,) = rule(Engine(PACK, data).check(), "register_incomplete")
-    assert (found.org_unit, found.period) == ("X", "2010OctS1")
+    (found,) = rule(Engine(PACK, data).check(), "register_gap")
+    assert (found.org_unit, found.period) == ("T", "201103")
 
 
-def test_entered_values_give_the_months_the_register_lacks() -> None:
-    data = dataset(
-        ORGS,
-        births=births(*monthly("T", ["2011-01", "2011-02", "2011-03"], 2)),
-        values=values(("T", "2010Q4", "births", 7)),
-    )
+def test_a_quiet_register_is_complete_in_its_months() -> None:
+    """Three births a month, none in March: that happens. The half-year is what the rows say."""
+    data = dataset(ORGS, births=births(*monthly("T", OCT_TO_FEB, 3)))
     c = Engine(PACK, data).compute("T", HALF)
-    assert c.result("births").value == 7 + 6
-    # boys and girls were not entered for the fourth quarter: those figures are missing
-    assert c.result("sex_ratio_at_birth").value is None
-    (found,) = rule(c.findings, "register_incomplete")
-    assert "出生登记从2011年1月才开始" in found.message and "出生男婴数" in found.message
-    assert "births" not in found.elements
+    assert c.result("births").value == 15
+    assert rule(c.findings, "register_gap") == []
 
 
 def test_a_row_dated_outside_every_period_is_a_finding_and_not_coverage() -> None:

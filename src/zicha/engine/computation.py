@@ -62,13 +62,15 @@ class Engine:
                 *slips.scale_slips(self.pack, self.dataset),
                 *slips.targets_for_no_period(self.pack, self.dataset),
                 *coverage.stray_rows(self.calc.store.coverage, self.dataset, self.pack),
-                *coverage.gaps(self.calc.store.coverage, self.dataset, self.tree, self.pack),
+                *coverage.gaps(
+                    self.calc.store.coverage,
+                    self.dataset,
+                    self.tree,
+                    self.pack,
+                    slips.report_periods(self.dataset),
+                ),
                 *self._narrative_of_own_period(),
             ]
-            store, root = self.calc.store, self.tree.root.code
-            for p in slips.report_periods(self.dataset):
-                short = store.incomplete_registers(p)
-                self._entry_findings += coverage.beyond(short, self.pack, root, p)
         return self._entry_findings
 
     def own_org(self) -> str:
@@ -193,10 +195,10 @@ class Engine:
                 judged = sum(r.target is not None for r in results)
                 found += slips.no_target_applies(self.pack, self.dataset, org, period, judged)
                 found += slips.nothing_entered(self.dataset, org, period)
-                asked = {period, *(r.to_date_period for r in results if r.to_date_period)}
-                for span in sorted(asked):
-                    short = self.calc.store.incomplete_registers(span)
-                    found += coverage.beyond(short, self.pack, org, span)
+                asked = [period, *(r.to_date_period for r in results if r.to_date_period)]
+                below = {org, *self.tree.descendants(org)}
+                covered = self.calc.store.coverage
+                found += coverage.gaps(covered, self.dataset, self.tree, self.pack, asked, below)
                 found[:] = _dedupe(found)
         return out
 

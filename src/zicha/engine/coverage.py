@@ -3,20 +3,20 @@
 A register (births, deaths) is the complete record of its months: a unit with no row in one of
 them had no event. Which months those are is read from the rows themselves: from the month of
 the first row to the month of the last, leaving out rows dated outside every period the workbook
-is about (a birth typed as 2031 for 2011), which are findings of their own.
+is about (a birth typed as 2031 for 2011), which are findings of their own. `check` shows each
+register's months.
 
-Three things can go wrong, and each is a finding rather than a silent figure:
-- the register stops before a reported period ends (no births after February in a report to
-  31 March): the register's figures for that period are missing, not the sum of what is there;
-- a unit that records many events a month has a month with none (a Poisson gap): likely a month
-  not entered;
-- a row dated outside every period of the workbook counts in no report.
+A register that stops before the report's period ends, or skips a month, is not refused: for a
+village with a death or two a year, months without rows are what happens. It is a finding where
+chance cannot explain it: a unit that records many events in its months with rows, and has none
+in a month of the register or of the report's period (Poisson's law at the unit's own rate, over
+every unit-month tested at once, below 1 in 1,000).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -63,9 +63,6 @@ class Coverage:
 
     def overlaps(self, period: Period) -> bool:
         return self.start <= period.end and period.start <= self.end
-
-    def covers(self, period: Period) -> bool:
-        return self.start <= period.start and period.end <= self.end
 
     @property
     def label(self) -> str:
@@ -142,35 +139,19 @@ def stray_rows(found: dict[str, Coverage], dataset: Dataset, pack: Pack) -> list
     return out
 
 
-def beyond(
-    short: Sequence[tuple[Coverage, tuple[str, ...]]], pack: Pack, org: str, period: Period
+def gaps(
+    found: dict[str, Coverage],
+    dataset: Dataset,
+    tree: OrgTree,
+    pack: Pack,
+    periods: Sequence[Period] = (),
+    units: Collection[str] | None = None,
 ) -> list[Finding]:
-    """Registers that cover a period only in part (`ValueStore.incomplete_registers`): the
-    figures of their elements for it are missing, and that is said."""
-    out: list[Finding] = []
-    for cov, elements in short:
-        names = "、".join(pack.elements[e].name for e in elements[:3] if e in pack.elements)
-        sheet = SHEET_NAMES.get(cov.sheet, cov.sheet)
-        lacks = (
-            f"只记到{_label(cov.end)}" if cov.end < period.end else f"从{_label(cov.start)}才开始"
-        )
-        out.append(
-            Finding(
-                "register_incomplete",
-                "warning",
-                f"{sheet}{lacks}（覆盖{cov.label}），不足{period.label}：{names}等按登记汇总的数"
-                "无法计算，显示为无数据（不是 0）；登记齐全后再计算，或补录缺少的月份",
-                elements,
-                org,
-                period.id,
-            )
-        )
-    return out
-
-
-def gaps(found: dict[str, Coverage], dataset: Dataset, tree: OrgTree, pack: Pack) -> list[Finding]:
-    """Months with no row for a unit whose months average many rows: one finding per unit and
-    register, for the finest units (the county's empty month is its township's)."""
+    """Months with no row for a unit whose months with rows hold many: one finding per unit and
+    register, for the finest units (the county's empty month is its township's). The months
+    looked at are the register's own and those of `periods` that reach into them (a report to
+    31 March of a register that stops in February); `units` limits the units judged (a
+    computation's unit and those below it)."""
     out: list[Finding] = []
     closure = pl.DataFrame(
         [(u.code, a) for u in tree for a in (u.code, *tree.ancestors(u.code))],
@@ -178,12 +159,19 @@ def gaps(found: dict[str, Coverage], dataset: Dataset, tree: OrgTree, pack: Pack
         orient="row",
     )
     for cov in found.values():
-        months = _months(cov.start, cov.end)
+        wanted = set(_months(cov.start, cov.end))
+        for p in periods:
+            if cov.overlaps(p):
+                wanted |= {m.start for m in p.months() if p.contains(m)}
+        months = sorted(wanted)
         if len(months) < 2:
             continue
-        rows = dataset.registers[cov.sheet].filter(pl.col("date").is_between(cov.start, cov.end))
+        rows = dataset.registers[cov.sheet].filter(
+            pl.col("date").is_between(months[0], month_end(months[-1]))
+        )
         counts = (
             rows.select("org_unit", pl.col("date").dt.truncate("1mo").alias("month"))
+            .filter(pl.col("month").is_in(months))
             .join(closure, on="org_unit")
             .group_by("unit", "month")
             .len()
@@ -191,6 +179,10 @@ def gaps(found: dict[str, Coverage], dataset: Dataset, tree: OrgTree, pack: Pack
         per_unit = counts.group_by("unit").agg(
             pl.col("len").sum().alias("total"), pl.len().alias("active")
         )
+        if units is not None:
+            per_unit = per_unit.filter(pl.col("unit").is_in(list(units)))
+        if per_unit.is_empty():
+            continue
         # every unit-month is a test: the rate must make an empty month unlikely among them all
         rate = math.log(per_unit.height * len(months) / GAP_LEVEL)
         busy = per_unit.filter(
@@ -201,22 +193,23 @@ def gaps(found: dict[str, Coverage], dataset: Dataset, tree: OrgTree, pack: Pack
             seen = set(counts.filter(pl.col("unit") == unit)["month"].to_list())
             flagged[unit] = [m for m in months if m not in seen]
         elements = tuple(e.element for e in pack.registers[cov.sheet].elements)
+        sheet = SHEET_NAMES.get(cov.sheet, cov.sheet)
         for unit, empty in flagged.items():
             finer = [d for d in tree.descendants(unit) if set(flagged.get(d, ())) >= set(empty)]
             if finer:
                 continue  # the same empty months show in a unit below
             row = per_unit.filter(pl.col("unit") == unit)
             total, active = row["total"].item(), row["active"].item()
-            months_shown = "、".join(_label(m) for m in empty[:6])
+            shown = "、".join(_label(m) for m in empty[:6])
             more = f"等 {len(empty)} 个月" if len(empty) > 6 else ""
+            tail = f"（登记只记到{_label(cov.end)}）" if any(m > cov.end for m in empty) else ""
             out.append(
                 Finding(
                     "register_gap",
                     "warning",
-                    f"{tree.get(unit).name}{SHEET_NAMES.get(cov.sheet, cov.sheet)}在{months_shown}"
-                    f"{more}没有任何记录，而该单位在有记录的 {active} 个月中平均每月 "
-                    f"{total / active:.1f} 条：这样的空月偶然出现的概率不到千分之一，"
-                    "可能漏录了整月的登记",
+                    f"{tree.get(unit).name}{sheet}在{shown}{more}没有任何记录{tail}，而该单位在有"
+                    f"记录的 {active} 个月中平均每月 {total / active:.1f} 条：这样的空月偶然出现"
+                    "的概率不到千分之一，可能漏录了整月的登记，按登记汇总的数字可能偏低",
                     elements,
                     unit,
                     _month_period(empty[0]).id,

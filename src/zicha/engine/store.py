@@ -379,51 +379,18 @@ class ValueStore:
     def _fill_register_zeros(
         self, frame: pl.DataFrame, periods: Sequence[Period], flows: set[str]
     ) -> pl.DataFrame:
-        """Inside a register's months the register is complete: no row means none happened. A
-        period the register covers only in part has no register figure: the rows there are
-        only part of it (unless entered values give the months the register lacks)."""
+        """Inside a register's months the register is complete: no row means none happened.
+        (Months a busy unit left empty are findings: `zicha.engine.coverage.gaps`.)"""
         for name in flows & set(self.register_spans):
             span = self.register_spans[name]
-            covered = [p.id for p in periods if span.covers(p)]
-            partial = [
-                p.id
-                for p in periods
-                if span.overlaps(p)
-                and not span.covers(p)
-                and not self._entered_beyond(name, span, p)
-            ]
+            covered = [p.id for p in periods if span.overlaps(p)]
             frame = frame.with_columns(
                 pl.when(pl.col("period").is_in(covered))
                 .then(pl.col(name).fill_null(0.0))
-                .when(pl.col("period").is_in(partial))
-                .then(None)
                 .otherwise(pl.col(name))
                 .alias(name)
             )
         return frame
-
-    def incomplete_registers(self, period: Period) -> list[tuple[Coverage, tuple[str, ...]]]:
-        """The registers that cover the period only in part, with the elements whose months
-        outside the register no entered value gives: their figures for the period are missing."""
-        out: list[tuple[Coverage, tuple[str, ...]]] = []
-        for cov in self.coverage.values():
-            if not cov.overlaps(period) or cov.covers(period):
-                continue
-            names = [e for e, span in self.register_spans.items() if span is cov]
-            lacking = tuple(e for e in names if not self._entered_beyond(e, cov, period))
-            if lacking:
-                out.append((cov, lacking))
-        return out
-
-    def _entered_beyond(self, element: str, span: Coverage, period: Period) -> bool:
-        """Whether entered values of the element give every month of the period that the
-        register does not cover."""
-        outside = [m for m in period.months() if not span.covers(m)]
-        entered = self.flows.filter(pl.col("element") == element).select("start", "end")
-        return all(
-            entered.filter((pl.col("start") <= m.start) & (pl.col("end") >= m.end)).height
-            for m in outside
-        )
 
 
 _SHEET_NAMES = {"births": "出生登记", "deaths": "死亡登记"}
