@@ -7,9 +7,9 @@ fraction (0.854 for what the clerk sees and typed as 85.4%). Each of these would
 something other than what the clerk sees, so the few cells concerned are replaced, before the
 column is parsed, by a `Formula`, an error text or a `Percent` (see `zicha.workbook.cells`).
 
-Only sheet XML below `MAX_SCAN_BYTES` is looked at, and only when it holds a formula, an error
-or a cell in a percent style at all (a byte search, no parsing): a register of a million rows
-is not parsed twice.
+Only sheet XML below `MAX_SCAN_BYTES` (16 MB: a register of some 70,000 rows) is looked at, and
+only when it holds a formula, an error or a cell in a percent style at all (a byte search, no
+parsing): a large register is not read twice.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from xml.etree.ElementTree import iterparse
 from zicha.workbook.cells import Formula, Percent
 
 #: sheet XML larger than this (uncompressed) is not inspected
-MAX_SCAN_BYTES = 64 * 1024 * 1024
+MAX_SCAN_BYTES = 16 * 1024 * 1024
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
