@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import polars as pl
 
 from zicha.domain.expression import describe, parse, references, unparse
 from zicha.domain.finding import Finding
 from zicha.domain.numbers import fmt, fmt_trim, typed_decimals
-from zicha.domain.pack import Indicator, Pack
+from zicha.domain.pack import DataElement, Indicator, Pack
 from zicha.domain.period import Period, parse_period
 from zicha.engine.calculator import Calculator
 from zicha.engine.dataset import Dataset
@@ -28,14 +28,21 @@ def negative_values(pack: Pack, dataset: Dataset) -> list[Finding]:
     """A count can never be negative."""
     ids = [e.id for e in pack.elements.values() if e.non_negative]
     bad = dataset.values.filter(pl.col("element").is_in(ids) & (pl.col("value") < 0))
+    return row_findings(pack, bad, "negative_value", lambda _el, x: f"{fmt(x, 2)}，不可能为负数")
+
+
+def row_findings(
+    pack: Pack, rows: pl.DataFrame, rule: str, says: Callable[[DataElement, float], str]
+) -> list[Finding]:
+    """An error finding for each entered value in `rows`: 「数据」第 N 行：name为 what it says."""
     out: list[Finding] = []
-    for row in bad.iter_rows(named=True):
+    for row in rows.iter_rows(named=True):
         el = pack.elements[row["element"]]
         out.append(
             Finding(
-                "negative_value",
+                rule,
                 "error",
-                f"「数据」第 {row['row']} 行：{el.name}为 {fmt(row['value'], 2)}，不可能为负数",
+                f"「数据」第 {row['row']} 行：{el.name}为 {says(el, row['value'])}",
                 (el.id,),
                 row["org_unit"],
                 row["period"],

@@ -17,6 +17,7 @@ from zicha.domain.numbers import fmt, fmt_trim
 from zicha.domain.pack import DataElement, Pack
 from zicha.domain.period import Period, parse_period
 from zicha.domain.target import Target
+from zicha.engine.checks import row_findings
 from zicha.engine.dataset import Dataset
 
 #: a figure this many times its reference (its target, the median of the other figures of its
@@ -32,21 +33,12 @@ def fractional_counts(pack: Pack, dataset: Dataset) -> list[Finding]:
     frame = dataset.values.filter(
         pl.col("element").is_in(ids) & (pl.col("value") != pl.col("value").round(0))
     )
-    out: list[Finding] = []
-    for row in frame.iter_rows(named=True):
-        el = pack.elements[row["element"]]
-        out.append(
-            Finding(
-                "fractional_count",
-                "error",
-                f"「数据」第 {row['row']} 行：{el.name}为 {fmt_trim(row['value'], 6)}，"
-                f"以「{el.unit}」计的数应为整数",
-                (el.id,),
-                row["org_unit"],
-                row["period"],
-            )
-        )
-    return out
+    return row_findings(
+        pack,
+        frame,
+        "fractional_count",
+        lambda el, x: f"{fmt_trim(x, 6)}，以「{el.unit}」计的数应为整数",
+    )
 
 
 def _count_indicators(pack: Pack, element: str) -> list[str]:
