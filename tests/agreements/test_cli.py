@@ -152,7 +152,7 @@ def test_a_bad_date_is_refused(seed_workbook: Path, tmp_path: Path) -> None:
         tmp_path / "o",
     )
     assert code == 2
-    assert "「--date」列" in err and "2010年2月没有30日" in err
+    assert "命令行选项 --date" in err and "2010年2月没有30日" in err
     assert not (tmp_path / "o").exists()
 
 

@@ -18,13 +18,13 @@ def add_user(name: str, role: str, org: str, password: str) -> tuple[m.User, boo
         problems.append(Problem(column="NAME", found=name, expected="用户名"))
     if role not in ROLE_NAMES:
         roles = "、".join(f"{k}（{v}）" for k, v in ROLE_NAMES.items())
-        problems.append(Problem(column="--role", found=role, expected=f"{roles}之一"))
+        problems.append(Problem(option="--role", found=role, expected=f"{roles}之一"))
     unit = m.OrgUnit.objects.filter(code=org.strip()).first()
     if unit is None:
         known = "、".join(str(u) for u in m.OrgUnit.objects.order_by("path")[:8])
         problems.append(
             Problem(
-                column="--org",
+                option="--org",
                 found=org,
                 expected=f"已有的单位代码（{known}）"
                 if known

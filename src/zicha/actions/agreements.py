@@ -70,7 +70,7 @@ def _no_targets(engine: Engine, unit: OrgUnit, period: Period) -> Problem:
     hint = f"该单位有目标的期间：{listed}" if have else "「目标」表中没有该单位的目标"
     return Problem(
         sheet="目标",
-        column="--period",
+        option="--period",
         found=period.id,
         message=f"{unit.code} {unit.name}在{period.label}没有适用的目标（{hint}）",
     )
@@ -100,7 +100,7 @@ def _docx(engine: Engine, ctx: AgreementContext) -> AgreementFile:
 
 def _unit(engine: Engine, code: str) -> OrgUnit:
     if code not in engine.tree:
-        raise InputError([Problem(column="--org", found=code, expected="组织机构表中的单位代码")])
+        raise InputError([Problem(option="--org", found=code, expected="组织机构表中的单位代码")])
     return engine.tree.get(code)
 
 
@@ -117,7 +117,7 @@ def agreement_file(
         raise InputError(
             [
                 Problem(
-                    column="--org",
+                    option="--org",
                     found=child.code,
                     message=f"{child.name}是最上级单位，没有与之签订目标责任书的上级单位",
                 )
@@ -142,7 +142,7 @@ def draft_agreements(
     children = engine.tree.children(issuer.code)
     if not children:
         raise InputError(
-            [Problem(column="--org", found=issuer.code, message=f"{issuer.name}没有下级单位")]
+            [Problem(option="--org", found=issuer.code, message=f"{issuer.name}没有下级单位")]
         )
     drafts = Drafts(issuer, period)
     for child in children:
@@ -158,7 +158,7 @@ def draft_agreements(
             [
                 Problem(
                     sheet="目标",
-                    column="--period",
+                    option="--period",
                     found=period.id,
                     message=f"{issuer.name}的下级单位在{period.label}都没有适用的目标",
                 )
@@ -209,7 +209,7 @@ def signing_date(text: str | None) -> datetime.date | None:
         return parse_date(text)
     except CellError as err:
         raise InputError(
-            [Problem(column="--date", found=text, expected=err.expected, message=err.message)]
+            [Problem(option="--date", found=text, expected=err.expected, message=err.message)]
         ) from None
 
 

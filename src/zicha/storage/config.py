@@ -61,7 +61,7 @@ def database_settings(url: str) -> dict[str, Any]:
         raise InputError(
             [
                 Problem(
-                    column="--db",
+                    option="--db",
                     found=masked(url),
                     expected="数据库地址，如 sqlite:///路径/zicha.sqlite3 或 "
                     "postgresql://用户:密码@主机:5432/库名",
@@ -88,7 +88,7 @@ def database_settings(url: str) -> dict[str, Any]:
         raise InputError(
             [
                 Problem(
-                    column="--db",
+                    option="--db",
                     found=masked(url),
                     expected="SQLite（sqlite:///…）或 PostgreSQL（postgresql://…）的数据库地址",
                 )

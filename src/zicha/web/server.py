@@ -27,7 +27,7 @@ def prepare(data: str | Path | None = None, db: str | None = None, migrate: bool
         raise InputError(
             [
                 Problem(
-                    file=str(folder), column="--data", message=f"无法创建数据目录：{exc.strerror}"
+                    file=str(folder), option="--data", message=f"无法创建数据目录：{exc.strerror}"
                 )
             ]
         ) from None
@@ -56,7 +56,7 @@ def _check_connection(url: str) -> None:
         raise InputError(
             [
                 Problem(
-                    column="--db",
+                    option="--db",
                     found=masked(url),
                     message=f"无法连接数据库：{reason}",
                     expected="可连接的数据库（检查地址、用户名、密码和数据库服务是否已启动）",
