@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+import openpyxl
 import pytest
 from openpyxl.workbook.workbook import Workbook
 
@@ -85,15 +86,12 @@ def test_a_range_typed_5_10_that_excel_made_a_date(book: Book) -> None:
     assert (target["op"], target["low"], target["high"]) == ("range", 5.0, 10.0)
 
 
-def test_a_target_typed_equals_0_that_excel_made_a_formula(book: Book, tmp_path: Path) -> None:
+def test_a_target_typed_equals_0_that_excel_made_a_formula(book: Book) -> None:
     def formula(wb: Workbook) -> None:
         ws = wb["目标"]
         ws.cell(sheet_row(ws, 3, "政策外多孩率"), 4).value = "=0"
 
     path = book(formula)
-    row = None
-    import openpyxl
-
     ws = openpyxl.load_workbook(path)["目标"]
     row = sheet_row(ws, 3, "政策外多孩率")
     # as Excel saves it, with its result: the clerk meant "equal to 0"
@@ -272,8 +270,6 @@ def test_a_unit_with_nothing_to_score_has_a_null_score(book: Book) -> None:
 
 
 def test_the_demo_county_ranks_its_township(book: Book, tmp_path: Path) -> None:
-    import openpyxl
-
     path = book(lambda wb: None)
     out = tmp_path / "排名.xlsx"
     code, _, err = run("rank", path, "--org", "510000", "--out", out)
