@@ -114,8 +114,8 @@ def test_pdf_carries_title_figures_and_closing(session: Session, tmp_path: Path)
 
 def test_comparisons_are_said_in_words() -> None:
     from tests.factories import dataset, tree, values
+    from zicha.actions.session import workbook_engine
     from zicha.domain.period import parse_period
-    from zicha.engine.computation import Engine
     from zicha.packs.registry import get_pack
     from zicha.reports.wording import comparison_phrase
 
@@ -125,7 +125,9 @@ def test_comparisons_are_said_in_words() -> None:
         ("T", "2023S1", "births", 221),
         ("T", "2023S2", "births", 240),
     )
-    c = Engine(get_pack(None), dataset(town, values=rows)).compute("T", parse_period("2024S1"))
+    c = workbook_engine(get_pack(None), dataset(town, values=rows)).compute(
+        "T", parse_period("2024S1")
+    )
     # 233 − 221 = 12, 12 / 221 = 5.43 %; 233 − 240 = −7, 7 / 240 = 2.92 %
     assert comparison_phrase(c.result("births")) == (
         "比上年同期增加12人，增长5.4%；比上期减少7人，下降2.9%"

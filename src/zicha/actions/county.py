@@ -19,6 +19,7 @@ from zicha.engine.computation import Engine
 from zicha.packs.registry import get_pack
 from zicha.storage import models as m
 from zicha.storage.source import data_version, load_dataset, pack_id
+from zicha.workbook.facts import WorkbookFacts
 
 
 class NotInScope(LookupError):
@@ -91,7 +92,7 @@ def engine() -> Engine:
     with _lock:
         if _cached is not None and _cached[0] == version and _cached[1] == pack.id:
             return _cached[2]
-        built = Engine(pack, load_dataset(pack.id))
+        built = Engine(pack, WorkbookFacts(pack, load_dataset(pack.id)))
         _cached = (version, pack.id, built)
         return built
 

@@ -13,6 +13,7 @@ from zicha.domain.period import Period, PeriodError, parse_period
 from zicha.domain.result import Computation
 from zicha.engine.computation import Engine
 from zicha.packs.registry import get_pack
+from zicha.workbook.facts import WorkbookFacts
 from zicha.workbook.reader import read_workbook
 from zicha.workbook.sheets import SHEETS
 
@@ -68,9 +69,14 @@ class Session:
         return self.engine.compute(self.org(org), self.period(period))
 
 
+def workbook_engine(pack: Pack, dataset: Dataset) -> Engine:
+    """The engine over a workbook's facts (or any dataset built in memory)."""
+    return Engine(pack, WorkbookFacts(pack, dataset))
+
+
 def open_workbook(path: str | Path, progress: Callable[[str], None] | None = None) -> Session:
     """Read a workbook (.xlsx or a CSV folder) all-or-nothing and set up the engine over it."""
     path = Path(path)
     dataset = read_workbook(path, get_pack, progress=progress)
     pack = get_pack(dataset.pack_id)
-    return Session(path, pack, dataset, Engine(pack, dataset))
+    return Session(path, pack, dataset, workbook_engine(pack, dataset))

@@ -1,26 +1,29 @@
-"""The engine's entry point: a dataset in, computations and findings out.
+"""The engine's entry point: a source of facts in, computations and findings out.
 
-Knows nothing of files, terminals or HTTP: the same object serves the command line and, later,
-the server.
+Knows nothing of files, terminals, HTTP or databases: it asks its source the questions of
+`zicha.engine.facts.Facts`, so the same object serves the command line (a workbook) and the
+server (the database).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
 import polars as pl
 
-from zicha.domain.dataset import Dataset
 from zicha.domain.finding import Finding
 from zicha.domain.pack import Pack
 from zicha.domain.period import Period, PeriodError, fiscal_year_of, parse_period
 from zicha.domain.result import Comparison, Computation, IndicatorResult, Score, Status
 from zicha.domain.target import Target
 from zicha.engine import checks
+from zicha.engine.arrival import arrival_findings
 from zicha.engine.calculator import Calculator
 from zicha.engine.checklist import attach_checklist, check_findings
+from zicha.engine.facts import Facts
 from zicha.engine.progress import judge
 from zicha.engine.sampling import indicator_interval
 from zicha.engine.scoring import assessment_items, due_share, item_score, target_points
@@ -32,73 +35,81 @@ def _sort_key(f: Finding) -> tuple[int, str, str, str]:
 
 
 class Engine:
-    """Computes indicators, targets, progress, scores and findings for one dataset."""
+    """Computes indicators, targets, progress, scores and findings over one source of facts."""
 
-    def __init__(self, pack: Pack, dataset: Dataset) -> None:
+    def __init__(self, pack: Pack, facts: Facts) -> None:
         self.pack = pack
-        self.dataset = dataset
-        self.tree = dataset.tree
-        self.calc = Calculator(pack, dataset)
-        self.assessment = assessment_items(pack, dataset.assessment)
+        self.facts = facts
+        self.tree = facts.tree
+        self.calc = Calculator(pack, facts)
+        self.targets = facts.targets()
+        self.checklist = facts.checklist()
+        self.assessment = assessment_items(pack, facts.assessment())
         self._targets: dict[tuple[str, str], list[Target]] = {}
-        for t in dataset.targets:
+        for t in self.targets:
             self._targets.setdefault((t.org_unit, t.indicator), []).append(t)
-        self._entry_findings: list[Finding] | None = None
+        self._entry_findings: dict[str | None, list[Finding]] = {}
+        self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ findings
 
-    def entry_findings(self) -> list[Finding]:
-        """Findings about how the data was entered (all org units and periods)."""
-        if self._entry_findings is None:
-            self._entry_findings = [
-                *self.calc.store.findings,
-                *checks.negative_values(self.pack, self.dataset),
-                *checks.double_counting(self.pack, self.dataset, self.calc.store.closure),
-                *checks.nested_periods(self.pack, self.dataset),
-                *checks.stated_figures(self.calc, self.dataset),
-                *checks.targets_passed_down(self.pack, self.dataset),
-                *self._narrative_of_own_period(),
-            ]
-        return self._entry_findings
+    def entry_findings(self, root: str | None = None) -> list[Finding]:
+        """Findings about how the data was entered, for `root`'s subtree (all org units when
+        None) and every period: the checks made when data arrives, stated figures that the
+        data does not bear out, targets passed down that do not add up."""
+        with self._lock:
+            cached = self._entry_findings.get(root)
+        if cached is not None:
+            return cached
+        units = None if root is None else {root, *self.tree.descendants(root)}
+        targets = [t for t in self.targets if units is None or t.org_unit in units]
+        found = [
+            *arrival_findings(self.pack, self.tree, self.facts.entered(root)),
+            *checks.stated_figures(self.calc, self.facts.stated(root)),
+            *checks.targets_passed_down(self.pack, self.tree, targets),
+        ]
+        if units is None or self.own_org() in units:
+            found += self._narrative_of_own_period()
+        with self._lock:
+            return self._entry_findings.setdefault(root, found)
 
     def own_org(self) -> str:
-        """The report's own org unit: the workbook's `orgunit` meta key, else the root."""
-        code = (self.dataset.meta.get("orgunit") or "").strip()
+        """The report's own org unit: the one the source names (a workbook's `orgunit` meta
+        key), else the root."""
+        code = (self.facts.own_unit() or "").strip()
         return code if code in self.tree else self.tree.root.code
 
     def _narrative_of_own_period(self) -> list[Finding]:
         """The clerk's paragraphs, fact-checked: against each other, and against the figures of
         the report's own unit and period (the meta keys) when the workbook names the period."""
-        if not self.dataset.narrative:
+        org = self.own_org()
+        narrative = self.facts.narrative(org)
+        if not narrative:
             return []
         from zicha.engine.factcheck.narrative import narrative_findings  # only when there is text
 
-        org = self.own_org()
         try:
-            period = parse_period(self.dataset.meta["period"])
+            period = parse_period(self.facts.report_header(org)["period"])
         except (KeyError, PeriodError):
-            return narrative_findings(self.pack, self.dataset.narrative, org, None)
+            return narrative_findings(self.pack, narrative, org, None)
 
         def row() -> dict[str, Any]:
             table = self.calc.table([org], [period], indicator_ids=list(self.pack.indicators))
             return next(table.iter_rows(named=True))
 
-        return narrative_findings(self.pack, self.dataset.narrative, org, period, row)
+        return narrative_findings(self.pack, narrative, org, period, row)
 
     def check_periods(self) -> list[Period]:
         """The periods `check` validates: every period data, targets or statements were entered
         for, and every statistical year they fall in."""
         ids: set[str] = set()
-        for frame in (self.dataset.values, self.dataset.stated):
+        for frame in (self.facts.entered(), self.facts.stated()):
             ids.update(frame["period"].unique().to_list())
-        ids.update(t.period.id for t in self.dataset.targets)
+        ids.update(t.period.id for t in self.targets)
         periods = {i: parse_period(i) for i in ids}
         days: list[date] = [p.end for p in periods.values()]
-        for frame in self.dataset.registers.values():
-            if frame.height:
-                first, last = frame["date"].min(), frame["date"].max()
-                assert isinstance(first, date) and isinstance(last, date)
-                days += [first, last]
+        for span in self.calc.store.register_spans.values():
+            days += [span.start, span.end]
         for d in days:
             fy = fiscal_year_of(d, self.pack.year_start_month)
             periods.setdefault(fy.id, fy)
@@ -111,7 +122,7 @@ class Engine:
         findings = self.entry_findings() + run_rules(
             self.calc, self.pack.rules, orgs, self.check_periods(), self.tree
         )
-        findings += check_findings(self.dataset)  # checklist items, each on its period's end
+        findings += check_findings(self.checklist)  # checklist items, each on its period's end
         return sorted(_dedupe(findings), key=_sort_key)
 
     # ------------------------------------------------------------------ targets
@@ -181,7 +192,9 @@ class Engine:
                     self.pack.id, self.tree.get(org), period, results, found, _score(results)
                 )
             )
-            attach_checklist(out[-1], self.dataset, findings, self.assessment)  # CONTRACT §6
+            attach_checklist(  # CONTRACT §6
+                out[-1], self.checklist, self.tree, findings, self.assessment
+            )
         return out
 
     def _result(
@@ -264,21 +277,22 @@ class Engine:
     def _findings_for(
         self, org: str, period: Period, row: dict[str, object], ids: Sequence[str]
     ) -> list[Finding]:
-        subtree = {org, *self.tree.descendants(org)}
         mine: list[Finding] = []
-        for f in self.entry_findings():
-            if f.org_unit not in subtree or f.period is None:
+        for f in self.entry_findings(org):
+            if f.period is None:
                 continue
             p = parse_period(f.period)
             if p.start <= period.end and period.start <= p.end:
                 mine.append(f)
         mine += run_rules(self.calc, self.pack.rules, [org], [period], self.tree)
         mine += checks.small_samples(self.calc, row, org, period.id, ids)
-        if org == self.own_org() and self.dataset.narrative and not self.dataset.meta.get("period"):
-            # a workbook without a period of its own: its paragraphs speak of the one asked for
-            from zicha.engine.factcheck.narrative import narrative_findings
+        if org == self.own_org() and not self.facts.report_header(org).get("period"):
+            narrative = self.facts.narrative(org)
+            if narrative:
+                # a workbook without a period of its own: its paragraphs speak of the one asked
+                from zicha.engine.factcheck.narrative import narrative_findings
 
-            mine += narrative_findings(self.pack, self.dataset.narrative, org, period, lambda: row)
+                mine += narrative_findings(self.pack, narrative, org, period, lambda: row)
         return sorted(_dedupe(mine), key=_sort_key)
 
     def table(
