@@ -15,13 +15,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from zicha.actions.entry import Cell, How, Write, bump_data_version, put_values, write
 from zicha.domain.dataset import Dataset
 from zicha.domain.errors import InputError, Problem
-from zicha.domain.period import Period, parse_period
+from zicha.domain.pack import Pack
+from zicha.domain.period import Period, month_end, parse_period
+from zicha.engine.store import register_conditions
 from zicha.packs.registry import get_pack
+from zicha.storage import bulk
 from zicha.storage import models as m
 from zicha.storage.source import PACK_SETTING, pack_id
+from zicha.workbook.facts import month_counts
 from zicha.workbook.reader import read_workbook
 
 
@@ -71,7 +77,7 @@ def load_dataset(
         m.Setting.objects.update_or_create(key=PACK_SETTING, defaults={"value": dataset.pack_id})
         orgs = _org_units(dataset, summary)
         _values(dataset, orgs, w, summary)
-        _registers(dataset, orgs, summary)
+        _registers(get_pack(dataset.pack_id), dataset, orgs, summary)
         _targets(dataset, orgs, summary)
         _assessment(dataset, orgs, summary)
         _checklist(dataset, orgs, summary)
@@ -164,31 +170,146 @@ _REGISTERS: dict[str, tuple[type[m.Birth] | type[m.Death], tuple[str, ...]]] = {
     "births": (m.Birth, ("date", "sex", "order", "in_policy", "ref")),
     "deaths": (m.Death, ("date", "sex", "age", "ref")),
 }
+#: columns a blank cell is stored as "" in (not null)
+_TEXT = ("sex", "ref")
+#: how register digests are made: polars' row hash, which is stable within one polars version
+DIGEST_SCHEME = f"polars-{pl.__version__}"
+_GROUP = ["org", "start"]
 
 
-def _registers(dataset: Dataset, orgs: dict[str, m.OrgUnit], summary: LoadSummary) -> None:
-    """Register rows not stored yet are added (matched on their whole content, so a row loaded
-    twice is stored once, and two identical births stay two)."""
+def _digests(rows: pl.DataFrame) -> pl.DataFrame:
+    """(org, start, rows, digest) of register rows carrying a `hash` column: the digest is a sum
+    of row hashes, so it does not depend on the order of the rows."""
+    return rows.group_by(_GROUP).agg(
+        pl.len().cast(pl.Int64).alias("rows"),
+        (
+            (pl.col("hash") // (1 << 32)).cast(pl.Int64).sum() % (1 << 31) * (1 << 32)
+            + (pl.col("hash") % (1 << 32)).cast(pl.Int64).sum() % (1 << 32)
+        ).alias("digest"),
+    )
+
+
+def _hashed(frame: pl.DataFrame, cols: tuple[str, ...]) -> pl.DataFrame:
+    return frame.with_columns(
+        start=pl.col("date").dt.truncate("1mo"),
+        hash=pl.struct(["org", *cols]).hash(seed=20231001),
+    )
+
+
+def _registers(
+    pack: Pack, dataset: Dataset, orgs: dict[str, m.OrgUnit], summary: LoadSummary
+) -> None:
+    """Register rows not stored yet are added, and their months counted in the same pass.
+
+    Rows are matched on their whole content, so a row loaded twice is stored once and two
+    identical births stay two. A unit's month whose rows are all stored already (same count,
+    same digest) is not read back at all; only a month that differs is compared row by row.
+    """
+    ids = pl.DataFrame(
+        {"org_unit": list(orgs), "org": [o.pk for o in orgs.values()]},
+        schema={"org_unit": pl.String, "org": pl.Int64},
+    )
+    conditions = register_conditions(pack)
     for sheet, frame in dataset.registers.items():
+        if frame.height == 0:
+            continue
         model, cols = _REGISTERS[sheet]
-        text = [i + 1 for i, c in enumerate(cols) if c in ("sex", "ref")]
-        stored = Counter(
-            _register_key(r, text) for r in model.objects.values_list("org__code", *cols)
+        counts = {e: c for e, (s, c) in conditions.items() if s == sheet}
+        rows = _hashed(
+            frame.select("org_unit", *cols)
+            .with_columns(pl.col(c).fill_null("") for c in _TEXT if c in cols)
+            .join(ids, on="org_unit", maintain_order="left")
+            .select("org", *cols),
+            cols,
         )
-        incoming = Counter(
-            _register_key(r, text) for r in frame.select("org_unit", *cols).iter_rows()
+        incoming = _digests(rows)
+        stored = bulk.fetch_frame(
+            f"SELECT org_id, start, rows, digest, scheme FROM {m.RegisterDigest._meta.db_table} "
+            "WHERE sheet = %s",
+            [sheet],
+            {
+                "org": pl.Int64(),
+                "start": pl.Date(),
+                "rows_stored": pl.Int64(),
+                "digest_stored": pl.Int64(),
+                "scheme": pl.String(),
+            },
         )
-        new: list[Any] = []
-        for key, count in incoming.items():
-            for _ in range(max(0, count - stored.get(key, 0))):
-                new.append(model(org=orgs[key[0]], **dict(zip(cols, key[1:], strict=True))))
-        model.objects.bulk_create(new, batch_size=5000)
-        summary.created[sheet] += len(new)
+        compared = incoming.join(stored, on=_GROUP, how="left")
+        new = compared.filter(pl.col("rows_stored").is_null())
+        differ = compared.filter(
+            pl.col("rows_stored").is_not_null()
+            & (
+                (pl.col("rows") != pl.col("rows_stored"))
+                | (pl.col("digest") != pl.col("digest_stored"))
+                | (pl.col("scheme") != DIGEST_SCHEME)
+            )
+        )
+        added = rows.join(new.select(_GROUP), on=_GROUP, how="semi")
+        if differ.height:
+            kept = _stored_rows(model, cols, differ.select(_GROUP))
+            extra = _missing_rows(rows.join(differ.select(_GROUP), on=_GROUP, how="semi"), kept)
+            # the months that differ are counted again from all their rows, old and new
+            whole = pl.concat([_hashed(kept, cols), extra.select(_hashed(kept, cols).columns)])
+            bulk.delete_keys(
+                m.RegisterDigest, differ.select("org", "start").with_columns(sheet=pl.lit(sheet))
+            )
+            bulk.delete_keys(
+                m.RegisterMonth, differ.select("org", "start").with_columns(sheet=pl.lit(sheet))
+            )
+            added = pl.concat([added, extra], how="vertical_relaxed")
+            counted = pl.concat([rows.join(new.select(_GROUP), on=_GROUP, how="semi"), whole])
+        else:
+            counted = added
+        bulk.insert_frame(model, added.select("org", *cols))
+        summary.created[sheet] += added.height
+        if counted.height == 0:
+            continue
+        if counts:
+            months = month_counts(counted, counts, unit="org").with_columns(sheet=pl.lit(sheet))
+            bulk.insert_frame(m.RegisterMonth, months)
+        digests = _digests(counted).with_columns(sheet=pl.lit(sheet), scheme=pl.lit(DIGEST_SCHEME))
+        bulk.insert_frame(m.RegisterDigest, digests)
 
 
-def _register_key(row: tuple[Any, ...], text: list[int]) -> tuple[Any, ...]:
-    """A register row as stored: blank text is "" in the database."""
-    return tuple(("" if v is None else v) if i in text else v for i, v in enumerate(row))
+def _stored_rows(
+    model: type[m.Birth] | type[m.Death], cols: tuple[str, ...], groups: pl.DataFrame
+) -> pl.DataFrame:
+    """The stored rows of the given (org, start) months."""
+    table = model._meta.db_table
+    names = ", ".join(f'"{model._meta.get_field(c).column}"' for c in cols)
+    schema: dict[str, pl.DataType] = {"org": pl.Int64()}
+    for c in cols:
+        schema[c] = {
+            "date": pl.Date(),
+            "sex": pl.String(),
+            "order": pl.Int64(),
+            "in_policy": pl.Boolean(),
+            "ref": pl.String(),
+            "age": pl.Float64(),
+        }[c]
+    parts = [
+        bulk.fetch_frame(
+            f'SELECT org_id, {names} FROM {table} WHERE org_id = %s AND "date" BETWEEN %s AND %s',
+            [org, start, month_end(start)],
+            schema,
+        )
+        for org, start in groups.iter_rows()
+    ]
+    return pl.concat(parts)
+
+
+def _missing_rows(incoming: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
+    """The incoming rows the stored ones lack, as many copies of each as are missing."""
+    keys = [c for c in incoming.columns if c not in ("hash", "start")]
+    have = stored.group_by(keys).agg(pl.len().alias("stored"))
+    return (
+        incoming.join(have, on=keys, how="left", nulls_equal=True)
+        .with_columns(pl.col("stored").fill_null(0))
+        .with_columns(n=pl.int_range(pl.len()).over(keys))
+        .filter(pl.col("n") >= pl.col("stored"))
+        .drop("stored", "n")
+    )
 
 
 def _targets(dataset: Dataset, orgs: dict[str, m.OrgUnit], summary: LoadSummary) -> None:
@@ -269,6 +390,7 @@ def _checklist(dataset: Dataset, orgs: dict[str, m.OrgUnit], summary: LoadSummar
             "closed_on": item.closed_on,
             "points": item.points,
             "position": position,
+            "row": item.row,
         }
         _upsert(
             m.ChecklistItem,

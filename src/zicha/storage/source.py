@@ -84,20 +84,38 @@ def load_dataset(pack: str, root: str | None = None) -> Dataset:
     if death_rows:
         registers["deaths"] = _frame(death_rows, DEATH_SCHEMA)
 
-    targets = [
-        Target(
-            code,
-            parse_period(period),
-            indicator,
-            Bound(op, value, low, high),
-            points,
-            "目标",
-        )
-        for code, period, indicator, op, value, low, high, points in m.Target.objects.filter(
-            org__in=ids
+    report_org = root or tree.root.code
+    meta = report_header(report_org)
+    meta["pack"] = pack
+    return Dataset(
+        source="database",
+        pack_id=pack,
+        tree=tree,
+        meta=meta,
+        values=_frame(entered, VALUE_SCHEMA),
+        stated=_frame(stated, VALUE_SCHEMA),
+        registers=registers,
+        targets=targets(ids),
+        narrative=narrative(report_org),
+        assessment=assessment(),
+        checklist=checklist(ids),
+    )
+
+
+def targets(units: Any = None) -> list[Target]:
+    """The targets of the given units (a queryset of ids; every unit when None)."""
+    rows = m.Target.objects.all() if units is None else m.Target.objects.filter(org__in=units)
+    return [
+        Target(code, parse_period(period), indicator, Bound(op, value, low, high), points, "目标")
+        for code, period, indicator, op, value, low, high, points in rows.order_by(
+            "id"
         ).values_list("org__code", "period", "indicator", "op", "value", "low", "high", "points")
     ]
-    assessment = [
+
+
+def assessment() -> list[AssessmentItem]:
+    """The assessment method's items, in the order of the sheet."""
+    return [
         AssessmentItem(
             a.key,
             a.points,
@@ -112,7 +130,14 @@ def load_dataset(pack: str, root: str | None = None) -> Dataset:
         )
         for a in m.AssessmentItem.objects.all()
     ]
-    checklist = [
+
+
+def checklist(units: Any = None) -> list[ChecklistItem]:
+    """The checklist items of the given units (every unit when None), in the order entered."""
+    rows = m.ChecklistItem.objects.all()
+    if units is not None:
+        rows = rows.filter(org__in=units)
+    return [
         ChecklistItem(
             c.org.code,
             parse_period(c.period),
@@ -126,30 +151,20 @@ def load_dataset(pack: str, root: str | None = None) -> Dataset:
             c.closed,
             c.closed_on,
             c.points,
-            c.id,
+            c.row,
         )
-        for c in m.ChecklistItem.objects.filter(org__in=ids).select_related("org")
+        for c in rows.select_related("org")
     ]
-    report_org = root or tree.root.code
-    narrative = [
-        NarrativeSection(n.section, n.text)
-        for n in m.Narrative.objects.filter(org__code=report_org)
-    ]
-    meta = dict(m.ReportHeader.objects.filter(org__code=report_org).values_list("key", "value"))
-    meta["pack"] = pack
-    return Dataset(
-        source="database",
-        pack_id=pack,
-        tree=tree,
-        meta=meta,
-        values=_frame(entered, VALUE_SCHEMA),
-        stated=_frame(stated, VALUE_SCHEMA),
-        registers=registers,
-        targets=targets,
-        narrative=narrative,
-        assessment=assessment,
-        checklist=checklist,
-    )
+
+
+def narrative(org: str) -> list[NarrativeSection]:
+    """The paragraphs written for `org`'s report."""
+    return [NarrativeSection(n.section, n.text) for n in m.Narrative.objects.filter(org__code=org)]
+
+
+def report_header(org: str) -> dict[str, str]:
+    """The `meta` keys of `org`'s report."""
+    return dict(m.ReportHeader.objects.filter(org__code=org).values_list("key", "value"))
 
 
 def _frame(rows: list[Any], schema: dict[str, pl.DataType]) -> pl.DataFrame:

@@ -58,6 +58,36 @@ def count_of(condition: pl.Expr | None) -> pl.Expr:
     return condition.fill_null(False).cast(pl.Float64).sum()
 
 
+def month_counts(
+    rows: pl.DataFrame, counts: Mapping[str, pl.Expr | None], unit: str = "org_unit"
+) -> pl.DataFrame:
+    """Register rows counted by unit and month: (unit, element, start, end, value), with a 0
+    where the unit has rows that month but none meets the element's condition.
+
+    >>> from datetime import date
+    >>> rows = pl.DataFrame({"org_unit": ["1", "1"], "date": [date(2024, 1, 5), date(2024, 1, 9)],
+    ...                      "sex": ["M", "F"]})
+    >>> month_counts(rows, {"boys": pl.col("sex") == "M", "all": None}).select(
+    ...     "element", "value").sort("element").rows()
+    [('all', 2.0), ('boys', 1.0)]
+    """
+    return (
+        rows.lazy()
+        .with_columns(start=pl.col("date").dt.truncate("1mo"))
+        .group_by(unit, "start")
+        .agg(count_of(c).alias(e) for e, c in counts.items())
+        .unpivot(index=[unit, "start"], variable_name="element", value_name="value")
+        .select(
+            unit,
+            "element",
+            "start",
+            pl.col("start").dt.month_end().alias("end"),
+            pl.col("value").cast(pl.Float64),
+        )
+        .collect()
+    )
+
+
 class WorkbookFacts:
     """The facts of one workbook read into a `Dataset`."""
 
@@ -116,21 +146,7 @@ class WorkbookFacts:
         where the unit has rows that month but none meets the condition."""
         missing = {e: c for e, c in counts.items() if e not in self._monthly}
         if missing:
-            counted = (
-                self._registers[sheet]
-                .lazy()
-                .group_by("org_unit", "month")
-                .agg(count_of(c).alias(e) for e, c in missing.items())
-                .unpivot(index=["org_unit", "month"], variable_name="element", value_name="value")
-                .select(
-                    "org_unit",
-                    "element",
-                    pl.col("month").alias("start"),
-                    pl.col("month").dt.month_end().alias("end"),
-                    pl.col("value").cast(pl.Float64),
-                )
-                .collect()
-            )
+            counted = month_counts(self._registers[sheet], missing)
             for key, part in counted.partition_by("element", as_dict=True).items():
                 self._monthly[str(key[0])] = part
             for name in missing:

@@ -1,0 +1,88 @@
+"""Writing many rows at once, inside the caller's transaction: PostgreSQL's COPY, or SQLite's
+executemany over plain values. Millions of register rows never become model instances.
+
+These functions only write; the one writer that calls them is `zicha.actions.loading`.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import polars as pl
+from django.db import connection, models
+
+#: rows written per batch: bounds the memory of the text or tuples made for one batch
+BATCH = 200_000
+
+
+def _quoted(model: type[models.Model], columns: Sequence[str]) -> tuple[str, str]:
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
+    return table, names
+
+
+def _plain(frame: pl.DataFrame) -> pl.DataFrame:
+    """Dates as ISO text and booleans as 0/1, as Django's SQLite backend stores them."""
+    return frame.with_columns(
+        [pl.col(c).dt.to_string("%Y-%m-%d") for c, t in frame.schema.items() if t == pl.Date]
+        + [pl.col(c).cast(pl.Int64) for c, t in frame.schema.items() if t == pl.Boolean]
+    )
+
+
+def _batches(frame: pl.DataFrame) -> Iterator[pl.DataFrame]:
+    for offset in range(0, frame.height, BATCH):
+        yield frame.slice(offset, BATCH)
+
+
+def insert_frame(model: type[models.Model], frame: pl.DataFrame) -> int:
+    """Insert every row of `frame` (columns named after the model's fields) into the model's
+    table; returns the number of rows. Runs in the current transaction."""
+    if frame.height == 0:
+        return 0
+    columns = frame.columns
+    table, names = _quoted(model, columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sql = f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)"
+            with cursor.cursor.copy(sql) as copy:
+                for batch in _batches(frame):
+                    buffer = io.BytesIO()
+                    batch.write_csv(buffer, include_header=False, quote_style="non_numeric")
+                    copy.write(buffer.getvalue())
+        else:
+            marks = ", ".join("?" for _ in columns)
+            raw: Any = cursor.cursor  # the sqlite3 cursor: no placeholder rewriting per row
+            sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
+            for batch in _batches(_plain(frame)):
+                raw.executemany(sql, batch.iter_rows())
+    return frame.height
+
+
+def delete_keys(model: type[models.Model], keys: pl.DataFrame) -> int:
+    """Delete the rows whose values in `keys`' columns equal one of its rows."""
+    if keys.height == 0:
+        return 0
+    table, _ = _quoted(model, keys.columns)
+    cols = [connection.ops.quote_name(model._meta.get_field(c).column) for c in keys.columns]
+    where = " AND ".join(f"{c} = %s" for c in cols)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"DELETE FROM {table} WHERE {where}", list(keys.iter_rows()))
+    return keys.height
+
+
+def fetch_frame(sql: str, params: Sequence[Any], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """The rows of a query as a frame of `schema` (one column per selected expression, in
+    order). Dates that SQLite gives as text and booleans it gives as 0/1 are typed."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
+    series: list[pl.Series] = []
+    for (name, dtype), values in zip(schema.items(), columns, strict=True):
+        if dtype == pl.Date and any(isinstance(v, str) for v in values):
+            series.append(pl.Series(name, values, dtype=pl.String).str.to_date("%Y-%m-%d"))
+        else:
+            series.append(pl.Series(name, values, dtype=dtype, strict=False))
+    return pl.DataFrame(series)
