@@ -1,0 +1,216 @@
+"""The database answers the engine as the workbook does: the same figures and the same findings,
+for every unit and indicator, whole months and periods that cut a month. Loads are all or nothing,
+and loading the same data again changes nothing."""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+from tests.engine import test_county as county
+from tests.factories import births, dataset
+from zicha.actions import loading
+from zicha.actions.demo_county import load_demo_county
+from zicha.actions.session import open_workbook, workbook_engine
+from zicha.domain.dataset import Dataset
+from zicha.domain.period import parse_period
+from zicha.engine.computation import Engine
+from zicha.packs.demo_county import demo_sheets
+from zicha.packs.registry import get_pack
+from zicha.reports.json_view import computation_json, finding_json
+from zicha.storage import models as m
+from zicha.storage.facts import DatabaseFacts
+from zicha.storage.source import data_version
+from zicha.workbook.export import write_raw_workbook
+from zicha.workbook.sheets import SHEETS
+
+TEST_COUNTY_PERIODS = (
+    "2023Oct",
+    "2023OctS1",
+    "2023OctQ2",
+    "202401",
+    "2024S1",
+    "2023-10-01/2024-03-31",
+    "2024-01-15/2024-03-10",  # cuts January and March
+    "2024-02-03/2024-02-05",  # inside one month
+)
+DEMO_PERIODS = ("2010Oct", "2010OctS1", "2010OctQ1", "201012", "2011Q1", "2010-10-15/2011-02-20")
+
+
+def same(a: Any, b: Any, where: str = "") -> None:
+    """Equal documents; floats equal to 12 significant digits (sums may add in another order)."""
+    if isinstance(a, float) and isinstance(b, float):
+        assert math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12), f"{where}: {a} != {b}"
+    elif isinstance(a, dict) and isinstance(b, dict):
+        assert a.keys() == b.keys(), where
+        for k in a:
+            same(a[k], b[k], f"{where}.{k}")
+    elif isinstance(a, list) and isinstance(b, list):
+        assert len(a) == len(b), f"{where}: {len(a)} != {len(b)}\n{a}\n{b}"
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            same(x, y, f"{where}[{i}]")
+    else:
+        assert a == b, f"{where}: {a!r} != {b!r}"
+
+
+def assert_agree(book: Engine, base: Engine, periods: tuple[str, ...]) -> int:
+    """Every unit, every indicator, every period; and the whole check. Returns the number of
+    non-null figures compared (so a test can tell it compared something)."""
+    figures = 0
+    for unit in book.tree:
+        for pid in periods:
+            period = parse_period(pid)
+            a = computation_json(book.compute(unit.code, period))
+            b = computation_json(base.compute(unit.code, period))
+            same(a, b, f"{unit.code} {pid}")
+            figures += sum(1 for i in a["indicators"] if i["value"] is not None)
+    same(
+        [finding_json(f) for f in book.check()],
+        [finding_json(f) for f in base.check()],
+        "check",
+    )
+    return figures
+
+
+def empty_database() -> None:
+    """Remove the demo county (inside the test's transaction, which is rolled back)."""
+    for model in (
+        m.ApiToken,
+        m.DataValue,
+        m.Birth,
+        m.Death,
+        m.RegisterMonth,
+        m.RegisterDigest,
+        m.Target,
+        m.AssessmentItem,
+        m.ChecklistItem,
+        m.Narrative,
+        m.ReportHeader,
+        m.User,
+        m.Setting,
+    ):
+        model.objects.all().delete()
+    for unit in m.OrgUnit.objects.order_by("-path"):
+        unit.delete()
+
+
+def county_data() -> Dataset:
+    return dataset(
+        county.ORGS,
+        values=county.values(*county.POPULATION, *county.BUDGET, *county.WOMEN),
+        births=county.BIRTHS,
+        deaths=county.DEATHS,
+    )
+
+
+def database_engine() -> Engine:
+    return Engine(get_pack(None), DatabaseFacts(get_pack(None)))
+
+
+def counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (m.DataValue, m.Birth, m.Death, m.RegisterMonth, m.RegisterDigest, m.OrgUnit)
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_test_county_gives_the_same_figures_and_findings(db: Any) -> None:
+    empty_database()
+    data = county_data()
+    loading.load_dataset(data, None, "测试县")
+    figures = assert_agree(
+        workbook_engine(get_pack(None), data), database_engine(), TEST_COUNTY_PERIODS
+    )
+    assert figures > 500
+
+
+def test_a_period_cutting_a_month_counts_the_rows_themselves(db: Any) -> None:
+    # 东一村's births between 15 January and 10 March 2024 in the test county's register:
+    # 2024-01-22 (F, 3rd child, out of policy) and 2024-02-29 (M); 2024-01-08 and 2024-03-30
+    # lie outside, in the months the period cuts
+    empty_database()
+    loading.load_dataset(county_data(), None, "测试县")
+    c = database_engine().compute(county.V11, parse_period("2024-01-15/2024-03-10"))
+    assert c.result("births").value == 2
+    assert c.result("births").numerator == 2
+    assert c.result("sex_ratio_at_birth").numerator == 1  # one boy
+    assert c.result("out_of_policy_multichild_rate").numerator == 1
+
+
+def test_demo_county_gives_the_same_figures_and_findings(db: Any) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "示例县.xlsx"
+        write_raw_workbook(demo_sheets(), path, [s.zh for s in SHEETS])
+        session = open_workbook(path)
+    figures = assert_agree(session.engine, database_engine(), DEMO_PERIODS)
+    assert figures > 500
+
+
+def test_loading_again_changes_nothing(db: Any) -> None:
+    before, version = counts(), data_version()
+    load_demo_county()
+    assert (counts(), data_version()) == (before, version)
+    empty_database()
+    loading.load_dataset(county_data(), None, "测试县")
+    before, version = counts(), data_version()
+    assert before["Birth"] == county.BIRTHS.height and before["RegisterMonth"] > 0
+    summary = loading.load_dataset(county_data(), None, "测试县")
+    assert not summary.changed
+    assert (counts(), data_version()) == (before, version)
+
+
+def test_a_changed_month_is_compared_row_by_row(db: Any) -> None:
+    empty_database()
+    data = county_data()
+    loading.load_dataset(data, None, "测试县")
+    before = counts()
+    # one more birth in 东一村 in January 2024, and every row already stored
+    extra = births((county.V11, "2024-01-25", "F", 1, True))
+    more = pl.concat(
+        [county.BIRTHS, extra.with_columns(ref=pl.lit("B9999"), row=pl.lit(99, pl.Int64))]
+    )
+    bigger = dataset(county.ORGS, values=data.values, births=more, deaths=county.DEATHS)
+    summary = loading.load_dataset(bigger, None, "测试县")
+    assert summary.created["births"] == 1
+    after = counts()
+    assert after["Birth"] == before["Birth"] + 1
+    assert after["RegisterMonth"] == before["RegisterMonth"]  # the month was counted again
+    january = m.RegisterMonth.objects.get(
+        org__code=county.V11, element="births_female", start=date(2024, 1, 1)
+    )
+    # 东一村's girls of January 2024: the birth of 2024-01-22 and the one added
+    assert january.value == 2
+    assert_agree(workbook_engine(get_pack(None), bigger), database_engine(), ("2023Oct",))
+
+
+@pytest.fixture
+def failing_months(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The month counts cannot be written: the load fails after the register rows were."""
+    insert = loading.bulk.insert_frame
+
+    def insert_frame(model: type[Any], frame: pl.DataFrame) -> int:
+        if model is m.RegisterMonth:
+            raise RuntimeError("disk full")
+        return insert(model, frame)
+
+    monkeypatch.setattr(loading.bulk, "insert_frame", insert_frame)
+    yield
+
+
+def test_a_load_failing_midway_writes_nothing(db: Any, failing_months: None) -> None:
+    empty_database()
+    before, version = counts(), data_version()
+    with pytest.raises(RuntimeError):
+        loading.load_dataset(county_data(), None, "测试县")
+    assert counts() == before
+    assert data_version() == version
