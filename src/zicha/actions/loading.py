@@ -110,34 +110,33 @@ def _org_units(dataset: Dataset, summary: LoadSummary) -> dict[str, m.OrgUnit]:
                 )
             ]
         )
-    order = [tree.root.code, *tree.descendants(tree.root.code)]
-    for code in order:
-        unit = tree.get(code)
-        parent = stored.get(unit.parent) if unit.parent else None
-        row = stored.get(code)
-        if row is None:
-            row = m.OrgUnit.objects.create(code=code, name=unit.name, parent=parent, kind=unit.kind)
-            row.path = f"{parent.path if parent else ''}{row.pk}/"
-            row.save(update_fields=["path"])
-            stored[code] = row
-            summary.created["orgunits"] += 1
-            continue
-        path = f"{parent.path if parent else ''}{row.pk}/"
-        if (row.name, row.kind, row.parent_id, row.path) != (
-            unit.name,
-            unit.kind,
-            parent.pk if parent else None,
-            path,
-        ):
-            old_path = row.path
-            row.name, row.kind, row.parent, row.path = unit.name, unit.kind, parent, path
-            row.save()
-            if old_path != path:  # moved: its subtree's paths follow
-                for below in m.OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=row.pk):
-                    below.path = path + below.path[len(old_path) :]
-                    below.save(update_fields=["path"])
-                    stored[below.code] = below
-            summary.updated["orgunits"] += 1
+    levels: dict[int, list[str]] = {}
+    for code in [tree.root.code, *tree.descendants(tree.root.code)]:
+        levels.setdefault(tree.depth(code), []).append(code)
+    for depth in sorted(levels):
+        # the new units of a level in one statement (their parents are stored by now), then
+        # their paths, which name their own keys
+        fresh = [
+            m.OrgUnit(
+                code=code,
+                name=tree.get(code).name,
+                kind=tree.get(code).kind,
+                parent=stored.get(tree.get(code).parent or ""),
+            )
+            for code in levels[depth]
+            if code not in stored
+        ]
+        if fresh:
+            m.OrgUnit.objects.bulk_create(fresh, batch_size=500)
+            for row in fresh:
+                row.path = f"{row.parent.path if row.parent else ''}{row.pk}/"
+                stored[row.code] = row
+            bulk.set_paths([(row.path, row.pk) for row in fresh])
+            summary.created["orgunits"] += len(fresh)
+        made = {row.code for row in fresh}
+        for code in levels[depth]:
+            if code not in made:
+                _move(tree.get(code), stored, summary)
     return stored
 
 
@@ -164,6 +163,13 @@ def _values(dataset: Dataset, orgs: dict[str, m.OrgUnit], w: Write, summary: Loa
     counts = put_values(w, cells)
     summary.created["values"] += counts.imported
     summary.updated["values"] += counts.updated
+
+
+def _org_ids(orgs: dict[str, m.OrgUnit]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"org_unit": list(orgs), "org": [o.pk for o in orgs.values()]},
+        schema={"org_unit": pl.String, "org": pl.Int64},
+    )
 
 
 _REGISTERS: dict[str, tuple[type[m.Birth] | type[m.Death], tuple[str, ...]]] = {
@@ -205,10 +211,7 @@ def _registers(
     identical births stay two. A unit's month whose rows are all stored already (same count,
     same digest) is not read back at all; only a month that differs is compared row by row.
     """
-    ids = pl.DataFrame(
-        {"org_unit": list(orgs), "org": [o.pk for o in orgs.values()]},
-        schema={"org_unit": pl.String, "org": pl.Int64},
-    )
+    ids = _org_ids(orgs)
     conditions = register_conditions(pack)
     for sheet, frame in dataset.registers.items():
         if frame.height == 0:
@@ -261,13 +264,14 @@ def _registers(
             counted = pl.concat([rows.join(new.select(_GROUP), on=_GROUP, how="semi"), whole])
         else:
             counted = added
-        bulk.insert_frame(model, added.select("org", *cols))
+        # in the order of the (org, date) index: each insert lands at the end of it
+        bulk.insert_frame(model, added.select("org", *cols).sort("org", "date"))
         summary.created[sheet] += added.height
         if counted.height == 0:
             continue
         if counts:
             months = month_counts(counted, counts, unit="org").with_columns(sheet=pl.lit(sheet))
-            bulk.insert_frame(m.RegisterMonth, months)
+            bulk.insert_frame(m.RegisterMonth, months.sort("org", "element", "start"))
         digests = _digests(counted).with_columns(sheet=pl.lit(sheet), scheme=pl.lit(DIGEST_SCHEME))
         bulk.insert_frame(m.RegisterDigest, digests)
 

@@ -12,9 +12,20 @@ from typing import Any
 
 import polars as pl
 from django.db import connection, models
+from django.utils import timezone
+
+from zicha.storage import models as m
 
 #: rows written per batch: bounds the memory of the text or tuples made for one batch
 BATCH = 200_000
+#: the parameters one SQLite statement may take (the limit of SQLite before 3.32)
+SQLITE_VARIABLES = 999
+
+
+def now() -> str:
+    """The current time as the database stores a `DateTimeField` written as text."""
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
+    return stamp if isinstance(stamp, str) else stamp.isoformat()
 
 
 def _quoted(model: type[models.Model], columns: Sequence[str]) -> tuple[str, str]:
@@ -52,12 +63,31 @@ def insert_frame(model: type[models.Model], frame: pl.DataFrame) -> int:
                     batch.write_csv(buffer, include_header=False, quote_style="non_numeric")
                     copy.write(buffer.getvalue())
         else:
-            marks = ", ".join("?" for _ in columns)
             raw: Any = cursor.cursor  # the sqlite3 cursor: no placeholder rewriting per row
-            sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
+            width = len(columns)
+            # many rows per statement: one statement's work per row is most of the cost
+            per = max(1, SQLITE_VARIABLES // width)
+            one = f"({', '.join('?' * width)})"
+            sql = f"INSERT INTO {table} ({names}) VALUES "
             for batch in _batches(_plain(frame)):
-                raw.executemany(sql, batch.iter_rows())
+                flat: list[Any] = [None] * (batch.height * width)
+                for j, name in enumerate(columns):
+                    flat[j::width] = batch[name].to_list()
+                whole = batch.height // per * per * width
+                step = per * width
+                chunks = (flat[i : i + step] for i in range(0, whole, step))
+                raw.executemany(sql + ", ".join([one] * per), chunks)
+                if whole < len(flat):
+                    rest = (len(flat) - whole) // width
+                    raw.execute(sql + ", ".join([one] * rest), flat[whole:])
     return frame.height
+
+
+def set_paths(paths: Sequence[tuple[str, int]]) -> None:
+    """Set the materialized path of org units: (path, primary key) pairs."""
+    table = connection.ops.quote_name(m.OrgUnit._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET path = %s WHERE id = %s", list(paths))
 
 
 def delete_keys(model: type[models.Model], keys: pl.DataFrame) -> int:

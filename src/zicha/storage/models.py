@@ -102,7 +102,16 @@ class DataValue(models.Model):
 class Birth(models.Model):
     """One live birth of the births register."""
 
-    org = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="births")
+    #: no index of its own (the (org, date) index serves every query by unit) and no constraint
+    #: in the database: millions of rows are written in bulk, by the loader alone, for units it
+    #: has just looked up; a constraint would check each row again at commit
+    org = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="births",
+        db_index=False,
+        db_constraint=False,
+    )
     date = models.DateField()
     sex = models.CharField(max_length=1, blank=True, default="")  # "M" or "F"
     order = models.IntegerField(null=True, blank=True)
@@ -116,7 +125,16 @@ class Birth(models.Model):
 class Death(models.Model):
     """One death of the deaths register."""
 
-    org = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="deaths")
+    #: no index of its own (the (org, date) index serves every query by unit) and no constraint
+    #: in the database: millions of rows are written in bulk, by the loader alone, for units it
+    #: has just looked up; a constraint would check each row again at commit
+    org = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="deaths",
+        db_index=False,
+        db_constraint=False,
+    )
     date = models.DateField()
     sex = models.CharField(max_length=1, blank=True, default="")
     age = models.FloatField(null=True, blank=True)
@@ -131,7 +149,13 @@ class RegisterMonth(models.Model):
     engine sums with GROUP BY queries. Written in the same pass as the rows; a unit and month
     with rows has a count for every element of its register, 0 included."""
 
-    org = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="register_months")
+    org = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="register_months",
+        db_index=False,
+        db_constraint=False,
+    )
     sheet = models.CharField(max_length=20)
     element = models.CharField(max_length=100)
     start = models.DateField()
@@ -144,7 +168,6 @@ class RegisterMonth(models.Model):
                 fields=["org", "element", "start"], name="one_count_per_unit_month"
             )
         ]
-        indexes: ClassVar = [models.Index(fields=["element", "start"], name="register_month")]
 
 
 class RegisterDigest(models.Model):
@@ -152,7 +175,13 @@ class RegisterDigest(models.Model):
     them (a sum of row hashes, the same whatever the order). A load compares digests and leaves
     a month whose rows it already holds untouched, without reading them back."""
 
-    org = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="register_digests")
+    org = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="register_digests",
+        db_index=False,
+        db_constraint=False,
+    )
     sheet = models.CharField(max_length=20)
     start = models.DateField()
     rows = models.BigIntegerField()
