@@ -213,67 +213,100 @@ def _registers(
     """
     ids = _org_ids(orgs)
     conditions = register_conditions(pack)
-    for sheet, frame in dataset.registers.items():
-        if frame.height == 0:
-            continue
-        model, cols = _REGISTERS[sheet]
-        counts = {e: c for e, (s, c) in conditions.items() if s == sheet}
-        rows = _hashed(
-            frame.select("org_unit", *cols)
-            .with_columns(pl.col(c).fill_null("") for c in _TEXT if c in cols)
-            .join(ids, on="org_unit", maintain_order="left")
-            .select("org", *cols),
-            cols,
+    plans = [_plan(sheet, frame, ids) for sheet, frame in dataset.registers.items() if frame.height]
+    # each register's rows are written while the next is counted; nothing else uses the
+    # database until they are
+    months: list[pl.DataFrame] = []
+    waiting: Callable[[], int] | None = None
+    for plan in plans:
+        if waiting is not None:
+            waiting()
+        # in the order of the (org, date) index: each row lands at the end of it
+        added = plan.added.select("org", *plan.cols).sort(pl.col("org") * 100_000 + _day)
+        waiting = bulk.start_insert(plan.model, added)
+        summary.created[plan.sheet] += added.height
+        counts = {e: c for e, (s, c) in conditions.items() if s == plan.sheet}
+        if counts and plan.counted.height:
+            counted = month_counts(plan.counted, counts, unit="org")
+            months.append(counted.with_columns(sheet=pl.lit(plan.sheet)))
+    if waiting is not None:
+        waiting()
+    if months:
+        bulk.insert_frame(m.RegisterMonth, pl.concat(months).sort("org", "element", "start"))
+    digests = [p.digests for p in plans if p.digests.height]
+    if digests:
+        bulk.insert_frame(m.RegisterDigest, pl.concat(digests))
+
+
+_day = pl.col("date").cast(pl.Int32)
+
+
+@dataclass
+class _Plan:
+    """What a load writes of one register: rows to add, rows of the months to count (all of
+    them: a month that already had rows is counted again from every row), and the digests of
+    those months."""
+
+    sheet: str
+    model: type[m.Birth] | type[m.Death]
+    cols: tuple[str, ...]
+    added: pl.DataFrame
+    counted: pl.DataFrame
+    digests: pl.DataFrame
+
+
+def _plan(sheet: str, frame: pl.DataFrame, ids: pl.DataFrame) -> _Plan:
+    """Compare a register with what is stored; months that differ are cleared for a recount."""
+    model, cols = _REGISTERS[sheet]
+    rows = _hashed(
+        frame.select("org_unit", *cols)
+        .with_columns(pl.col(c).fill_null("") for c in _TEXT if c in cols)
+        .join(ids, on="org_unit", maintain_order="left")
+        .select("org", *cols),
+        cols,
+    )
+    incoming = _digests(rows)
+    stored = bulk.fetch_frame(
+        f"SELECT org_id, start, rows, digest, scheme FROM {m.RegisterDigest._meta.db_table} "
+        "WHERE sheet = %s",
+        [sheet],
+        {
+            "org": pl.Int64(),
+            "start": pl.Date(),
+            "rows_stored": pl.Int64(),
+            "digest_stored": pl.Int64(),
+            "scheme": pl.String(),
+        },
+    )
+    compared = incoming.join(stored, on=_GROUP, how="left")
+    new = compared.filter(pl.col("rows_stored").is_null())
+    differ = compared.filter(
+        pl.col("rows_stored").is_not_null()
+        & (
+            (pl.col("rows") != pl.col("rows_stored"))
+            | (pl.col("digest") != pl.col("digest_stored"))
+            | (pl.col("scheme") != DIGEST_SCHEME)
         )
-        incoming = _digests(rows)
-        stored = bulk.fetch_frame(
-            f"SELECT org_id, start, rows, digest, scheme FROM {m.RegisterDigest._meta.db_table} "
-            "WHERE sheet = %s",
-            [sheet],
-            {
-                "org": pl.Int64(),
-                "start": pl.Date(),
-                "rows_stored": pl.Int64(),
-                "digest_stored": pl.Int64(),
-                "scheme": pl.String(),
-            },
-        )
-        compared = incoming.join(stored, on=_GROUP, how="left")
-        new = compared.filter(pl.col("rows_stored").is_null())
-        differ = compared.filter(
-            pl.col("rows_stored").is_not_null()
-            & (
-                (pl.col("rows") != pl.col("rows_stored"))
-                | (pl.col("digest") != pl.col("digest_stored"))
-                | (pl.col("scheme") != DIGEST_SCHEME)
-            )
-        )
-        added = rows.join(new.select(_GROUP), on=_GROUP, how="semi")
-        if differ.height:
-            kept = _stored_rows(model, cols, differ.select(_GROUP))
-            extra = _missing_rows(rows.join(differ.select(_GROUP), on=_GROUP, how="semi"), kept)
-            # the months that differ are counted again from all their rows, old and new
-            whole = pl.concat([_hashed(kept, cols), extra.select(_hashed(kept, cols).columns)])
-            bulk.delete_keys(
-                m.RegisterDigest, differ.select("org", "start").with_columns(sheet=pl.lit(sheet))
-            )
-            bulk.delete_keys(
-                m.RegisterMonth, differ.select("org", "start").with_columns(sheet=pl.lit(sheet))
-            )
-            added = pl.concat([added, extra], how="vertical_relaxed")
-            counted = pl.concat([rows.join(new.select(_GROUP), on=_GROUP, how="semi"), whole])
-        else:
-            counted = added
-        # in the order of the (org, date) index: each insert lands at the end of it
-        bulk.insert_frame(model, added.select("org", *cols).sort("org", "date"))
-        summary.created[sheet] += added.height
-        if counted.height == 0:
-            continue
-        if counts:
-            months = month_counts(counted, counts, unit="org").with_columns(sheet=pl.lit(sheet))
-            bulk.insert_frame(m.RegisterMonth, months.sort("org", "element", "start"))
-        digests = _digests(counted).with_columns(sheet=pl.lit(sheet), scheme=pl.lit(DIGEST_SCHEME))
-        bulk.insert_frame(m.RegisterDigest, digests)
+    )
+    added = rows.join(new.select(_GROUP), on=_GROUP, how="semi")
+    labels = {"sheet": pl.lit(sheet), "scheme": pl.lit(DIGEST_SCHEME)}
+    digests = new.select(*_GROUP, "rows", "digest").with_columns(**labels)
+    if differ.height == 0:
+        return _Plan(sheet, model, cols, added, added, digests)
+    kept = _hashed(_stored_rows(model, cols, differ.select(_GROUP)), cols)
+    extra = _missing_rows(rows.join(differ.select(_GROUP), on=_GROUP, how="semi"), kept)
+    whole = pl.concat([kept, extra.select(kept.columns)])
+    keys = differ.select(*_GROUP, sheet=pl.lit(sheet))
+    bulk.delete_keys(m.RegisterDigest, keys)
+    bulk.delete_keys(m.RegisterMonth, keys)
+    return _Plan(
+        sheet,
+        model,
+        cols,
+        pl.concat([added, extra.select(added.columns)]),
+        pl.concat([added, whole.select(added.columns)]),
+        pl.concat([digests, _digests(whole).with_columns(**labels)]),
+    )
 
 
 def _stored_rows(

@@ -7,7 +7,8 @@ These functions only write; the one writer that calls them is `zicha.actions.loa
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import polars as pl
@@ -50,37 +51,72 @@ def _batches(frame: pl.DataFrame) -> Iterator[pl.DataFrame]:
 def insert_frame(model: type[models.Model], frame: pl.DataFrame) -> int:
     """Insert every row of `frame` (columns named after the model's fields) into the model's
     table; returns the number of rows. Runs in the current transaction."""
+    connection.ensure_connection()
+    _write(connection.connection, connection.vendor, model, frame)
+    return frame.height
+
+
+def start_insert(model: type[models.Model], frame: pl.DataFrame) -> Callable[[], int]:
+    """`insert_frame` in a thread, on the current transaction's connection, so that work that
+    needs no database (counting, hashing) goes on meanwhile. Call what it returns before using
+    the database again: it waits for the rows to be written (raising what the writing raised)
+    and returns their number."""
+    connection.ensure_connection()
+    raw, vendor = connection.connection, connection.vendor
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            _write(raw, vendor, model, frame)
+        except BaseException as exc:  # handed to the caller, which ends the transaction
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name=f"insert {model.__name__}")
+    thread.start()
+
+    def wait() -> int:
+        thread.join()
+        if failure:
+            raise failure[0]
+        return frame.height
+
+    return wait
+
+
+def _write(raw: Any, vendor: str, model: type[models.Model], frame: pl.DataFrame) -> None:
+    """The rows of `frame` into the model's table over a DB-API connection."""
     if frame.height == 0:
-        return 0
+        return
     columns = frame.columns
     table, names = _quoted(model, columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    cursor = raw.cursor()
+    try:
+        if vendor == "postgresql":
             sql = f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)"
-            with cursor.cursor.copy(sql) as copy:
+            with cursor.copy(sql) as copy:
                 for batch in _batches(frame):
                     buffer = io.BytesIO()
                     batch.write_csv(buffer, include_header=False, quote_style="non_numeric")
                     copy.write(buffer.getvalue())
-        else:
-            raw: Any = cursor.cursor  # the sqlite3 cursor: no placeholder rewriting per row
-            width = len(columns)
-            # many rows per statement: one statement's work per row is most of the cost
-            per = max(1, SQLITE_VARIABLES // width)
-            one = f"({', '.join('?' * width)})"
-            sql = f"INSERT INTO {table} ({names}) VALUES "
-            for batch in _batches(_plain(frame)):
-                flat: list[Any] = [None] * (batch.height * width)
-                for j, name in enumerate(columns):
-                    flat[j::width] = batch[name].to_list()
-                whole = batch.height // per * per * width
-                step = per * width
-                chunks = (flat[i : i + step] for i in range(0, whole, step))
-                raw.executemany(sql + ", ".join([one] * per), chunks)
-                if whole < len(flat):
-                    rest = (len(flat) - whole) // width
-                    raw.execute(sql + ", ".join([one] * rest), flat[whole:])
-    return frame.height
+            return
+        width = len(columns)
+        # many rows per statement: one statement's work per row is most of the cost
+        per = max(1, SQLITE_VARIABLES // width)
+        one = f"({', '.join('?' * width)})"
+        sql = f"INSERT INTO {table} ({names}) VALUES "
+        for batch in _batches(_plain(frame)):
+            flat: list[Any] = [None] * (batch.height * width)
+            for j, name in enumerate(columns):
+                flat[j::width] = batch[name].to_list()
+            whole = batch.height // per * per * width
+            step = per * width
+            chunks = (flat[i : i + step] for i in range(0, whole, step))
+            cursor.executemany(sql + ", ".join([one] * per), chunks)
+            if whole < len(flat):
+                rest = (len(flat) - whole) // width
+                cursor.execute(sql + ", ".join([one] * rest), flat[whole:])
+    finally:
+        cursor.close()
 
 
 def set_paths(paths: Sequence[tuple[str, int]]) -> None:
