@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tests.cli.conftest import run
 from tests.factories import dataset, tree, values
+from zicha.actions.session import workbook_engine
 from zicha.domain.dataset import NarrativeSection
 from zicha.domain.period import parse_period
 from zicha.engine.computation import Engine
@@ -32,7 +33,7 @@ def engine(*paragraphs: tuple[str, str], period: str | None = "2024S1") -> Engin
     ds = dataset(TREE, values=DATA)
     meta = {"orgunit": "B"} | ({"period": period} if period else {})
     narrative = [NarrativeSection(section, text) for section, text in paragraphs]
-    return Engine(PACK, replace(ds, meta=meta, narrative=narrative))
+    return workbook_engine(PACK, replace(ds, meta=meta, narrative=narrative))
 
 
 def narrative_rules(findings: list) -> list[tuple[str, str]]:  # type: ignore[type-arg]

@@ -7,13 +7,12 @@ narrative (stored per unit) stand in for the workbook's meta and narrative sheet
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 from zicha.actions import county
 from zicha.actions.reporting import write_report
 from zicha.actions.session import Session
-from zicha.domain.dataset import NarrativeSection
+from zicha.domain.dataset import Dataset, NarrativeSection
 from zicha.domain.errors import InputError, Problem
 from zicha.domain.result import Ranking
 from zicha.engine.ranking import rank
@@ -82,5 +81,5 @@ def report_session(scope: county.Scope) -> Session:
         .order_by("position", "id")
         .values_list("section", "text")
     ]
-    dataset = dataclasses.replace(engine.dataset, meta=meta, narrative=narrative)
+    dataset = Dataset("database", engine.pack.id, engine.tree, meta=meta, narrative=narrative)
     return Session(Path(f"{unit.code}.server"), engine.pack, dataset, engine)

@@ -175,6 +175,7 @@ def put_values(w: Write, cells: list[Cell]) -> Counts:
                 value=c.value,
                 comment=comment,
                 stated=c.stated,
+                row=c.where.row,
                 updated_by=user,
             )
             counts.imported += 1
@@ -183,7 +184,7 @@ def put_values(w: Write, cells: list[Cell]) -> Counts:
         if (old.value, old.comment) == (c.value, comment):
             counts.ignored += 1
         else:
-            old.value, old.comment, old.updated_by = c.value, comment, user
+            old.value, old.comment, old.row, old.updated_by = c.value, comment, c.where.row, user
             if old.pk is not None:
                 if old.pk not in changed:
                     counts.updated += 1
@@ -192,7 +193,7 @@ def put_values(w: Write, cells: list[Cell]) -> Counts:
         m.DataValue.objects.filter(pk__in=gone).delete()
     if changed:
         for v in changed.values():
-            v.save(update_fields=["value", "comment", "updated_by", "updated_at"])
+            v.save(update_fields=["value", "comment", "row", "updated_by", "updated_at"])
     if new:
         m.DataValue.objects.bulk_create(list(new.values()), batch_size=2000)
     if new or changed or gone:

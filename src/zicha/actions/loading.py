@@ -20,6 +20,7 @@ import polars as pl
 from zicha.actions.entry import Cell, How, Write, bump_data_version, put_values, write
 from zicha.domain.dataset import Dataset
 from zicha.domain.errors import InputError, Problem
+from zicha.domain.orgunit import OrgUnit
 from zicha.domain.pack import Pack
 from zicha.domain.period import Period, month_end, parse_period
 from zicha.engine.store import register_conditions
@@ -110,34 +111,54 @@ def _org_units(dataset: Dataset, summary: LoadSummary) -> dict[str, m.OrgUnit]:
                 )
             ]
         )
-    levels: dict[int, list[str]] = {}
-    for code in [tree.root.code, *tree.descendants(tree.root.code)]:
-        levels.setdefault(tree.depth(code), []).append(code)
-    for depth in sorted(levels):
-        # the new units of a level in one statement (their parents are stored by now), then
-        # their paths, which name their own keys
-        fresh = [
-            m.OrgUnit(
+    order = [tree.root.code, *tree.descendants(tree.root.code)]
+    fresh = [code for code in order if code not in stored]
+    if fresh:
+        # keys taken in the tree's order, so that paths, which name them, exist before the
+        # rows: every new unit in one statement
+        made: list[m.OrgUnit] = []
+        for pk, code in zip(bulk.new_keys(m.OrgUnit, len(fresh)), fresh, strict=True):
+            unit = tree.get(code)
+            parent = stored.get(unit.parent) if unit.parent else None
+            row = m.OrgUnit(
+                id=pk,
                 code=code,
-                name=tree.get(code).name,
-                kind=tree.get(code).kind,
-                parent=stored.get(tree.get(code).parent or ""),
+                name=unit.name,
+                kind=unit.kind,
+                parent=parent,
+                path=f"{parent.path if parent else ''}{pk}/",
             )
-            for code in levels[depth]
-            if code not in stored
-        ]
-        if fresh:
-            m.OrgUnit.objects.bulk_create(fresh, batch_size=500)
-            for row in fresh:
-                row.path = f"{row.parent.path if row.parent else ''}{row.pk}/"
-                stored[row.code] = row
-            bulk.set_paths([(row.path, row.pk) for row in fresh])
-            summary.created["orgunits"] += len(fresh)
-        made = {row.code for row in fresh}
-        for code in levels[depth]:
-            if code not in made:
-                _move(tree.get(code), stored, summary)
+            stored[code] = row
+            made.append(row)
+        m.OrgUnit.objects.bulk_create(made, batch_size=500)
+        summary.created["orgunits"] += len(made)
+    for code in order:
+        if code not in fresh:
+            _move(tree.get(code), stored, summary)
     return stored
+
+
+def _move(unit: OrgUnit, stored: dict[str, m.OrgUnit], summary: LoadSummary) -> None:
+    """A stored unit renamed, or moved under another parent (its subtree's paths follow)."""
+    row = stored[unit.code]
+    parent = stored.get(unit.parent) if unit.parent else None
+    path = f"{parent.path if parent else ''}{row.pk}/"
+    if (row.name, row.kind, row.parent_id, row.path) == (
+        unit.name,
+        unit.kind,
+        parent.pk if parent else None,
+        path,
+    ):
+        return
+    old_path = row.path
+    row.name, row.kind, row.parent, row.path = unit.name, unit.kind, parent, path
+    row.save()
+    if old_path != path:
+        for below in m.OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=row.pk):
+            below.path = path + below.path[len(old_path) :]
+            below.save(update_fields=["path"])
+            stored[below.code] = below
+    summary.updated["orgunits"] += 1
 
 
 def _values(dataset: Dataset, orgs: dict[str, m.OrgUnit], w: Write, summary: LoadSummary) -> None:

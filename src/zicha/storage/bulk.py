@@ -15,8 +15,6 @@ import polars as pl
 from django.db import connection, models
 from django.utils import timezone
 
-from zicha.storage import models as m
-
 #: rows written per batch: bounds the memory of the text or tuples made for one batch
 BATCH = 200_000
 #: the parameters one SQLite statement may take (the limit of SQLite before 3.32)
@@ -119,11 +117,20 @@ def _write(raw: Any, vendor: str, model: type[models.Model], frame: pl.DataFrame
         cursor.close()
 
 
-def set_paths(paths: Sequence[tuple[str, int]]) -> None:
-    """Set the materialized path of org units: (path, primary key) pairs."""
-    table = connection.ops.quote_name(m.OrgUnit._meta.db_table)
+def new_keys(model: type[models.Model], n: int) -> list[int]:
+    """`n` primary keys for rows about to be inserted with their keys given, in increasing
+    order: taken from PostgreSQL's sequence, or above SQLite's largest (its writers take turns)."""
+    table = model._meta.db_table
     with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {table} SET path = %s WHERE id = %s", list(paths))
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, n],
+            )
+            return sorted(int(r[0]) for r in cursor.fetchall())
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
+        top = int(cursor.fetchone()[0])
+    return list(range(top + 1, top + 1 + n))
 
 
 def delete_keys(model: type[models.Model], keys: pl.DataFrame) -> int:

@@ -343,3 +343,9 @@ class DatabaseFacts:
 
     def narrative(self, org: str) -> list[NarrativeSection]:
         return source.narrative(org)
+
+    def report_header(self, org: str) -> dict[str, str]:
+        return source.report_header(org)
+
+    def own_unit(self) -> str | None:
+        return None
