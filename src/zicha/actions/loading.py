@@ -78,7 +78,7 @@ def load_dataset(
         m.Setting.objects.update_or_create(key=PACK_SETTING, defaults={"value": dataset.pack_id})
         orgs = _org_units(dataset, summary)
         _values(dataset, orgs, w, summary)
-        _registers(get_pack(dataset.pack_id), dataset, orgs, summary)
+        _registers(get_pack(dataset.pack_id), dataset, orgs, w, summary)
         _targets(dataset, orgs, summary)
         _assessment(dataset, orgs, summary)
         _checklist(dataset, orgs, summary)
@@ -202,6 +202,7 @@ _TEXT = ("sex", "ref")
 #: how register digests are made: polars' row hash, which is stable within one polars version
 DIGEST_SCHEME = f"polars-{pl.__version__}"
 _GROUP = ["org", "start"]
+_SHEET_NAMES = {"births": "出生登记", "deaths": "死亡登记"}
 
 
 def _digests(rows: pl.DataFrame) -> pl.DataFrame:
@@ -224,7 +225,7 @@ def _hashed(frame: pl.DataFrame, cols: tuple[str, ...]) -> pl.DataFrame:
 
 
 def _registers(
-    pack: Pack, dataset: Dataset, orgs: dict[str, m.OrgUnit], summary: LoadSummary
+    pack: Pack, dataset: Dataset, orgs: dict[str, m.OrgUnit], w: Write, summary: LoadSummary
 ) -> None:
     """Register rows not stored yet are added, and their months counted in the same pass.
 
@@ -232,6 +233,11 @@ def _registers(
     identical births stay two. A unit's month whose rows are all stored already (same count,
     same digest) is not read back at all; only a month that differs is compared row by row.
     """
+    w.check_units(
+        (orgs[code], Problem(sheet=_SHEET_NAMES.get(sheet, sheet), message=f"单位 {code}"))
+        for sheet, frame in dataset.registers.items()
+        for code in frame["org_unit"].unique().sort()
+    )
     ids = _org_ids(orgs)
     conditions = register_conditions(pack)
     plans = [_plan(sheet, frame, ids) for sheet, frame in dataset.registers.items() if frame.height]
