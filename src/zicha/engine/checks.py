@@ -91,8 +91,15 @@ def nested_periods(pack: Pack, entered: pl.DataFrame) -> list[Finding]:
     """A flow entered for a period and again for a part of it counts twice in the longer one;
     a stock stated twice for the same day must be stated the same way."""
     values = entered.select("org_unit", "element", "period", "start", "end", "value", "row")
+    stocks = [e.id for e in pack.elements.values() if e.is_stock]
+    inside = (pl.col("start") <= pl.col("start_b")) & (pl.col("end_b") <= pl.col("end"))
+    around = (pl.col("start_b") <= pl.col("start")) & (pl.col("end") <= pl.col("end_b"))
     pairs = values.join(values, on=["org_unit", "element"], suffix="_b").filter(
-        pl.col("row") < pl.col("row_b")
+        pl.col("row") < pl.col("row_b"),
+        # only pairs that can make a finding below: stocks on one day, flows one inside the other
+        pl.when(pl.col("element").is_in(stocks))
+        .then(pl.col("end") == pl.col("end_b"))
+        .otherwise(inside | around),
     )
     out: list[Finding] = []
     for row in pairs.iter_rows(named=True):

@@ -289,20 +289,24 @@ class DatabaseFacts:
         end, row = _q("end"), _q("row")
         parts = []
         for asked, params in self._asked(orgs):
+            # each level holds from its day until the next level of its unit and element (the
+            # later row of two on one day): one window over the values, not one per date
             sql = (
-                f"{asked}, days(day) AS (VALUES {', '.join(['(%s)'] * len(days))}) "
-                "SELECT asked.code, last.day, last.element, SUM(last.value) FROM ("
-                "SELECT v.org_id, v.element, days.day, v.value, ROW_NUMBER() OVER ("
-                "PARTITION BY v.org_id, v.element, days.day "
-                f"ORDER BY v.{end} DESC, COALESCE(v.{row}, 0) DESC, v.id DESC) AS rn "
-                f"FROM {_VALUES} v JOIN days ON v.{end} <= days.day "
-                f"WHERE v.stated = %s AND v.element IN ({_marks(len(elements))}) "
+                f"{asked}, days(day) AS (VALUES {', '.join(['(%s)'] * len(days))}), "
+                "levels AS (SELECT v.org_id, v.element, v.value, "
+                f"v.{end} AS since, LEAD(v.{end}) OVER (PARTITION BY v.org_id, v.element "
+                f"ORDER BY v.{end}, COALESCE(v.{row}, 0), v.id) AS until "
+                f"FROM {_VALUES} v WHERE v.stated = %s "
+                f"AND v.element IN ({_marks(len(elements))}) AND v.{end} <= %s "
                 f"AND v.org_id IN (SELECT o.id FROM {_UNITS} o "
-                "JOIN asked ON o.path LIKE asked.path || '%%')"
-                f") last {_IN_SUBTREE.format(alias='last')} "
-                "WHERE last.rn = 1 GROUP BY asked.code, last.element, last.day"
+                "JOIN asked ON o.path LIKE asked.path || '%%')) "
+                "SELECT asked.code, days.day, l.element, SUM(l.value) FROM levels l "
+                "JOIN days ON l.since <= days.day AND (l.until IS NULL OR days.day < l.until) "
+                f"{_IN_SUBTREE.format(alias='l')} "
+                "GROUP BY asked.code, days.day, l.element"
             )
-            parts.append(fetch_frame(sql, [*params, *days, False, *elements], schema))
+            params = [*params, *days, False, *elements, max(days)]
+            parts.append(fetch_frame(sql, params, schema))
         return pl.concat(parts)
 
     def _entered(self, root: str | None, stated: bool) -> pl.DataFrame:
