@@ -27,7 +27,7 @@ from zicha.engine.facts import Facts
 from zicha.engine.progress import judge
 from zicha.engine.sampling import indicator_interval
 from zicha.engine.scoring import assessment_items, due_share, item_score, target_points
-from zicha.engine.validation import run_rules
+from zicha.engine.validation import rule_sides, run_rules
 
 
 def _sort_key(f: Finding) -> tuple[int, str, str, str]:
@@ -160,7 +160,9 @@ class Engine:
         before = _earlier(period)
         history = _years_before(period, HISTORY_YEARS) if findings else []
         periods = [period, *spans.values(), *before.values(), *history]
-        table = self.calc.table(orgs, periods, indicator_ids=ids)
+        # with findings, the rules' figures come in the same table
+        extra = rule_sides(self.calc, self.pack.rules) if findings else []
+        table = self.calc.table(orgs, periods, indicator_ids=ids, extra=extra)
         rows = {(r["org_unit"], r["period"]): r for r in table.iter_rows(named=True)}
         out: list[Computation] = []
         for org in orgs:
@@ -171,7 +173,7 @@ class Engine:
                 )
                 for i in ids
             ]
-            found = self._findings_for(org, period, row, ids) if findings else []
+            found = self._findings_for(org, period, row, ids, table) if findings else []
             if findings:
                 earlier = [rows[(org, p.id)] for p in history]
                 found += checks.outliers(self.pack, org, period, row, earlier, ids)
@@ -275,7 +277,12 @@ class Engine:
         )
 
     def _findings_for(
-        self, org: str, period: Period, row: dict[str, object], ids: Sequence[str]
+        self,
+        org: str,
+        period: Period,
+        row: dict[str, object],
+        ids: Sequence[str],
+        table: pl.DataFrame,
     ) -> list[Finding]:
         mine: list[Finding] = []
         for f in self.entry_findings(org):
@@ -284,7 +291,7 @@ class Engine:
             p = parse_period(f.period)
             if p.start <= period.end and period.start <= p.end:
                 mine.append(f)
-        mine += run_rules(self.calc, self.pack.rules, [org], [period], self.tree)
+        mine += run_rules(self.calc, self.pack.rules, [org], [period], self.tree, table)
         mine += checks.small_samples(self.calc, row, org, period.id, ids)
         if org == self.own_org() and not self.facts.report_header(org).get("period"):
             narrative = self.facts.narrative(org)

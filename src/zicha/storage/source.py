@@ -1,24 +1,16 @@
-"""Reading the database back into the engine's terms.
-
-`load_dataset` gathers what the engine needs for one subtree (its units, their values, register
-rows, targets, the assessment method, checklist items, narrative and report header) into a
-`Dataset`, with a few queries over the materialized path. `data_version` is the counter every write
-bumps, the key of cached computations.
+"""The small things of the database read back in the engine's terms: the pack the server works
+with, the data version every write replaces (the key of kept computations), the org tree,
+targets, the assessment method, checklist items, narrative and report headers. The facts
+themselves are answered by `zicha.storage.facts`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import polars as pl
-
 from zicha.domain.assessment import MODE_NAMES, AssessmentItem, parse_split
 from zicha.domain.checklist import ChecklistItem
 from zicha.domain.dataset import (
-    BIRTH_SCHEMA,
-    DEATH_SCHEMA,
-    VALUE_SCHEMA,
-    Dataset,
     NarrativeSection,
 )
 from zicha.domain.orgunit import OrgTree, OrgUnit
@@ -50,56 +42,6 @@ def org_tree() -> OrgTree:
         )
     ]
     return OrgTree.build(units)
-
-
-def load_dataset(pack: str, root: str | None = None) -> Dataset:
-    """Everything the engine needs for `root`'s subtree (the whole tree when None).
-
-    The tree is always whole (ancestors name a unit's parents); facts are read for the subtree.
-    """
-    tree = org_tree()
-    units = m.OrgUnit.objects.all()
-    if root is not None:
-        path = m.OrgUnit.objects.get(code=root).path
-        units = units.filter(path__startswith=path)
-    ids = units.values("id")
-
-    values = m.DataValue.objects.filter(org__in=ids).values_list(
-        "org__code", "element", "period", "start", "end", "value", "comment", "id", "stated"
-    )
-    rows = list(values)
-    entered = [r[:8] for r in rows if not r[8]]
-    stated = [r[:8] for r in rows if r[8]]
-    births = m.Birth.objects.filter(org__in=ids).values_list(
-        "org__code", "date", "sex", "order", "in_policy", "ref", "id"
-    )
-    deaths = m.Death.objects.filter(org__in=ids).values_list(
-        "org__code", "date", "sex", "age", "ref", "id"
-    )
-    registers: dict[str, pl.DataFrame] = {}
-    birth_rows = list(births)
-    if birth_rows:
-        registers["births"] = _frame(birth_rows, BIRTH_SCHEMA)
-    death_rows = list(deaths)
-    if death_rows:
-        registers["deaths"] = _frame(death_rows, DEATH_SCHEMA)
-
-    report_org = root or tree.root.code
-    meta = report_header(report_org)
-    meta["pack"] = pack
-    return Dataset(
-        source="database",
-        pack_id=pack,
-        tree=tree,
-        meta=meta,
-        values=_frame(entered, VALUE_SCHEMA),
-        stated=_frame(stated, VALUE_SCHEMA),
-        registers=registers,
-        targets=targets(ids),
-        narrative=narrative(report_org),
-        assessment=assessment(),
-        checklist=checklist(ids),
-    )
 
 
 def targets(units: Any = None) -> list[Target]:
@@ -165,7 +107,3 @@ def narrative(org: str) -> list[NarrativeSection]:
 def report_header(org: str) -> dict[str, str]:
     """The `meta` keys of `org`'s report."""
     return dict(m.ReportHeader.objects.filter(org__code=org).values_list("key", "value"))
-
-
-def _frame(rows: list[Any], schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema=schema, orient="row")
