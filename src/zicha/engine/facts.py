@@ -25,7 +25,7 @@ import polars as pl
 
 from zicha.domain.assessment import AssessmentItem
 from zicha.domain.checklist import ChecklistItem
-from zicha.domain.dataset import NarrativeSection
+from zicha.domain.dataset import VALUE_SCHEMA, NarrativeSection
 from zicha.domain.orgunit import OrgTree
 from zicha.domain.period import Period
 from zicha.domain.target import Target
@@ -53,17 +53,7 @@ LEVELS: dict[str, pl.DataType] = {
 #: `row` is the spreadsheet row they came from (null when typed in a form); `superseded` marks
 #: an entered value that a register gives for the same element, org unit and month (the register
 #: is used)
-ENTERED: dict[str, pl.DataType] = {
-    "org_unit": pl.String(),
-    "element": pl.String(),
-    "period": pl.String(),
-    "start": pl.Date(),
-    "end": pl.Date(),
-    "value": pl.Float64(),
-    "comment": pl.String(),
-    "row": pl.Int64(),
-    "superseded": pl.Boolean(),
-}
+ENTERED: dict[str, pl.DataType] = {**VALUE_SCHEMA, "superseded": pl.Boolean()}
 
 
 class Facts(Protocol):

@@ -21,7 +21,7 @@ from django.db import connection
 
 from zicha.domain.assessment import AssessmentItem
 from zicha.domain.checklist import ChecklistItem
-from zicha.domain.dataset import NarrativeSection
+from zicha.domain.dataset import VALUE_SCHEMA, NarrativeSection
 from zicha.domain.orgunit import OrgTree, OrgUnit
 from zicha.domain.pack import Pack
 from zicha.domain.period import Period, month_end
@@ -42,17 +42,7 @@ _SPANS = {
     "value": pl.Float64(),
 }
 _LEVELS = {"org_unit": pl.String(), "date": pl.Date(), "element": pl.String()}
-_ENTERED = {
-    "org_unit": pl.String(),
-    "element": pl.String(),
-    "period": pl.String(),
-    "start": pl.Date(),
-    "end": pl.Date(),
-    "value": pl.Float64(),
-    "comment": pl.String(),
-    "row": pl.Int64(),
-    "superseded": pl.Boolean(),
-}
+_ENTERED = {**VALUE_SCHEMA, "superseded": pl.Boolean()}
 #: register columns as the engine's conditions name them -> their type
 _REGISTER_COLUMNS: dict[str, dict[str, pl.DataType]] = {
     "births": {
