@@ -240,29 +240,51 @@ def _registers(
     )
     ids = _org_ids(orgs)
     conditions = register_conditions(pack)
-    plans = [_plan(sheet, frame, ids) for sheet, frame in dataset.registers.items() if frame.height]
-    # each register's rows are written while the next is counted; nothing else uses the
-    # database until they are
+    sheets = [(sheet, frame) for sheet, frame in dataset.registers.items() if frame.height]
+    stored = {sheet: _stored_digests(sheet) for sheet, _ in sheets}
+    # a register's rows are written while the next register is compared and counted; the
+    # database is used again only once they are (`settle`)
+    waiting: list[Callable[[], int]] = []
+
+    def settle() -> None:
+        while waiting:
+            waiting.pop()()
+
     months: list[pl.DataFrame] = []
-    waiting: Callable[[], int] | None = None
-    for plan in plans:
-        if waiting is not None:
-            waiting()
+    digests: list[pl.DataFrame] = []
+    for sheet, frame in sheets:
+        plan = _plan(sheet, frame, ids, stored[sheet], settle)
+        settle()
         # in the order of the (org, date) index: each row lands at the end of it
         added = plan.added.select("org", *plan.cols).sort(pl.col("org") * 100_000 + _day)
-        waiting = bulk.start_insert(plan.model, added)
+        waiting.append(bulk.start_insert(plan.model, added))
         summary.created[plan.sheet] += added.height
         counts = {e: c for e, (s, c) in conditions.items() if s == plan.sheet}
         if counts and plan.counted.height:
             counted = month_counts(plan.counted, counts, unit="org")
             months.append(counted.with_columns(sheet=pl.lit(plan.sheet)))
-    if waiting is not None:
-        waiting()
+        if plan.digests.height:
+            digests.append(plan.digests)
+    settle()
     if months:
         bulk.insert_frame(m.RegisterMonth, pl.concat(months).sort("org", "element", "start"))
-    digests = [p.digests for p in plans if p.digests.height]
     if digests:
         bulk.insert_frame(m.RegisterDigest, pl.concat(digests))
+
+
+def _stored_digests(sheet: str) -> pl.DataFrame:
+    return bulk.fetch_frame(
+        f"SELECT org_id, start, rows, digest, scheme FROM {m.RegisterDigest._meta.db_table} "
+        "WHERE sheet = %s",
+        [sheet],
+        {
+            "org": pl.Int64(),
+            "start": pl.Date(),
+            "rows_stored": pl.Int64(),
+            "digest_stored": pl.Int64(),
+            "scheme": pl.String(),
+        },
+    )
 
 
 _day = pl.col("date").cast(pl.Int32)
@@ -282,8 +304,15 @@ class _Plan:
     digests: pl.DataFrame
 
 
-def _plan(sheet: str, frame: pl.DataFrame, ids: pl.DataFrame) -> _Plan:
-    """Compare a register with what is stored; months that differ are cleared for a recount."""
+def _plan(
+    sheet: str,
+    frame: pl.DataFrame,
+    ids: pl.DataFrame,
+    stored: pl.DataFrame,
+    settle: Callable[[], None],
+) -> _Plan:
+    """Compare a register with what is stored (`stored`: its digests); months that differ are
+    read back and cleared for a recount, after `settle` (the database is free again)."""
     model, cols = _REGISTERS[sheet]
     rows = _hashed(
         frame.select("org_unit", *cols)
@@ -293,18 +322,6 @@ def _plan(sheet: str, frame: pl.DataFrame, ids: pl.DataFrame) -> _Plan:
         cols,
     )
     incoming = _digests(rows)
-    stored = bulk.fetch_frame(
-        f"SELECT org_id, start, rows, digest, scheme FROM {m.RegisterDigest._meta.db_table} "
-        "WHERE sheet = %s",
-        [sheet],
-        {
-            "org": pl.Int64(),
-            "start": pl.Date(),
-            "rows_stored": pl.Int64(),
-            "digest_stored": pl.Int64(),
-            "scheme": pl.String(),
-        },
-    )
     compared = incoming.join(stored, on=_GROUP, how="left")
     new = compared.filter(pl.col("rows_stored").is_null())
     differ = compared.filter(
@@ -320,6 +337,7 @@ def _plan(sheet: str, frame: pl.DataFrame, ids: pl.DataFrame) -> _Plan:
     digests = new.select(*_GROUP, "rows", "digest").with_columns(**labels)
     if differ.height == 0:
         return _Plan(sheet, model, cols, added, added, digests)
+    settle()
     kept = _hashed(_stored_rows(model, cols, differ.select(_GROUP)), cols)
     extra = _missing_rows(rows.join(differ.select(_GROUP), on=_GROUP, how="semi"), kept)
     whole = pl.concat([kept, extra.select(kept.columns)])
