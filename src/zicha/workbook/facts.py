@@ -128,17 +128,20 @@ class WorkbookFacts:
         if not self._sheet_of or values.height == 0:
             return flags
         keyed = values.select("org_unit", "element", "start", "end", "row").with_row_index("i")
-        hit: list[pl.DataFrame] = []
+        hit: list[pl.DataFrame] = [pl.DataFrame(schema={"i": pl.UInt32})]
         for sheet, rows in self._registers.items():
             elements = [e for e, s in self._sheet_of.items() if s == sheet]
-            months = rows.select("org_unit", "month").unique()
+            mine = keyed.filter(pl.col("element").is_in(elements))
+            if mine.height == 0:
+                continue
+            units = mine["org_unit"].unique()
+            months = rows.filter(pl.col("org_unit").is_in(units)).select("org_unit", "month")
             hit.append(
-                keyed.filter(pl.col("element").is_in(elements))
-                .join(months, on="org_unit")
+                mine.join(months.unique(), on="org_unit")
                 .filter((pl.col("month") >= pl.col("start")) & (pl.col("month") <= pl.col("end")))
                 .select("i")
             )
-        index = pl.concat(hit).unique()["i"]
+        index = pl.concat(hit)["i"].unique()
         return flags.scatter(index, True) if index.len() else flags
 
     def _months(self, sheet: str, counts: Mapping[str, pl.Expr | None]) -> pl.DataFrame:
@@ -202,10 +205,29 @@ class WorkbookFacts:
             if sheet in self._registers:
                 by_sheet.setdefault(sheet, {})[element] = condition
         edges = [(p.id, a, b) for p in periods for a, b in p.cut_edges()]
+        # the whole months inside each period: monthly counts join them on the month
+        inside = pl.DataFrame(
+            [(m.start, p.id) for p in periods for m in p.months() if p.contains(m)],
+            schema={"start": pl.Date, "period": pl.String},
+            orient="row",
+        )
         parts: list[pl.DataFrame] = []
         for sheet, conditions in by_sheet.items():
-            monthly = self._up(self._months(sheet, conditions), orgs)
-            parts.append(self._in_periods(monthly, periods))
+            # wide while summing (a column per element): one row per unit and month, not one
+            # per unit, month and element
+            names = list(conditions)
+            wide = self._months(sheet, conditions).pivot(
+                on="element", index=["org_unit", "start"], values="value"
+            )
+            parts.append(
+                wide.join(self._ancestors(orgs), on="org_unit")
+                .group_by("ancestor", "start")
+                .agg(pl.col(n).sum() for n in names)
+                .join(inside, on="start")
+                .group_by("ancestor", "period")
+                .agg(pl.col(n).sum() for n in names)
+                .unpivot(index=["ancestor", "period"], variable_name="element", value_name="value")
+            )
             rows = self._registers[sheet]
             aggs = [count_of(c).alias(e) for e, c in conditions.items()]
             for period, first, last in edges:
