@@ -214,3 +214,20 @@ def test_a_load_failing_midway_writes_nothing(db: Any, failing_months: None) -> 
         loading.load_dataset(county_data(), None, "测试县")
     assert counts() == before
     assert data_version() == version
+
+
+def test_a_townships_computation_reads_only_its_own_subtree(db: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    empty_database()
+    loading.load_dataset(county_data(), None, "测试县")
+    township = m.OrgUnit.objects.get(code=county.T2)
+    facts = {m.DataValue, m.Birth, m.Death, m.RegisterMonth}
+    tables = [model._meta.db_table for model in facts]
+    with CaptureQueriesContext(connection) as queries:
+        database_engine().compute(county.T2, parse_period("2024-01-15/2024-03-10"))
+    read = [q["sql"] for q in queries.captured_queries if any(t in q["sql"] for t in tables)]
+    assert len(read) >= 4  # flows, register months, a cut month's rows, stock levels, values
+    for sql in read:
+        assert f"'{township.path}" in sql, sql  # each one asks for 西乡's subtree, by its path
