@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 import tempfile
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -193,9 +192,17 @@ def test_a_changed_month_is_compared_row_by_row(db: Any) -> None:
     assert_agree(workbook_engine(get_pack(None), bigger), database_engine(), ("2023Oct",))
 
 
-@pytest.fixture
-def failing_months(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The month counts cannot be written: the load fails after the register rows were."""
+@pytest.fixture(params=["while the rows are written", "after the rows were written"])
+def failing_load(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The load fails midway: counting the months fails while the register rows are being
+    written, or writing the counts fails after they were."""
+    if request.param == "while the rows are written":
+
+        def month_counts(*args: Any, **kwargs: Any) -> pl.DataFrame:
+            raise RuntimeError("out of memory")
+
+        monkeypatch.setattr(loading, "month_counts", month_counts)
+        return
     insert = loading.bulk.insert_frame
 
     def insert_frame(model: type[Any], frame: pl.DataFrame) -> int:
@@ -204,10 +211,9 @@ def failing_months(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         return insert(model, frame)
 
     monkeypatch.setattr(loading.bulk, "insert_frame", insert_frame)
-    yield
 
 
-def test_a_load_failing_midway_writes_nothing(db: Any, failing_months: None) -> None:
+def test_a_load_failing_midway_writes_nothing(db: Any, failing_load: None) -> None:
     empty_database()
     before, version = counts(), data_version()
     with pytest.raises(RuntimeError):

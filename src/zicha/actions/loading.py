@@ -9,6 +9,7 @@ number, or by their content when they have none) and only differences are writte
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -252,20 +253,26 @@ def _registers(
 
     months: list[pl.DataFrame] = []
     digests: list[pl.DataFrame] = []
-    for sheet, frame in sheets:
-        plan = _plan(sheet, frame, ids, stored[sheet], settle)
+    try:
+        for sheet, frame in sheets:
+            plan = _plan(sheet, frame, ids, stored[sheet], settle)
+            settle()
+            # in the order of the (org, date) index: each row lands at the end of it
+            added = plan.added.select("org", *plan.cols).sort(pl.col("org") * 100_000 + _day)
+            waiting.append(bulk.start_insert(plan.model, added))
+            summary.created[plan.sheet] += added.height
+            counts = {e: c for e, (s, c) in conditions.items() if s == plan.sheet}
+            if counts and plan.counted.height:
+                counted = month_counts(plan.counted, counts, unit="org")
+                months.append(counted.with_columns(sheet=pl.lit(plan.sheet)))
+            if plan.digests.height:
+                digests.append(plan.digests)
         settle()
-        # in the order of the (org, date) index: each row lands at the end of it
-        added = plan.added.select("org", *plan.cols).sort(pl.col("org") * 100_000 + _day)
-        waiting.append(bulk.start_insert(plan.model, added))
-        summary.created[plan.sheet] += added.height
-        counts = {e: c for e, (s, c) in conditions.items() if s == plan.sheet}
-        if counts and plan.counted.height:
-            counted = month_counts(plan.counted, counts, unit="org")
-            months.append(counted.with_columns(sheet=pl.lit(plan.sheet)))
-        if plan.digests.height:
-            digests.append(plan.digests)
-    settle()
+    finally:
+        # on a failure here, the writing must end before the transaction is rolled back
+        for wait in waiting:
+            with contextlib.suppress(BaseException):
+                wait()
     if months:
         bulk.insert_frame(m.RegisterMonth, pl.concat(months).sort("org", "element", "start"))
     if digests:
