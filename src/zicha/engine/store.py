@@ -102,9 +102,10 @@ class ValueStore:
         long = pl.concat(parts, how="vertical_relaxed")
         if long.height == 0:
             return pl.DataFrame(schema={"org_unit": pl.String, "period": pl.String})
-        return long.pivot(
-            on="element", index=["org_unit", "period"], values="value", aggregate_function="sum"
-        )
+        # an entered value and a register may both give an element (outside the register's
+        # months): summed first, so that the pivot leaves null, never 0, where nothing was given
+        summed = long.group_by("org_unit", "period", "element").agg(pl.col("value").sum())
+        return summed.pivot(on="element", index=["org_unit", "period"], values="value")
 
     def stock_values(
         self, orgs: Sequence[str], dates: Sequence[date], elements: Iterable[str]

@@ -135,7 +135,9 @@ class WorkbookFacts:
             if mine.height == 0:
                 continue
             units = mine["org_unit"].unique()
-            months = rows.filter(pl.col("org_unit").is_in(units)).select("org_unit", "month")
+            months = rows.filter(pl.col("org_unit").is_in(units.implode())).select(
+                "org_unit", "month"
+            )
             hit.append(
                 mine.join(months.unique(), on="org_unit")
                 .filter((pl.col("month") >= pl.col("start")) & (pl.col("month") <= pl.col("end")))
