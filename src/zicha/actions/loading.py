@@ -3,8 +3,10 @@
 The workbook is read and checked by the same reader as the command line; then, in one transaction,
 its org units, values, register rows, targets, assessment method, checklist, narrative and report
 header are written. Loading the same workbook again changes nothing: every row is matched with
-what is stored (values by unit, element and period; register rows by unit and registration
-number, or by their content when they have none) and only differences are written.
+what is stored (values by unit, element and period; register rows by their whole content, a
+unit's month at a time: a month whose row count and digest match what is stored is not read
+back) and only differences are written. Register rows are counted by unit, element and month in
+the same pass (`RegisterMonth`, what the engine sums), and written in bulk.
 """
 
 from __future__ import annotations
