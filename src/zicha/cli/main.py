@@ -444,7 +444,7 @@ _register_server_commands()
 def main() -> None:
     """The console script. Once the command is done and its output flushed, the process ends
     without tearing down every module one by one: nothing is left to write, and the teardown of
-    polars, matplotlib and lxml takes longer than many commands themselves."""
+    polars and lxml takes longer than many commands themselves."""
     try:
         code = cli.main(prog_name="zicha", standalone_mode=False)
     except click.exceptions.Exit as exc:

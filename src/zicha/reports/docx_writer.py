@@ -26,6 +26,7 @@ from docx.shared import Mm, Pt
 from zicha.reports.document import (
     Attachment,
     Block,
+    Chart,
     Closing,
     Document,
     Figure,
@@ -40,6 +41,7 @@ from zicha.reports.document import (
     signature_indent_chars,
     text_width_chars,
 )
+from zicha.reports.docx_chart import add_chart
 
 __all__ = [
     "BODY_CONDENSE",
@@ -105,6 +107,7 @@ class _Writer:
         self.sect_pr = self.body.find(qn("w:sectPr"))
         self.pending_break = False
         self._ids: dict[str, str | None] = {}
+        self.charts = 0
 
     # -- paragraphs ------------------------------------------------------------------------
 
@@ -182,6 +185,8 @@ class _Writer:
             self.table(block)
         elif isinstance(block, Figure):
             self.figure(block)
+        elif isinstance(block, Chart):
+            self.chart(block)
         elif isinstance(block, PageBreak):
             self.pending_break = True
         elif isinstance(block, Signatures):
@@ -195,6 +200,14 @@ class _Writer:
         p.add_run().add_picture(io.BytesIO(fig.png), width=Mm(width))
         if fig.caption:
             self.para(fig.caption, "Caption")
+
+    def chart(self, chart: Chart) -> None:
+        p = self.para(style="Figure")
+        self.charts += 1
+        width = min(chart.width_mm, PAGE.text_width / 56.6929)
+        add_chart(self.d, p.add_run(), chart, self.charts, width)
+        if chart.caption:
+            self.para(chart.caption, "Caption")
 
     def table(self, table: Table) -> None:
         if table.caption:

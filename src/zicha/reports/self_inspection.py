@@ -23,7 +23,6 @@ from zicha.reports.document import (
     Block,
     Closing,
     Document,
-    Figure,
     Heading,
     Paragraph,
     Placeholder,
@@ -271,13 +270,28 @@ def _charts(ctx: ReportContext, targeted: Sequence[IndicatorResult]) -> list[Blo
         caps.append(bound.is_cap)
         elapsed = r.elapsed
     if items and elapsed is not None:
-        png = charts.progress_chart(items, elapsed, "累计完成占全年目标的比例与时间进度", caps=caps)
-        blocks.append(Figure(png, f"图1  {c.org_unit.name}目标完成进度与时间进度"))
+        blocks.append(
+            charts.progress_chart(
+                items,
+                elapsed,
+                "累计完成占全年目标的比例与时间进度",
+                f"图1  {c.org_unit.name}目标完成进度与时间进度",
+                caps=caps,
+            )
+        )
     m = ctx.monthly
     if m is not None and sum(1 for v in m.values if v is not None) >= 2:
-        png = charts.monthly_chart(m.labels, m.values, m.pace, f"{m.name}逐月情况", m.unit)
         pace = "与进度控制线" if m.pace is not None else ""  # a flow without a target has none
-        blocks.append(Figure(png, f"图{len(blocks) + 1}  {m.name}逐月累计{pace}"))
+        blocks.append(
+            charts.monthly_chart(
+                m.labels,
+                m.values,
+                m.pace,
+                f"{m.name}逐月情况",
+                f"图{len(blocks) + 1}  {m.name}逐月累计{pace}",
+                m.unit,
+            )
+        )
     return blocks
 
 
