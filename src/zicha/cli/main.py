@@ -16,7 +16,7 @@ import click
 from rich.console import Console
 
 from zicha import __version__
-from zicha.domain.errors import InputError
+from zicha.domain.errors import InputError, SetupError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,14 +47,19 @@ def guarded(func: F) -> F:
         except InputError as exc:
             err = _err_console()
             count = len(exc.problems)
-            err.print(f"[bold red]无法使用输入[/bold red]（{count} 个问题，未生成任何输出）：")
+            what = "无法完成" if isinstance(exc, SetupError) else "无法使用输入"
+            err.print(f"[bold red]{what}[/bold red]（{count} 个问题，未生成任何输出）：")
             for p in exc.problems:
                 err.print(f"  - {p}", highlight=False, markup=False)
             sys.exit(EXIT_INPUT)
         except OSError as exc:
+            from zicha.actions.files import os_error_text
+
             name = exc.filename or ""
             _err_console().print(
-                f"[bold red]无法读写文件[/bold red] {name}：{exc.strerror or exc}", markup=True
+                f"[bold red]无法读写文件[/bold red] {name}：{os_error_text(exc)}",
+                markup=True,
+                highlight=False,
             )
             sys.exit(EXIT_INPUT)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
@@ -231,6 +236,12 @@ def compute(
 @click.option(
     "--format", "fmt", default=".docx", show_default=True, help="与 --each-child 同用：报告格式"
 )
+@click.option(
+    "--attach-check",
+    "attach_check",
+    is_flag=True,
+    help="把数据核查单也作为附件附在报告之后（数据核查单总是另存在报告旁边）",
+)
 @guarded
 def report(
     workbook: Path,
@@ -240,8 +251,9 @@ def report(
     template: Path | None,
     each_child: bool,
     fmt: str,
+    attach_check: bool,
 ) -> None:
-    """起草自查报告（公文格式 Word 文件，或 HTML、Markdown、PDF）。"""
+    """起草自查报告（公文格式 Word 文件，或 HTML、Markdown、PDF），并在报告旁边写出数据核查单。"""
     from rich.progress import Progress
 
     from zicha.actions.reporting import write_child_reports, write_report
@@ -263,17 +275,25 @@ def report(
                 suffix,
                 template,
                 progress=lambda _name: bar.advance(task),
+                attach_check=attach_check,
             )
         for d in drafted:
-            console.print(f"已写出：{d.path}")
+            console.print(f"已写出：{d.path}" + _draft_note(d.errors), highlight=False)
         return
-    drafted_one = write_report(session, org, period, out, template)
+    drafted_one = write_report(session, org, period, out, template, attach_check)
     c = drafted_one.computation
-    errors = sum(1 for f in c.findings if f.severity == "error")
     console.print(
         f"已写出 {c.org_unit.name}{c.period.label}自查报告：{drafted_one.path}"
-        + (f"（报告中列出 {errors} 个需更正的数据问题）" if errors else "")
+        + _draft_note(drafted_one.errors),
+        highlight=False,
     )
+    console.print(f"数据核查单：{drafted_one.check_path}", highlight=False)
+
+
+def _draft_note(errors: int) -> str:
+    if not errors:
+        return ""
+    return f"（数据核查单列出 {errors} 个需更正的问题，更正前报告标为「征求意见稿」）"
 
 
 @cli.command()

@@ -68,3 +68,13 @@ def single(message: str, **where: object) -> InputError:
     'a.xlsx：没有这个文件'
     """
     return InputError([Problem(message=message, **where)])  # type: ignore[arg-type]
+
+
+class SetupError(InputError):
+    """The machine lacks something zicha needs (a program, a font) or refuses a file operation
+    (a file open in another program, a read-only folder). Not a fault in the input, nor in
+    zicha: the message says what to install or to do. Exit status 2, like unusable input.
+
+    >>> str(SetupError([Problem(file="x.pdf", message="未找到 LibreOffice")]))
+    'x.pdf：未找到 LibreOffice'
+    """

@@ -29,6 +29,7 @@ from zicha.reports.document import (
     signature_indent_chars,
 )
 from zicha.reports.svg_chart import render_svg
+from zicha.reports.title import title_lines
 
 __all__ = ["FONT_STACKS", "MARK_COLOURS", "render_html"]
 
@@ -170,6 +171,11 @@ def _table(table: Table) -> str:
     return "".join(out)
 
 
+def _title(title: str) -> str:
+    """The title in the lines the Word file has (:mod:`title`)."""
+    return "<br>".join(_text(line) for line in title_lines(title))
+
+
 def _draft_mark(doc: Document) -> list[str]:
     return [f'<p class="draft-mark">{_text(doc.draft_mark)}</p>'] if doc.draft_mark else []
 
@@ -179,7 +185,7 @@ def _attachment(label: str, att: Attachment, doc: Document) -> str:
         '<section class="page attachment">',
         *_draft_mark(doc),
         f'<p class="attachment-label">{_text(label)}</p>',
-        f'<h1 class="title">{_text(att.title)}</h1>',
+        f'<h1 class="title">{_title(att.title)}</h1>',
     ]
     parts += [_block(b) for b in att.blocks]
     parts.append("</section>")
@@ -191,7 +197,7 @@ def render_html(doc: Document) -> str:
     body = [
         '<article class="page">',
         *_draft_mark(doc),
-        f'<h1 class="title">{_text(doc.title)}</h1>',
+        f'<h1 class="title">{_title(doc.title)}</h1>',
     ]
     if doc.subtitle:
         body.append(f'<p class="subtitle">{_text(doc.subtitle)}</p>')
