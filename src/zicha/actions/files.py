@@ -232,12 +232,13 @@ class Batch:
 
     def name(self, stem: str, suffix: str) -> Path:
         """A new file of the batch in its folder: a safe name (:func:`safe_file_name`), unique
-        in the batch also where case does not count (Windows, macOS)."""
+        in the batch also where case does not count (Windows, macOS). ``suffix`` is kept whole
+        when a long stem is cut (so "-数据核查单.docx" tells two files apart)."""
         name = safe_file_name(stem, suffix, self.folder)
         n = 1
         while name.casefold() in self._taken:
             n += 1
-            name = safe_file_name(f"{stem}-{n}", suffix, self.folder)
+            name = safe_file_name(stem, f"-{n}{suffix}", self.folder)
         self._taken.add(name.casefold())
         return self.folder / name
 

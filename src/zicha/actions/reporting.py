@@ -350,7 +350,7 @@ def write_child_reports(
             if attach_check:
                 doc = replace(doc, attachments=(*doc.attachments, check_sheet_attachment(sheet)))
             path = b.name(f"{unit.code}-{unit.name}", suffix)
-            sheet_path = b.name(f"{unit.code}-{unit.name}-{CHECK_SHEET}", suffix)
+            sheet_path = b.name(f"{unit.code}-{unit.name}", f"-{CHECK_SHEET}{suffix}")
             items += [(doc, path), (sheet, sheet_path)]
             drafted.append(Drafted(path, computation, sheet_path))
             if progress:

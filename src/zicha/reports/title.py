@@ -59,8 +59,10 @@ _PERIOD = re.compile(
 )
 _ASCII_RUN = re.compile(r"[0-9A-Za-z.%‰]+")
 _CONJUNCTIONS: Final = frozenset("和与及、")
-#: beyond this many ways to set the pieces, a text is filled line by line instead
-_MAX_LAYOUTS: Final = 50_000
+_CHAR_BREAK: Final = 12.0  # between two characters of a run of unknown words
+_LINE: Final = 4.0
+_SHORT_LINE: Final = 6.0
+_TOLERANCE: Final = 1.0  # line widths within a character count as equal
 
 
 @dataclass(frozen=True)
@@ -174,20 +176,6 @@ def _cost(left: _Piece, right: _Piece) -> float:
     return 3.0
 
 
-def _shape_cost(widths: list[float]) -> float:
-    """Two lines in any proportion; more as a trapezoid or a diamond (never an hourglass)."""
-    if len(widths) < 3:
-        return 0.0
-    tolerance = 1.0
-    rising = all(b >= a - tolerance for a, b in itertools.pairwise(widths))
-    falling = all(b <= a + tolerance for a, b in itertools.pairwise(widths))
-    peak = widths.index(max(widths))
-    diamond = all(b >= a - tolerance for a, b in itertools.pairwise(widths[: peak + 1])) and all(
-        b <= a + tolerance for a, b in itertools.pairwise(widths[peak:])
-    )
-    return 0.0 if rising or falling or diamond else 20.0
-
-
 def _split_long(pieces: list[_Piece], width: float) -> list[_Piece]:
     """A piece longer than a line (a very long organ name) is cut into single characters."""
     out: list[_Piece] = []
@@ -217,36 +205,94 @@ def title_lines(title: str, width: float = TITLE_WIDTH) -> tuple[str, ...]:
     if total <= width:
         return (text,)
     pieces = _split_long(_pieces(text), width)
-    widths = [text_width_chars(p.text) for p in pieces]
-    costs = [
-        _cost(a, b) if "char" not in (a.kind, b.kind) else 12.0
-        for a, b in itertools.pairwise(pieces)
-    ]
-    fewest = math.ceil(total / width)
-    best: tuple[float, tuple[int, ...]] | None = None
-    for lines in range(fewest, min(fewest + 2, len(pieces)) + 1):
-        if math.comb(len(pieces) - 1, lines - 1) > _MAX_LAYOUTS:
-            break  # not a title any more: a long text is cut greedily below
-        for cuts in itertools.combinations(range(1, len(pieces)), lines - 1):
-            bounds = (0, *cuts, len(pieces))
-            line_widths = [sum(widths[a:b]) for a, b in itertools.pairwise(bounds)]
-            if max(line_widths) > width:
-                continue
-            score = sum(costs[c - 1] for c in cuts) + _shape_cost(line_widths)
-            score += sum(6.0 for w in line_widths if w < 4)  # 长短适宜: no line of a word or two
-            score += 4.0 * (lines - fewest)
-            if best is None or score < best[0]:
-                best = (score, bounds)
-    if best is None:  # nothing fits, or too long to weigh every layout
-        return _greedy(pieces, widths, costs, width)
+    best = _best_layout(pieces, width)
+    if best is None:
+        # no layout of whole words has an allowed shape: let long runs break between characters
+        finer: list[_Piece] = []
+        for p in pieces:
+            if p.kind == "other" and len(p.text) > 1:
+                finer += [_Piece(ch, "char") for ch in p.text]
+            else:
+                finer.append(p)
+        best, pieces = _best_layout(finer, width), finer
+    if best is None:  # words too long for any allowed shape: filled line by line
+        return _greedy(pieces, width)
     bounds = best[1]
     return tuple("".join(p.text for p in pieces[a:b]) for a, b in itertools.pairwise(bounds))
 
 
-def _greedy(
-    pieces: list[_Piece], widths: list[float], costs: list[float], width: float
-) -> tuple[str, ...]:
+def _break_costs(pieces: list[_Piece]) -> list[float]:
+    return [
+        _CHAR_BREAK if "char" in (a.kind, b.kind) else _cost(a, b)
+        for a, b in itertools.pairwise(pieces)
+    ]
+
+
+def _line_cost(width: float) -> float:
+    """Each line costs a little (fewer lines are better); a line of a word or two costs more
+    (长短适宜)."""
+    return _LINE + (_SHORT_LINE if width < 4 else 0.0)
+
+
+def _best_layout(pieces: list[_Piece], width: float) -> tuple[float, tuple[int, ...]] | None:
+    """The cheapest layout of ``pieces`` in an allowed shape, or None when there is none.
+
+    Dynamic programming over (first piece of the last line, end of the last line, phase): the
+    widths of the lines rise, then fall, each step within a character of tolerance — a
+    trapezoid either way up or a diamond; two lines in any proportion.
+    """
+    n = len(pieces)
+    widths = [text_width_chars(p.text) for p in pieces]
+    costs = _break_costs(pieces)
+    edge = list(itertools.accumulate(widths, initial=0.0))
+
+    def span(a: int, b: int) -> float:
+        return edge[b] - edge[a]
+
+    # state (start, end, falling) → (cost, previous state)
+    State = tuple[int, int, bool]
+    best: dict[State, tuple[float, State | None]] = {}
+    for end in range(1, n + 1):
+        if span(0, end) > width:
+            break
+        best[(0, end, False)] = (_line_cost(span(0, end)), None)
+    for end in range(1, n):
+        for start in range(end):
+            for falling in (False, True):
+                here = best.get((start, end, falling))
+                if here is None:
+                    continue
+                before = span(start, end)
+                for nxt in range(end + 1, n + 1):
+                    w = span(end, nxt)
+                    if w > width:
+                        break
+                    cost = here[0] + costs[end - 1] + _line_cost(w)
+                    moves = []
+                    if not falling and w >= before - _TOLERANCE:
+                        moves.append(False)
+                    if w <= before + _TOLERANCE:
+                        moves.append(True)
+                    for phase in moves:
+                        key = (end, nxt, phase)
+                        if key not in best or cost < best[key][0]:
+                            best[key] = (cost, (start, end, falling))
+    finals = [(v[0], k) for k, v in best.items() if k[1] == n]
+    if not finals:
+        return None
+    total, state = min(finals)
+    bounds = [n]
+    walk: State | None = state
+    while walk is not None:
+        bounds.append(walk[0])
+        walk = best[walk][1]
+    return total, tuple(reversed(bounds))
+
+
+def _greedy(pieces: list[_Piece], width: float) -> tuple[str, ...]:
     """Fill each line, breaking at the cheapest boundary among those that fit."""
+    widths = [text_width_chars(p.text) for p in pieces]
+    costs = _break_costs(pieces)
     lines: list[str] = []
     start = 0
     while start < len(pieces):
