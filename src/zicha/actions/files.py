@@ -182,10 +182,10 @@ def safe_file_name(
     Without ``suffix``, the extension of ``stem`` is kept whole ("….docx").
 
     Characters Windows forbids become their full-width twins (``/`` → ``／``, ``:`` → ``：``…),
-    control characters go, trailing dots and spaces go, a reserved device name (``CON``,
-    ``NUL``, ``COM1``…) gets a leading ``_``; the name is cut to 255 UTF-8 bytes and, on
-    Windows (``windows``, default: this machine) with ``folder`` given, so that the whole path
-    stays within 259 characters.
+    control characters go, leading and trailing dots and spaces go (no hidden file), a
+    reserved device name (``CON``, ``NUL``, ``COM1``…) gets a leading ``_``; the name is cut to
+    255 UTF-8 bytes and, on Windows (``windows``, default: this machine) with ``folder`` given,
+    so that the whole path stays within 259 characters.
 
     >>> safe_file_name('510101-城关镇/东区:"一"', ".docx")
     '510101-城关镇／东区：＂一＂.docx'
@@ -209,7 +209,7 @@ def safe_file_name(
     if windows and folder is not None:
         room = WINDOWS_MAX_PATH - len(str(Path(folder).absolute())) - 1 - len(suffix)
         text = text[: max(room, 1)]
-    text = _clip_bytes(text, limit).rstrip(". ").lstrip()
+    text = _clip_bytes(text, limit).strip(". ")
     if not text:
         text = "未命名"
     if text.split(".")[0].strip().upper() in _RESERVED:

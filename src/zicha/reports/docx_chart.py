@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import io
 import zipfile
+from html import escape
 from typing import Any, Final
-from xml.sax.saxutils import escape
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -50,7 +50,7 @@ _VAL_AX: Final = 50020
 
 
 def _esc(text: str) -> str:
-    return escape(text, {'"': "&quot;"})
+    return escape(text)
 
 
 def column_name(index: int) -> str:
