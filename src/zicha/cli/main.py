@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -10,13 +11,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console
 
 from zicha import __version__
 from zicha.domain.errors import InputError, SetupError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,6 +29,8 @@ EXIT_INTERNAL = 3
 
 
 def _console() -> Console:
+    from rich.console import Console
+
     console = Console(highlight=False, soft_wrap=False)
     if not console.is_terminal:
         # piped or redirected: wide enough that a table of Chinese names is not cut
@@ -34,6 +39,8 @@ def _console() -> Console:
 
 
 def _err_console() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False)
 
 
@@ -80,6 +87,9 @@ def guarded(func: F) -> F:
 @contextmanager
 def reading(path: Path) -> Iterator[Callable[[str], None]]:
     """A progress bar over the workbook's sheets, naming the one being read (terminal only)."""
+    if not sys.stderr.isatty():
+        yield lambda _sheet: None
+        return
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from zicha.actions.session import SHEET_COUNT
@@ -110,10 +120,23 @@ def _open(path: Path) -> Any:
         return open_workbook(path, progress=progress)
 
 
+#: commands that keep running (a server): the others end within seconds
+LONG_RUNNING = frozenset({"serve"})
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="zicha")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """zicha（自查）：用本单位的数据计算指标、核查数字、对照目标和时间进度，起草自查报告。"""
+    if ctx.invoked_subcommand not in LONG_RUNNING:
+        # A command imports polars, lxml and python-docx, drafts and ends the process. The
+        # cyclic garbage collector would walk every object of those libraries several times
+        # over while they load (a tenth of a report's time) and has nothing to free that
+        # reference counting does not free already. (Turned on again when the command ends, for
+        # a caller that goes on, such as a test.)
+        gc.disable()
+        ctx.call_on_close(gc.enable)
 
 
 @cli.command()
@@ -254,13 +277,13 @@ def report(
     attach_check: bool,
 ) -> None:
     """起草自查报告（公文格式 Word 文件，或 HTML、Markdown、PDF），并在报告旁边写出数据核查单。"""
-    from rich.progress import Progress
-
     from zicha.actions.reporting import write_child_reports, write_report
 
     session = _open(workbook)
-    console = _console()
     if each_child:
+        from rich.progress import Progress
+
+        console = _console()
         suffix = fmt if fmt.startswith(".") else f".{fmt}"
         with Progress(
             console=_err_console(), transient=True, disable=not _err_console().is_terminal
@@ -282,12 +305,12 @@ def report(
         return
     drafted_one = write_report(session, org, period, out, template, attach_check)
     c = drafted_one.computation
-    console.print(
+    # plain lines: the one command that must be quick does without the terminal library
+    click.echo(
         f"已写出 {c.org_unit.name}{c.period.label}自查报告：{drafted_one.path}"
-        + _draft_note(drafted_one.errors),
-        highlight=False,
+        + _draft_note(drafted_one.errors)
     )
-    console.print(f"数据核查单：{drafted_one.check_path}", highlight=False)
+    click.echo(f"数据核查单：{drafted_one.check_path}")
 
 
 def _draft_note(errors: int) -> str:
