@@ -27,6 +27,7 @@ from zicha.reports.document import Chart, ChartSeries
 __all__ = [
     "CHART_CONTENT_TYPE",
     "CHART_FONT",
+    "CHART_ID_BASE",
     "EMU_PER_MM",
     "XLSX_CONTENT_TYPE",
     "add_chart",
@@ -39,6 +40,9 @@ CHART_CONTENT_TYPE: Final = "application/vnd.openxmlformats-officedocument.drawi
 XLSX_CONTENT_TYPE: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHART_FONT: Final = "黑体"
 EMU_PER_MM: Final = 36000
+#: drawing ids of the charts (unique in the body: python-docx numbers pictures after the highest
+#: id it finds, and looking the highest one up walks the whole document)
+CHART_ID_BASE: Final = 1000
 
 _C: Final = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _A: Final = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -365,7 +369,7 @@ def add_chart(document: Any, run: Any, chart: Chart, number: int, width_mm: floa
         f'xmlns:wp="{_WP}" xmlns:a="{_A}" xmlns:c="{_C}" xmlns:r="{_R}">'
         f'<wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{cx}" cy="{cy}"/>'
         '<wp:effectExtent l="0" t="0" r="0" b="0"/>'
-        f'<wp:docPr id="{document.part.next_id}" name="图表 {number}" '
+        f'<wp:docPr id="{CHART_ID_BASE + number}" name="图表 {number}" '
         f'descr="{_esc(chart.title)}"/>'
         "<wp:cNvGraphicFramePr/>"
         f'<a:graphic><a:graphicData uri="{_C}"><c:chart r:id="{rid}"/></a:graphicData>'

@@ -23,6 +23,7 @@ import docx
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from docx.text.paragraph import Paragraph as DocxParagraph
 
 from zicha.reports.document import (
     Attachment,
@@ -109,15 +110,23 @@ class _Writer:
         self.sect_pr = self.body.find(qn("w:sectPr"))
         self.pending_break = False
         self._ids: dict[str, str | None] = {}
+        self._defaults: dict[Any, Any] = {}
         self.charts = 0
 
     # -- paragraphs ------------------------------------------------------------------------
 
     def para(self, text: str = "", style: str = "Normal") -> Any:
-        p = self.d.add_paragraph()
-        self.set_style(p, style)
-        if text:
-            p.add_run(text)
+        """A new paragraph at the end of the body, built as XML (python-docx's own way looks
+        up where to insert on every paragraph and every run)."""
+        sid = self.style_id(style)
+        ppr = f'<w:pPr><w:pStyle w:val="{_xml_attr(sid)}"/></w:pPr>' if sid is not None else ""
+        run = f"<w:r>{_run_content(text)}</w:r>" if text else ""
+        element = parse_xml(f'<w:p xmlns:w="{_W_NS}">{ppr}{run}</w:p>')
+        if self.sect_pr is not None:
+            self.sect_pr.addprevious(element)
+        else:  # pragma: no cover - a body always ends with its section properties
+            self.body.append(element)
+        p = DocxParagraph(element, self.d._body)
         if self.pending_break:
             p.paragraph_format.page_break_before = True
             self.pending_break = False
@@ -279,8 +288,9 @@ class _Writer:
         """A style's id, None when it is the default one (and so need not be named)."""
         if name not in self._ids:
             style = self._style(name)
-            default = self.d.styles.default(style.type)
-            self._ids[name] = None if style == default else style.style_id
+            if style.type not in self._defaults:  # a walk over every style: once per type
+                self._defaults[style.type] = self.d.styles.default(style.type)
+            self._ids[name] = None if style == self._defaults[style.type] else style.style_id
         return self._ids[name]
 
     def signatures(self, block: Signatures) -> None:
@@ -417,6 +427,28 @@ def _column_widths(table: Table, total: int, size_pt: float = 12.0) -> list[int]
 
 
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _run_content(text: str) -> str:
+    r"""A run's text as python-docx's ``add_run`` writes it: line breaks and tabs as elements.
+
+    >>> _run_content("甲\t乙\n丙").replace('<w:t xml:space="preserve">', "<t>")
+    '<t>甲</w:t><w:tab/><t>乙</w:t><w:br/><t>丙</w:t>'
+    """
+    parts: list[str] = []
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            parts.append("<w:br/>")
+        for j, piece in enumerate(line.split("\t")):
+            if j:
+                parts.append("<w:tab/>")
+            if piece:
+                parts.append(f'<w:t xml:space="preserve">{_xml_text(piece)}</w:t>')
+    return "".join(parts)
+
+
+def _xml_attr(text: str) -> str:
+    return escape(text, quote=True)
 
 
 def _xml_text(text: str) -> str:
