@@ -26,6 +26,7 @@ from zicha.reports.pdf import (
     find_office,
     font_substitutions,
     fontconfig_file,
+    missing_office_message,
     office_candidates,
 )
 
@@ -155,9 +156,11 @@ def test_libreoffice_named_by_the_environment(
     # the install folder will do too
     monkeypatch.setenv(OFFICE_ENV, str(tmp_path / "LibreOffice"))
     assert find_office() == str(program)
+    # a variable that names no program is not passed over: nothing is found, and the message
+    # says what is wrong with the variable
     monkeypatch.setenv(OFFICE_ENV, str(tmp_path / "nowhere"))
-    with pytest.raises(PdfUnavailable, match=OFFICE_ENV):
-        find_office()
+    assert find_office() is None
+    assert OFFICE_ENV in missing_office_message() and "nowhere" in missing_office_message()
 
 
 def test_libreoffice_not_on_path_nor_installed(

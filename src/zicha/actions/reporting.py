@@ -256,15 +256,9 @@ def _require_office(paths: Sequence[Path]) -> None:
     pdfs = [p for p in paths if p.suffix.lower() == ".pdf"]
     if not pdfs:
         return
-    from zicha.reports.pdf import PdfUnavailable, find_office
+    from zicha.reports.pdf import find_office, missing_office_message
 
-    try:
-        found = find_office()
-    except PdfUnavailable as exc:
-        raise SetupError([Problem(file=str(pdfs[0]), message=str(exc))]) from None
-    if found is None:
-        from zicha.reports.pdf import missing_office_message
-
+    if find_office() is None:
         raise SetupError([Problem(file=str(pdfs[0]), message=missing_office_message())])
 
 

@@ -146,30 +146,35 @@ def office_candidates(
     return sorted(Path("/opt").glob("libreoffice*/program/soffice"), reverse=True)
 
 
+def _named_office() -> tuple[str, str | None]:
+    """(what ``ZICHA_LIBREOFFICE`` says, the program it names or None)."""
+    named = os.environ.get(OFFICE_ENV, "").strip().strip('"')
+    if not named:
+        return "", None
+    path = Path(named).expanduser()
+    if path.is_dir():
+        for sub in (
+            "soffice.exe",
+            "soffice",
+            "program/soffice.exe",
+            "program/soffice",
+            "Contents/MacOS/soffice",
+        ):
+            if (path / sub).is_file():
+                return named, str(path / sub)
+        return named, None
+    return named, str(path) if path.is_file() else None
+
+
 def find_office() -> str | None:
     """LibreOffice's program: ``ZICHA_LIBREOFFICE``, then PATH, then its install folders.
 
-    Raises PdfUnavailable when ``ZICHA_LIBREOFFICE`` is set but names no such program.
+    When ``ZICHA_LIBREOFFICE`` is set, it alone is looked at (None when it names no program:
+    :func:`missing_office_message` says so).
     """
-    named = os.environ.get(OFFICE_ENV, "").strip().strip('"')
+    named, program = _named_office()
     if named:
-        path = Path(named).expanduser()
-        if path.is_dir():
-            for sub in (
-                "soffice.exe",
-                "soffice",
-                "program/soffice.exe",
-                "program/soffice",
-                "Contents/MacOS/soffice",
-            ):
-                if (path / sub).is_file():
-                    return str(path / sub)
-        elif path.is_file():
-            return str(path)
-        raise PdfUnavailable(
-            f"环境变量 {OFFICE_ENV} 指向的「{named}」不是 LibreOffice 程序（soffice）；"
-            "请改为 soffice 程序或 LibreOffice 安装文件夹的路径"
-        )
+        return program
     for name in ("soffice", "libreoffice"):
         found = shutil.which(name)
         if found:
@@ -181,6 +186,13 @@ def find_office() -> str | None:
 
 
 def missing_office_message() -> str:
+    """What to do when :func:`find_office` finds nothing."""
+    named, _ = _named_office()
+    if named:
+        return (
+            f"环境变量 {OFFICE_ENV} 指向的「{named}」不是 LibreOffice 程序（soffice），"
+            "无法生成 PDF；请改为 soffice 程序或 LibreOffice 安装文件夹的路径"
+        )
     if sys.platform.startswith("win"):
         how = "请从 LibreOffice 官网下载安装（Windows 版）"
     elif sys.platform == "darwin":
