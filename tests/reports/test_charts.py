@@ -9,9 +9,10 @@ import openpyxl
 import pytest
 from lxml import etree
 
+from zicha.domain.errors import column_letters
 from zicha.reports.charts import BAR, BAR_DONE, PACE, monthly_chart, progress_chart
 from zicha.reports.document import Chart, ChartSeries
-from zicha.reports.docx_chart import CHART_FONT, chart_xml, column_name, workbook_xlsx
+from zicha.reports.docx_chart import CHART_FONT, chart_xml, workbook_xlsx
 from zicha.reports.svg_chart import render_svg
 
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
@@ -88,7 +89,7 @@ def test_value_axis_is_round() -> None:
 
 
 def test_column_names() -> None:
-    assert [column_name(i) for i in (0, 1, 25, 26, 27, 701, 702)] == [
+    assert [column_letters(i) for i in (0, 1, 25, 26, 27, 701, 702)] == [
         "A",
         "B",
         "Z",

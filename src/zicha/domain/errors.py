@@ -61,6 +61,20 @@ class InputError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+def column_letters(index: int) -> str:
+    """A spreadsheet column's letters from its 0-based index, as Excel and WPS show them.
+
+    >>> column_letters(0), column_letters(25), column_letters(26), column_letters(701)
+    ('A', 'Z', 'AA', 'ZZ')
+    """
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def single(message: str, **where: object) -> InputError:
     """Shorthand for an InputError holding one problem.
 

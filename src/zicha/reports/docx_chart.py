@@ -22,6 +22,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
 
+from zicha.domain.errors import column_letters
 from zicha.reports.document import Chart, ChartSeries
 
 __all__ = [
@@ -32,7 +33,6 @@ __all__ = [
     "XLSX_CONTENT_TYPE",
     "add_chart",
     "chart_xml",
-    "column_name",
     "workbook_xlsx",
 ]
 
@@ -55,20 +55,6 @@ _VAL_AX: Final = 50020
 
 def _esc(text: str) -> str:
     return escape(text)
-
-
-def column_name(index: int) -> str:
-    """The spreadsheet column of a 0-based index.
-
-    >>> column_name(0), column_name(1), column_name(25), column_name(26)
-    ('A', 'B', 'Z', 'AA')
-    """
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
 
 
 def _number(v: float) -> str:
@@ -142,7 +128,7 @@ def _labels(chart: Chart, s: ChartSeries) -> str:
 
 
 def _series(chart: Chart, s: ChartSeries, index: int) -> str:
-    col = column_name(index + 1)
+    col = column_letters(index + 1)
     head = (
         f'<c:ser><c:idx val="{index}"/><c:order val="{index}"/>'
         f'<c:tx><c:strRef><c:f>{_SHEET}!${col}$1</c:f><c:strCache><c:ptCount val="1"/>'
@@ -312,7 +298,9 @@ def workbook_xlsx(chart: Chart) -> bytes:
     style = ' s="1"' if chart.percent else ""
     rows = [
         '<row r="1">'
-        + "".join(_text_cell(f"{column_name(j + 1)}1", s.name) for j, s in enumerate(chart.series))
+        + "".join(
+            _text_cell(f"{column_letters(j + 1)}1", s.name) for j, s in enumerate(chart.series)
+        )
         + "</row>"
     ]
     for i, category in enumerate(chart.categories):
@@ -321,7 +309,7 @@ def workbook_xlsx(chart: Chart) -> bytes:
         for j, s in enumerate(chart.series):
             v = s.values[i]
             if v is not None:
-                cells += f'<c r="{column_name(j + 1)}{r}"{style}><v>{_number(v)}</v></c>'
+                cells += f'<c r="{column_letters(j + 1)}{r}"{style}><v>{_number(v)}</v></c>'
         rows.append(f'<row r="{r}">{cells}</row>')
     sheet = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
