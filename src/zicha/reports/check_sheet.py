@@ -107,6 +107,8 @@ def finding_title(finding: Finding, pack: Pack) -> str:
         return rule.name
     if finding.rule.startswith("checklist_"):
         return "检查事项"
+    if finding.rule.startswith("narrative_"):
+        return "文字材料中的数字"
     return _TITLES.get(finding.rule, "")
 
 
