@@ -188,6 +188,17 @@ def check_sheet(session: Session, c: Computation) -> Document:
     return build_check_sheet(c, session.pack, figures, places, session.path.name)
 
 
+def draft_with_sheet(
+    session: Session, org: str | None, period: str | Period | None, attach: bool = False
+) -> tuple[Document, Document, Computation]:
+    """The report, its 数据核查单 (also attached to the report when ``attach``) and figures."""
+    doc, computation = draft(session, org, period)
+    sheet = check_sheet(session, computation)
+    if attach:
+        doc = replace(doc, attachments=(*doc.attachments, check_sheet_attachment(sheet)))
+    return doc, sheet, computation
+
+
 def check_sheet_path(report: Path) -> Path:
     """Where the 数据核查单 of ``report`` is written: beside it, same format.
 
@@ -305,10 +316,7 @@ def write_report(
     check_format(out)
     _require_office([out])
     tpl = template_for(session, template)
-    doc, computation = draft(session, org, period)
-    sheet = check_sheet(session, computation)
-    if attach_check:
-        doc = replace(doc, attachments=(*doc.attachments, check_sheet_attachment(sheet)))
+    doc, sheet, computation = draft_with_sheet(session, org, period, attach_check)
     sheet_path = check_sheet_path(out)
     with batch(out.parent, create=False) as b:
         write_all([(doc, out), (sheet, sheet_path)], tpl, b)
@@ -339,10 +347,7 @@ def write_child_reports(
     with batch(out_dir) as b:
         items: list[tuple[Document, Path]] = []
         for unit in children:
-            doc, computation = draft(session, unit.code, when)
-            sheet = check_sheet(session, computation)
-            if attach_check:
-                doc = replace(doc, attachments=(*doc.attachments, check_sheet_attachment(sheet)))
+            doc, sheet, computation = draft_with_sheet(session, unit.code, when, attach_check)
             path = b.name(f"{unit.code}-{unit.name}", suffix)
             sheet_path = b.name(f"{unit.code}-{unit.name}", f"-{CHECK_SHEET}{suffix}")
             items += [(doc, path), (sheet, sheet_path)]
