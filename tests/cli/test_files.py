@@ -173,17 +173,8 @@ def test_cli_exits_2_for_a_read_only_folder(
 
     monkeypatch.setattr(files.tempfile, "mkdtemp", refuse)
     out = tmp_path / "drafts"
-    code, _, err = run(
-        "report",
-        demo_workbook,
-        "--org",
-        "510000",
-        "--period",
-        "2010OctS1",
-        "--each-child",
-        "--out",
-        out,
-    )
+    county = ("--org", "510000", "--period", "2010OctS1")
+    code, _, err = run("report", demo_workbook, *county, "--each-child", "--out", out)
     assert code == 2, err
     assert "drafts" in err and "内部错误" not in err
     assert not out.exists()
