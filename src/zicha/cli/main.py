@@ -325,7 +325,7 @@ def report(
                 attach_check=attach_check,
             )
         for d in drafted:
-            console.print(f"已写出：{d.path}" + _draft_note(d.errors), highlight=False)
+            console.print(f"已写出：{d.path}" + _draft_note(d.errors), markup=False)
         return
     drafted_one = write_report(session, org, period, out, template, attach_check)
     c = drafted_one.computation
