@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from zicha.domain.expression import Ref
 from zicha.domain.finding import Finding
 from zicha.domain.pack import Pack
 from zicha.domain.period import Period, PeriodError, fiscal_year_of, parse_period
@@ -301,6 +302,18 @@ class Engine:
 
                 mine += narrative_findings(self.pack, narrative, org, period, lambda: row)
         return sorted(_dedupe(mine), key=_sort_key)
+
+    def element_values(
+        self, org: str, period: Period, elements: Iterable[str]
+    ) -> dict[str, float | None]:
+        """Each data element's value for the unit (with the units below it) and the period;
+        None when missing. Ids that are not data elements of the pack are left out."""
+        ids = [e for e in dict.fromkeys(elements) if e in self.pack.elements]
+        if not ids:
+            return {}
+        frame = self.calc.store.element_frame([org], [period], {Ref(e) for e in ids})
+        row = frame.row(0, named=True) if frame.height else {}
+        return {e: row.get(e) for e in ids}
 
     def table(
         self,

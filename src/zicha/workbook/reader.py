@@ -26,7 +26,7 @@ from zicha.domain.dataset import (
     NarrativeSection,
     empty_values,
 )
-from zicha.domain.errors import InputError, Problem
+from zicha.domain.errors import InputError, Problem, column_letters
 from zicha.domain.orgunit import OrgTree, OrgTreeError, OrgUnit
 from zicha.domain.pack import Pack
 from zicha.domain.target import Target
@@ -251,7 +251,7 @@ class _Reader:
                 )
                 ok = False
             for col, places in match.duplicated:
-                letters = "、".join(_letter(i) for i in places)
+                letters = "、".join(column_letters(i) for i in places)
                 self.problems.add(
                     sheet.problem(
                         raw.header_row,
@@ -808,13 +808,3 @@ def _records(sheet: _Sheet, *keys: str) -> Iterable[tuple[Any, ...]]:
         if all(is_blank(v) for v in values):
             continue
         yield (row, *values)
-
-
-def _letter(index: int) -> str:
-    """Spreadsheet column letters: 0 → A, 26 → AA."""
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
