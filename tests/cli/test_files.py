@@ -182,14 +182,13 @@ def test_cli_exits_2_for_a_read_only_folder(
 
 def _county_session(*towns: tuple[str, str]) -> object:
     from tests.factories import dataset, tree, values
-    from zicha.actions.session import Session
-    from zicha.engine.computation import Engine
+    from zicha.actions.session import Session, workbook_engine
     from zicha.packs.registry import get_pack
 
     org = tree(("C", "县", None, "county"), *((c, n, "C", "township") for c, n in towns))
     data = dataset(org, values=values(*((c, "2024S1", "births", 10) for c, _ in towns)))
     pack = get_pack(None)
-    return Session(Path("县.xlsx"), pack, data, Engine(pack, data))
+    return Session(Path("县.xlsx"), pack, data, workbook_engine(pack, data))
 
 
 def test_each_child_names_are_safe_everywhere(tmp_path: Path) -> None:

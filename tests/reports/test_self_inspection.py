@@ -71,14 +71,14 @@ def test_findings_leave_the_report_for_the_check_sheet(session: Session) -> None
 def test_a_report_without_errors_has_no_draft_mark() -> None:
     from tests.factories import dataset, tree, values
     from zicha.actions.session import Session as S
-    from zicha.engine.computation import Engine
+    from zicha.actions.session import workbook_engine
     from zicha.packs.registry import get_pack
 
     town = tree(("C", "县", None, "county"), ("T", "乡", "C", "township"))
     rows = values(("T", "2024S1", "births", 12))
     data = dataset(town, values=rows)
     pack = get_pack(None)
-    session = S(Path("x.xlsx"), pack, data, Engine(pack, data))
+    session = S(Path("x.xlsx"), pack, data, workbook_engine(pack, data))
     doc, c = draft(session, "T", "2024S1", charts=False)
     assert [f for f in c.findings if f.severity == "error"] == []
     assert doc.draft_mark is None
