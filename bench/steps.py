@@ -12,7 +12,7 @@ step. Steps (PATH is the CSV workbook folder, or the .xlsx for the *_xlsx steps)
     zicha_xlsx      zicha's `read_workbook` of the .xlsx
     calamine_xlsx   python-calamine's bare read of the births sheet of the .xlsx
     calamine_all    python-calamine's bare read of every sheet of the .xlsx
-    zicha_engine    read the CSV folder (not timed), then `Engine(pack, dataset)` and
+    zicha_engine    read the CSV folder (not timed), then `workbook_engine(pack, dataset)` and
                     `engine.table(every org unit, every period)`, N times in this process;
                     `phase_peak_mb` is the peak from just before the first Engine on
     duckdb          DuckDB: both raw register CSVs rolled up to village × month (count)
@@ -152,7 +152,7 @@ def all_periods(pack: Any) -> list[Any]:
 
 
 def engine(folder: Path, repeat: int, profile: Path | None = None) -> dict[str, Any]:
-    from zicha.engine.computation import Engine
+    from zicha.actions.session import workbook_engine
     from zicha.packs.registry import get_pack
     from zicha.workbook.reader import read_workbook
 
@@ -170,7 +170,7 @@ def engine(folder: Path, repeat: int, profile: Path | None = None) -> dict[str, 
     def once() -> None:
         nonlocal shape
         t0 = time.perf_counter()
-        eng = Engine(pack, dataset)
+        eng = workbook_engine(pack, dataset)
         t1 = time.perf_counter()
         table = eng.table(orgs, periods)
         t2 = time.perf_counter()

@@ -10,6 +10,7 @@ import docx
 from docx.oxml.ns import qn
 
 from tests.factories import dataset, tree
+from zicha.actions.session import workbook_engine
 from zicha.domain.assessment import AssessmentItem
 from zicha.domain.target import Target
 from zicha.engine.computation import Engine
@@ -46,4 +47,4 @@ def township_engine(
     """A county (C, 县) with one township (T, 乡镇) that has `targets`, and the county's
     assessment method `assessment`; the family-planning pack."""
     units = tree(("C", "某县", None, "县"), ("T", "某乡", "C", "乡镇"), ("V", "某村", "T", "村"))
-    return Engine(get_pack(None), dataset(units, targets=targets, assessment=assessment))
+    return workbook_engine(get_pack(None), dataset(units, targets=targets, assessment=assessment))

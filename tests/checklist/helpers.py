@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from zicha.actions.session import workbook_engine
 from zicha.domain.assessment import AssessmentItem
 from zicha.domain.checklist import ChecklistItem
 from zicha.domain.orgunit import OrgTree, OrgUnit
@@ -41,4 +42,4 @@ def engine(*items: ChecklistItem, assessment: tuple[AssessmentItem, ...] = ()) -
         checklist=list(items),
         assessment=list(assessment),
     )
-    return Engine(PACK, ds)
+    return workbook_engine(PACK, ds)

@@ -198,10 +198,12 @@ def test_report_each_child_writes_one_report_per_unit(demo_workbook: Path, tmp_p
     )
     assert code == 0, err
     written = sorted(p.name for p in out.iterdir())
-    assert written == ["510001-XX乡.md"]
-    report = (out / written[0]).read_text(encoding="utf-8")
-    # XX乡 is the workbook's own unit: its issuer and addressee come from the meta sheet
-    assert report.startswith("# 中共XX乡委员会关于2010年10月至2011年3月")
+    # each report with its 数据核查单, and nothing else (no staging folder left behind)
+    assert written == ["510001-XX乡-数据核查单.md", "510001-XX乡.md"]
+    report = (out / "510001-XX乡.md").read_text(encoding="utf-8")
+    # XX乡 is the workbook's own unit: its issuer and addressee come from the meta sheet; its
+    # figures have errors, so the report is marked as a draft
+    assert report.startswith("**【征求意见稿】**\n\n# 中共XX乡委员会关于2010年10月至2011年3月")
     assert "半年来全乡共出生人口233人" in report
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import births, dataset, deaths, tree, values
+from zicha.actions.session import workbook_engine
 from zicha.domain.period import parse_period
 from zicha.engine.computation import Engine
 from zicha.packs.registry import get_pack
@@ -171,7 +172,7 @@ def engine() -> Engine:
         births=BIRTHS,
         deaths=DEATHS,
     )
-    return Engine(get_pack(None), data)
+    return workbook_engine(get_pack(None), data)
 
 
 def value(engine: Engine, org: str, period: str, indicator: str) -> float | None:

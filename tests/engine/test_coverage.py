@@ -6,9 +6,9 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from tests.factories import births, dataset, tree
+from zicha.actions.session import workbook_engine
 from zicha.domain.finding import Finding
 from zicha.domain.period import parse_period
-from zicha.engine.computation import Engine
 from zicha.packs.registry import get_pack
 
 PACK = get_pack(None)
@@ -41,7 +41,7 @@ OCT_TO_FEB = ["2010-10", "2010-11", "2010-12", "2011-01", "2011-02"]
 def test_a_busy_register_that_stops_before_the_period_ends_is_a_finding() -> None:
     """Forty births a month to February, none in March: chance cannot explain it."""
     data = dataset(ORGS, births=births(*monthly("T", OCT_TO_FEB, 40)))
-    engine = Engine(PACK, data)
+    engine = workbook_engine(PACK, data)
     c = engine.compute("T", HALF)
     assert c.result("births").value == 200  # the register as entered, said to be short
     (found,) = rule(c.findings, "register_gap")
@@ -57,14 +57,14 @@ def test_the_report_period_beyond_the_register_is_a_finding_of_check() -> None:
     data = replace(
         dataset(ORGS, births=births(*monthly("T", OCT_TO_FEB, 40))), meta={"period": "2010OctS1"}
     )
-    (found,) = rule(Engine(PACK, data).check(), "register_gap")
+    (found,) = rule(workbook_engine(PACK, data).check(), "register_gap")
     assert (found.org_unit, found.period) == ("T", "201103")
 
 
 def test_a_quiet_register_is_complete_in_its_months() -> None:
     """Three births a month, none in March: that happens. The half-year is what the rows say."""
     data = dataset(ORGS, births=births(*monthly("T", OCT_TO_FEB, 3)))
-    c = Engine(PACK, data).compute("T", HALF)
+    c = workbook_engine(PACK, data).compute("T", HALF)
     assert c.result("births").value == 15
     assert rule(c.findings, "register_gap") == []
 
@@ -73,7 +73,7 @@ def test_a_row_dated_outside_every_period_is_a_finding_and_not_coverage() -> Non
     rows = monthly("T", [*OCT_TO_FEB, "2011-03"], 2)
     rows.append(("T", "2031-03-05", "M", 1, True))  # 2011 mistyped
     data = replace(dataset(ORGS, births=births(*rows)), meta={"period": "2010OctS1"})
-    engine = Engine(PACK, data)
+    engine = workbook_engine(PACK, data)
     cov = engine.calc.store.coverage["births"]
     assert (cov.start, cov.end, cov.rows) == (date(2010, 10, 1), date(2011, 3, 31), 12)
     assert cov.strays == ((14, date(2031, 3, 5)),)
@@ -86,7 +86,7 @@ def test_an_empty_month_of_a_busy_township_is_a_gap() -> None:
     busy = monthly("T", ["2010-10", "2010-11", "2011-01", "2011-02", "2011-03"], 12)
     quiet = monthly("U", ["2010-10", "2011-03"], 2)  # two births in six months: no gap to tell
     data = dataset(ORGS, births=births(*busy, *quiet))
-    (found,) = rule(Engine(PACK, data).check(), "register_gap")
+    (found,) = rule(workbook_engine(PACK, data).check(), "register_gap")
     assert (found.org_unit, found.period) == ("T", "201012")
     assert "东乡出生登记在2010年12月没有任何记录" in found.message
     assert "在有记录的 5 个月中平均每月 12.0 条" in found.message

@@ -7,6 +7,7 @@ import math
 import pytest
 
 from tests.factories import births, dataset, stated, tree, values
+from zicha.actions.session import workbook_engine
 from zicha.domain.finding import Finding
 from zicha.domain.period import parse_period
 from zicha.engine.computation import Engine
@@ -35,7 +36,7 @@ PARITY = (
 
 
 def engine_for(data: Dataset) -> Engine:
-    return Engine(get_pack(None), data)
+    return workbook_engine(get_pack(None), data)
 
 
 def keys(findings: list[Finding]) -> set[tuple[str, str, str | None, str | None]]:

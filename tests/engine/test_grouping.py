@@ -4,8 +4,8 @@ total and in the statistical year around it, unless something else is wrong up t
 from __future__ import annotations
 
 from tests.factories import dataset, tree, values
+from zicha.actions.session import workbook_engine
 from zicha.domain.period import parse_period
-from zicha.engine.computation import Engine
 from zicha.engine.validation import Violation, group_violations
 from zicha.packs.registry import get_pack
 
@@ -78,7 +78,9 @@ def test_the_county_alone_is_found_where_no_township_is_wrong() -> None:
             ("X", "2024Q1", "contraception_done", 5),  # the county adds its own
         ),
     )
-    found = [f for f in Engine(get_pack(None), data).check() if f.rule == "measures_done_le_due"]
+    found = [
+        f for f in workbook_engine(get_pack(None), data).check() if f.rule == "measures_done_le_due"
+    ]
     assert [(f.org_unit, f.period) for f in found] == [("X", "2024Q1")]
     assert found[0].also == (("X", "2023Oct"),)
     assert "22" in found[0].message and "20" in found[0].message

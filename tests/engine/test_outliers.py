@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import dataset, tree, values
+from zicha.actions.session import workbook_engine
 from zicha.domain.period import parse_period
 from zicha.engine.checks import modified_z
 from zicha.engine.computation import Engine
@@ -16,7 +17,7 @@ TOWN = tree(("C", "县", None, "county"), ("T", "乡", "C", "township"))
 def births(history: list[float], now: float) -> Engine:
     rows = [("T", f"{2019 + i}S1", "births", n) for i, n in enumerate(history)]
     rows.append(("T", "2024S1", "births", now))
-    return Engine(get_pack(None), dataset(TOWN, values=values(*rows)))
+    return workbook_engine(get_pack(None), dataset(TOWN, values=values(*rows)))
 
 
 def test_modified_z_by_hand() -> None:

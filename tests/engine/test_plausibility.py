@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.factories import dataset, tree, values
+from zicha.actions.session import workbook_engine
 from zicha.domain.pack import Indicator
-from zicha.engine.computation import Engine
 from zicha.engine.sampling import beyond_chance, indicator_interval, within_chance
 from zicha.packs.registry import get_pack
 
@@ -108,7 +108,7 @@ def test_a_village_month_of_few_births_is_no_finding() -> None:
             ("V", "202402", "births_female", 1),
         ),
     )
-    assert [f for f in Engine(PACK, data).check() if f.rule in RULES] == []
+    assert [f for f in workbook_engine(PACK, data).check() if f.rule in RULES] == []
 
 
 def test_a_township_far_out_is_one_finding_listing_the_county_and_the_year() -> None:
@@ -123,7 +123,7 @@ def test_a_township_far_out_is_one_finding_listing_the_county_and_the_year() -> 
             ("U", "2024Q1", "births_female", 49),
         ),
     )
-    (found,) = [f for f in Engine(PACK, data).check() if f.rule in RULES]
+    (found,) = [f for f in workbook_engine(PACK, data).check() if f.rule in RULES]
     assert (found.rule, found.severity, found.org_unit) == (ABOVE.id, "warning", "T")
     assert {(f_org, p) for f_org, p in (*found.also, (found.org_unit, found.period))} == {
         ("T", "2024Q1"),

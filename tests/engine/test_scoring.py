@@ -7,6 +7,7 @@ import math
 import pytest
 
 from tests.factories import dataset, target, tree, values
+from zicha.actions.session import workbook_engine
 from zicha.domain.assessment import AssessmentItem
 from zicha.domain.period import parse_period
 from zicha.engine.computation import Engine
@@ -27,7 +28,7 @@ COUNTY = tree(
 
 def engine(rows: list[tuple[str, str, str, float]], targets: list, items: list) -> Engine:
     ds = dataset(COUNTY, values=values(*rows), targets=targets, assessment=items)
-    return Engine(get_pack(None), ds)
+    return workbook_engine(get_pack(None), ds)
 
 
 def births_half(org: str, n: float) -> tuple[str, str, str, float]:
@@ -235,7 +236,7 @@ def test_checklist_items_scored_by_the_assessment_sheet() -> None:
         AssessmentItem("签订目标责任书", points=3, veto=True),
     ]
     ds = dataset(COUNTY, values=values(births_half("T1", 1)), assessment=methods, checklist=items)
-    e = Engine(get_pack(None), ds)
+    e = workbook_engine(get_pack(None), ds)
     c = e.compute("T1", half)
     # 签订目标责任书 达标: 3 (the method's points win over the row's 1); 印发工作方案 未达标:
     # fixed deduction 2 − 0.5
@@ -244,5 +245,5 @@ def test_checklist_items_scored_by_the_assessment_sheet() -> None:
     assert not c.score.vetoed
     items[0] = ChecklistItem("T1", half, "签订目标责任书", result="未启动", points=1)
     ds = dataset(COUNTY, values=values(births_half("T1", 1)), assessment=methods, checklist=items)
-    c = Engine(get_pack(None), ds).compute("T1", half)
+    c = workbook_engine(get_pack(None), ds).compute("T1", half)
     assert c.score.vetoed  # a veto item not started

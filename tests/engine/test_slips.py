@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tests.factories import dataset, target, tree, values
+from zicha.actions.session import workbook_engine
 from zicha.domain.finding import Finding
 from zicha.domain.period import parse_period
-from zicha.engine.computation import Engine
 from zicha.engine.dataset import Dataset
 from zicha.packs.registry import get_pack
 
@@ -29,7 +29,7 @@ def test_a_fraction_of_a_count() -> None:
     data = dataset(
         ORGS, values=values(("T", "2024Q1", "births", 233.4), ("T", "2024Q1", "deaths", 95))
     )
-    (found,) = rule(Engine(PACK, data).check(), "fractional_count")
+    (found,) = rule(workbook_engine(PACK, data).check(), "fractional_count")
     assert (found.severity, found.org_unit, found.period, found.elements) == (
         "error",
         "T",
@@ -41,7 +41,7 @@ def test_a_fraction_of_a_count() -> None:
 
 def test_amounts_in_wan_yuan_may_have_fractions() -> None:
     data = dataset(ORGS, values=values(("T", "2024Q1", "budget_spent", 13.25)))
-    assert rule(Engine(PACK, data).check(), "fractional_count") == []
+    assert rule(workbook_engine(PACK, data).check(), "fractional_count") == []
 
 
 def test_yuan_for_wan_yuan_against_the_target() -> None:
@@ -50,7 +50,7 @@ def test_yuan_for_wan_yuan_against_the_target() -> None:
         values=values(("T", "2024Q1", "budget_spent", 130000)),
         targets=[target("T", "2023Oct", "budget_spent", ">=31.64")],
     )
-    engine = Engine(PACK, data)
+    engine = workbook_engine(PACK, data)
     (found,) = rule(engine.check(), "unit_slip")
     assert found.severity == "error" and found.org_unit == "T"
     assert "目标 31.64万元" in found.message and "4109 倍" in found.message  # 130000 / 31.64
@@ -70,7 +70,7 @@ def test_yuan_for_wan_yuan_against_the_other_townships() -> None:
             ("W", "2024Q2", "budget_spent", 110000),
         ),
     )
-    (found,) = rule(Engine(PACK, data).check(), "unit_slip")
+    (found,) = rule(workbook_engine(PACK, data).check(), "unit_slip")
     assert (found.org_unit, found.period) == ("W", "2024Q2")
     assert "其他填报数的中位数 11万元" in found.message and "10000 倍" in found.message
 
@@ -83,7 +83,7 @@ def test_a_large_amount_of_another_element_is_no_slip() -> None:
             ("T", "2024Q1", "fees_identified", 800), ("T", "2024Q1", "fees_collected", 31.75)
         ),
     )
-    assert rule(Engine(PACK, data).check(), "unit_slip") == []
+    assert rule(workbook_engine(PACK, data).check(), "unit_slip") == []
 
 
 def _with_period(data: Dataset, period: str) -> Dataset:
@@ -104,7 +104,7 @@ def test_targets_for_the_year_before_the_report() -> None:
         ),
         "2010OctS1",
     )
-    engine = Engine(PACK, data)
+    engine = workbook_engine(PACK, data)
     (found,) = rule(engine.check(), "targets_for_no_period")
     assert (found.org_unit, found.period, found.severity) == ("T", "2009Oct", "warning")
     assert "2 个目标" in found.message and "2009年10月至2010年9月" in found.message
@@ -126,7 +126,7 @@ def test_targets_of_other_years_beside_this_years_are_no_finding() -> None:
         ),
         "2010OctS1",
     )
-    engine = Engine(PACK, data)
+    engine = workbook_engine(PACK, data)
     assert rule(engine.check(), "targets_for_no_period") == []
     c = engine.compute("T", parse_period("2010OctS1"))
     assert rule(c.findings, "no_target_applies") == []
@@ -137,7 +137,7 @@ def test_a_period_with_nothing_entered() -> None:
         ORGS,
         values=values(("T", "202403", "population", 1000), ("T", "2024Q1", "births", 3)),
     )
-    engine = Engine(PACK, data)
+    engine = workbook_engine(PACK, data)
     (found,) = rule(engine.compute("T", parse_period("2025S1")).findings, "no_data_in_period")
     assert "2025年上半年没有填报任何数据" in found.message
     assert "2024年1月1日至2024年3月31日" in found.message

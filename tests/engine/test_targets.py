@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import dataset, target, tree, values
+from zicha.actions.session import workbook_engine
 from zicha.domain.period import parse_period
 from zicha.domain.result import Computation
 from zicha.engine.computation import Engine
@@ -93,7 +94,7 @@ TARGETS = [
 
 @pytest.fixture(scope="module")
 def engine() -> Engine:
-    return Engine(get_pack(None), dataset(ORGS, values=DATA, targets=TARGETS))
+    return workbook_engine(get_pack(None), dataset(ORGS, values=DATA, targets=TARGETS))
 
 
 def compute(engine: Engine, org: str, period: str) -> Computation:

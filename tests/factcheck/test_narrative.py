@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tests.cli.conftest import run
 from tests.factories import dataset, tree, values
+from zicha.actions.session import workbook_engine
 from zicha.domain.narrative import NarrativeSection
 from zicha.domain.period import parse_period
 from zicha.engine.computation import Engine
@@ -32,7 +33,7 @@ def engine(*paragraphs: tuple[str, str], period: str | None = "2024S1") -> Engin
     ds = dataset(TREE, values=DATA)
     meta = {"orgunit": "B"} | ({"period": period} if period else {})
     narrative = [NarrativeSection(section, text) for section, text in paragraphs]
-    return Engine(PACK, replace(ds, meta=meta, narrative=narrative))
+    return workbook_engine(PACK, replace(ds, meta=meta, narrative=narrative))
 
 
 def narrative_rules(findings: list) -> list[tuple[str, str]]:  # type: ignore[type-arg]
@@ -90,4 +91,8 @@ def test_check_and_report_of_a_workbook(tmp_path: Path) -> None:
     report = tmp_path / "r.md"
     code, _, _ = run("report", folder, "--out", report)
     assert code == 0
-    assert "所述出生人数为236人，按填报数据计算为233人" in report.read_text(encoding="utf-8")
+    # the finding goes into the data check sheet beside the report, not into the report
+    sheet = (tmp_path / "r-数据核查单.md").read_text(encoding="utf-8")
+    assert "所述出生人数为236人，按填报数据计算为233人" in sheet
+    assert "【需更正】文字材料中的数字" in sheet
+    assert "所述出生人数为236人" not in report.read_text(encoding="utf-8")

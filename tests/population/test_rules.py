@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 
 from tests.factories import births, dataset, deaths, tree, values
+from zicha.actions.session import workbook_engine
 from zicha.domain.finding import Finding
 from zicha.domain.period import parse_period
 from zicha.engine.computation import Engine
@@ -19,7 +20,7 @@ ORGS = tree(("C", "县", None, "county"), ("T", "镇", "C", "township"), ("V", "
 
 
 def engine(data: Dataset) -> Engine:
-    return Engine(PACK, data)
+    return workbook_engine(PACK, data)
 
 
 def broken(data: Dataset, rule: str) -> list[tuple[str, str | None, str | None]]:

@@ -18,7 +18,6 @@ from zicha.reports.document import (
     Block,
     Closing,
     Document,
-    Figure,
     Heading,
     PageBreak,
     Paragraph,
@@ -73,17 +72,20 @@ def sample_document(with_figures: bool = True) -> Document:
         Placeholder("各村出生人口的说明"),
     ]
     if with_figures:
-        png = progress_chart(
-            [
-                ("出生人口", 233, 510),
-                ("符合政策生育率", 85.4, 85),
-                ("长效节育措施落实率", None, 80),
-                ("社会抚养费征收", 31.75, 80),
-            ],
-            0.499,
-            "主要指标完成进度",
+        blocks.append(
+            progress_chart(
+                [
+                    ("出生人口", 233, 510),
+                    ("符合政策生育率", 85.4, 85),
+                    ("长效节育措施落实率", None, 80),
+                    ("社会抚养费征收", 31.75, 80),
+                ],
+                0.499,
+                "主要指标完成进度",
+                "图1  主要指标完成进度与时间进度",
+                caps=[True, False, False, False],
+            )
         )
-        blocks.append(Figure(png, "图1  主要指标完成进度与时间进度"))
     blocks += [
         Heading(2, "（二）创建工作开展情况"),
         Paragraph(
@@ -104,14 +106,16 @@ def sample_document(with_figures: bool = True) -> Document:
         Paragraph("本附件列出各月数据。"),
     ]
     if with_figures:
-        png2 = monthly_chart(
-            ["1月", "2月", "3月", "4月", "5月", "6月"],
-            [40, 35, None, 41, 38, 39],
-            [42.5, 85, 127.5, 170, 212.5, 255],
-            "逐月出生人口",
-            "人",
+        att_blocks.append(
+            monthly_chart(
+                ["1月", "2月", "3月", "4月", "5月", "6月"],
+                [40, 35, None, 41, 38, 39],
+                [42.5, 85, 127.5, 170, 212.5, 255],
+                "逐月出生人口",
+                "图2  逐月出生人口",
+                "人",
+            )
         )
-        att_blocks.append(Figure(png2, "图2  逐月出生人口", width_mm=140))
     att_blocks += [
         PageBreak(),
         Table(

@@ -11,6 +11,7 @@ import docx
 import pytest
 from lxml import etree
 
+from zicha.reports.docx_chart import CHART_CONTENT_TYPE
 from zicha.reports.docx_writer import (
     DEFAULT_TEMPLATE,
     LINE_PITCH,
@@ -22,6 +23,8 @@ from zicha.reports.docx_writer import (
 from .sample import SAMPLE_ADDRESSEE, SAMPLE_TABLE, SAMPLE_TITLE, sample_document
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS = {"w": W, "r": R}
 THEME_ATTRS = ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme")
@@ -233,11 +236,29 @@ def test_table(pkg: Package) -> None:
     assert "".join(prev.itertext()) == SAMPLE_TABLE.caption
 
 
-def test_figure_paragraph_not_exact(pkg: Package) -> None:
-    drawings = list(
-        pkg.document.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}blip")
-    )
-    assert len(drawings) == 2
+def test_charts_are_native_chart_parts(pkg: Package) -> None:
+    chart_refs = list(pkg.document.iter(f"{{{C}}}chart"))
+    assert len(chart_refs) == 2
+    parts = [pkg.targets[ref.get(f"{{{R}}}id")] for ref in chart_refs]
+    assert parts == ["charts/chart1.xml", "charts/chart2.xml"]
+    types = pkg.xml("[Content_Types].xml")
+    overrides = {o.get("PartName"): o.get("ContentType") for o in types}
+    for i, part in enumerate(parts, start=1):
+        assert overrides["/word/" + part] == CHART_CONTENT_TYPE
+        chart = pkg.xml("word/" + part)
+        rels = pkg.xml(f"word/charts/_rels/chart{i}.xml.rels")
+        (rel,) = list(rels)
+        assert rel.get("Target").endswith(f"embeddings/Microsoft_Excel_Worksheet{i}.xlsx")
+        assert chart.find(f"{{{C}}}externalData").get(f"{{{R}}}id") == rel.get("Id")
+    titles = [
+        pkg.xml("word/" + p).find(f"{{{C}}}chart/{{{C}}}title").xpath("string()") for p in parts
+    ]
+    assert titles == ["主要指标完成进度", "逐月出生人口"]
+    # each drawing id is unique and the charts are 150 mm wide
+    ids = [d.get("id") for d in pkg.document.iter(f"{{{WP}}}docPr")]
+    assert len(set(ids)) == len(ids) == 2
+    widths = {int(e.get("cx")) for e in pkg.document.iter(f"{{{WP}}}extent")}
+    assert widths == {150 * 36000}
     figure_paras = [p for p in pkg.document.iter(w("p")) if p.find(".//w:drawing", NS) is not None]
     for p in figure_paras:
         assert p.find("w:pPr/w:pStyle", NS).get(w("val")) == "Figure"
@@ -245,7 +266,18 @@ def test_figure_paragraph_not_exact(pkg: Package) -> None:
     spacing = pkg.style("Figure").find("w:pPr/w:spacing", NS)
     assert spacing.get(w("lineRule")) == "auto"
     assert pkg.style("Figure").find("w:pPr/w:jc", NS).get(w("val")) == "center"
-    assert [n for n in pkg.names if n.startswith("word/media/")]
+    # no picture: nothing was drawn to an image
+    assert not [n for n in pkg.names if n.startswith("word/media/")]
+
+
+def test_a_docx_with_charts_opens_again(sample_docx: Path) -> None:
+    reopened = docx.Document(str(sample_docx))
+    chart_parts = [
+        rel.target_part.partname
+        for rel in reopened.part.rels.values()
+        if rel.reltype.endswith("/chart")
+    ]
+    assert sorted(chart_parts) == ["/word/charts/chart1.xml", "/word/charts/chart2.xml"]
 
 
 def test_placeholder_highlighted(pkg: Package) -> None:

@@ -164,6 +164,10 @@ def test_markdown_table() -> None:
 def test_sample_renders(sample_doc: Document) -> None:
     html = render_html(sample_doc)
     md = render_markdown(sample_doc)
-    assert html.count("data:image/png;base64,") == 2
+    assert html.count('<svg class="chart"') == 2
+    assert "data:image/png" not in html
+    # in Markdown a chart is its caption and a table of its figures
+    assert "*图2  逐月出生人口*" in md
+    assert "| 3月（无数据） | — | — | 127.5 |" in md
     assert "&lt;特殊&gt; &amp; “字符”" in html
     assert "中共XX乡委员会" in md

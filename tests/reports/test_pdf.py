@@ -15,13 +15,19 @@ from pathlib import Path
 import pytest
 
 from zicha.reports import pdf as pdf_module
+from zicha.reports.fonts import bundled_fonts
 from zicha.reports.pdf import (
+    OFFICE_ENV,
+    FontsMissing,
     PdfFailed,
     PdfUnavailable,
     _registry_xcu,
     docx_to_pdf,
     find_office,
     font_substitutions,
+    fontconfig_file,
+    missing_office_message,
+    office_candidates,
 )
 
 from .sample import SAMPLE_TITLE
@@ -133,3 +139,106 @@ def test_failure_carries_stderr(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     src.write_bytes(b"not really a docx")
     with pytest.raises(PdfFailed, match="boom: cannot convert"):
         docx_to_pdf(src, tmp_path / "a.pdf")
+
+
+# ---------------------------------------------------------------------------------------------
+# finding LibreOffice and the fonts, on every platform
+
+
+def test_libreoffice_named_by_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    program = tmp_path / "LibreOffice" / "program" / "soffice"
+    program.parent.mkdir(parents=True)
+    program.write_text("")
+    monkeypatch.setenv(OFFICE_ENV, str(program))
+    assert find_office() == str(program)
+    # the install folder will do too
+    monkeypatch.setenv(OFFICE_ENV, str(tmp_path / "LibreOffice"))
+    assert find_office() == str(program)
+    # a variable that names no program is not passed over: nothing is found, and the message
+    # says what is wrong with the variable
+    monkeypatch.setenv(OFFICE_ENV, str(tmp_path / "nowhere"))
+    assert find_office() is None
+    assert OFFICE_ENV in missing_office_message() and "nowhere" in missing_office_message()
+
+
+def test_libreoffice_not_on_path_nor_installed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv(OFFICE_ENV, raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(pdf_module, "office_candidates", lambda: [tmp_path / "soffice"])
+    assert find_office() is None
+    (tmp_path / "soffice").write_text("")
+    assert find_office() == str(tmp_path / "soffice")
+
+
+def test_usual_install_folders() -> None:
+    windows = office_candidates(
+        {"ProgramFiles": "C:/Program Files", "ProgramFiles(x86)": "C:/Program Files (x86)"},
+        "win32",
+    )
+    assert [p.as_posix() for p in windows] == [
+        "C:/Program Files/LibreOffice/program/soffice.exe",
+        "C:/Program Files (x86)/LibreOffice/program/soffice.exe",
+    ]
+    mac = office_candidates({"HOME": "/Users/clerk"}, "darwin")
+    assert [p.as_posix() for p in mac] == [
+        "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+        "/Users/clerk/Applications/LibreOffice.app/Contents/MacOS/soffice",
+    ]
+
+
+def test_substitutes_on_a_chinese_windows_pc() -> None:
+    # what the registry of a Chinese Windows lists (with the Chinese names fonts.py adds)
+    installed = {"SimSun", "宋体", "SimHei", "黑体", "FangSong", "仿宋", "KaiTi", "楷体"}
+    subs = font_substitutions(installed)
+    assert subs["仿宋_GB2312"] == "FangSong"
+    assert subs["楷体_GB2312"] == "KaiTi"
+    assert subs["方正小标宋简体"] == "SimSun"
+    assert "黑体" not in subs and "宋体" not in subs  # installed themselves
+
+
+def test_substitutes_on_a_mac() -> None:
+    installed = {"PingFang SC", "Songti SC", "STFangsong", "Kaiti SC", "STHeiti", "Heiti SC"}
+    subs = font_substitutions(installed)
+    assert subs["仿宋_GB2312"] == "STFangsong"
+    assert subs["黑体"] == "PingFang SC"
+    assert subs["楷体"] == "Kaiti SC"
+    assert subs["宋体"] == "Songti SC"
+
+
+def test_bundled_fonts_only_where_the_machine_has_none() -> None:
+    bundled = {"Noto Sans SC", "Noto Serif SC"}
+    bare = font_substitutions(set(), bundled)
+    assert bare["仿宋_GB2312"] == "Noto Serif SC"
+    assert bare["方正小标宋简体"] == "Noto Serif SC"
+    assert bare["黑体"] == "Noto Sans SC"
+    # one Chinese font of its own: the machine's font for everything, never the bundled one
+    only_wqy = font_substitutions({"WenQuanYi Zen Hei"}, bundled)
+    assert set(only_wqy.values()) == {"WenQuanYi Zen Hei"}
+    assert font_substitutions(set(), ()) == {}
+
+
+def test_the_bundled_fonts_are_installed_with_zicha() -> None:
+    fonts = bundled_fonts()
+    assert set(fonts) == {"Noto Sans SC", "Noto Serif SC"}
+    assert all(path.stat().st_size > 5_000_000 for path in fonts.values())
+
+
+def test_fontconfig_file_adds_folders_to_the_config_in_force(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("FONTCONFIG_FILE", "/etc/empty & odd.conf")
+    conf = fontconfig_file([Path("/opt/fonts")], tmp_path)
+    assert '<include ignore_missing="yes">/etc/empty &amp; odd.conf</include>' in conf
+    assert "<dir>/opt/fonts</dir>" in conf
+    assert f"<cachedir>{tmp_path}</cachedir>" in conf
+
+
+def test_no_chinese_font_at_all_is_told(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(pdf_module, "installed_families", lambda: frozenset({"DejaVu Sans"}))
+    monkeypatch.setattr(pdf_module, "bundled_fonts", dict)
+    with pytest.raises(FontsMissing, match="中文字体"):
+        pdf_module._fonts_for_office(tmp_path)

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.workbook.helpers import tiny_pack, write_csv, write_xlsx
+from zicha.actions.session import workbook_engine
 from zicha.domain.errors import InputError
 from zicha.domain.period import parse_period
-from zicha.engine.computation import Engine
 from zicha.packs.registry import get_pack, workbook_pack
 from zicha.workbook import cells
 from zicha.workbook.cells import CellError, Formula, Percent
@@ -222,7 +222,7 @@ def _read_and_check(path: Path, pack_id: str | None) -> None:
     except InputError as err:
         assert err.problems and all(str(p) for p in err.problems)
         return
-    engine = Engine(pack, dataset)
+    engine = workbook_engine(pack, dataset)
     engine.check()
     engine.compute(dataset.tree.root.code, parse_period("2023Oct"))
 

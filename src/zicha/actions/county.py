@@ -8,6 +8,7 @@ is `NotInScope` (the web layer answers 404, as if it did not exist).
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from zicha.domain.errors import InputError, Problem
@@ -18,7 +19,8 @@ from zicha.domain.result import Computation
 from zicha.engine.computation import Engine
 from zicha.packs.registry import get_pack
 from zicha.storage import models as m
-from zicha.storage.source import data_version, load_dataset, pack_id
+from zicha.storage.facts import DatabaseFacts
+from zicha.storage.source import data_version, pack_id
 
 
 class NotInScope(LookupError):
@@ -80,22 +82,42 @@ def server_pack() -> Pack:
 
 
 _lock = threading.Lock()
-_cached: tuple[str, str, Engine] | None = None
+_engine: tuple[tuple[str, str, str], Engine] | None = None
+#: computations already made, keyed on the data version: a write replaces the version
+_results: OrderedDict[tuple[str, str, str, str, str], Computation] = OrderedDict()
+RESULTS_KEPT = 256
 
 
 def engine() -> Engine:
-    """The engine over the whole database, rebuilt only when the data version moved."""
-    global _cached
-    version = data_version()
+    """The engine over the database, rebuilt only when the data version (or the pack) moved."""
+    global _engine
     pack = server_pack()
+    key = (data_version(), pack.id, pack.version)
     with _lock:
-        if _cached is not None and _cached[0] == version and _cached[1] == pack.id:
-            return _cached[2]
-        built = Engine(pack, load_dataset(pack.id))
-        _cached = (version, pack.id, built)
-        return built
+        if _engine is not None and _engine[0] == key:
+            return _engine[1]
+    built = Engine(pack, DatabaseFacts(pack))
+    with _lock:
+        _engine = (key, built)
+    return built
 
 
 def compute(scope: Scope) -> Computation:
-    """Indicators, targets, progress, score and findings for the scope's unit and period."""
-    return engine().compute(scope.org.code, scope.period)
+    """Indicators, targets, progress, score and findings for the scope's unit and period.
+
+    Kept until the next write: the same question asked again with nothing changed is answered
+    from memory. The computation returned is shared: callers read it, never change it.
+    """
+    pack = server_pack()
+    key = (data_version(), pack.id, pack.version, scope.org.code, scope.period.id)
+    with _lock:
+        hit = _results.get(key)
+        if hit is not None:
+            _results.move_to_end(key)
+            return hit
+    result = engine().compute(scope.org.code, scope.period)
+    with _lock:
+        _results[key] = result
+        while len(_results) > RESULTS_KEPT:
+            _results.popitem(last=False)
+    return result

@@ -7,7 +7,6 @@ narrative (stored per unit) stand in for the workbook's meta and narrative sheet
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 from zicha.actions import county
@@ -16,6 +15,7 @@ from zicha.actions.session import Session
 from zicha.domain.errors import InputError, Problem
 from zicha.domain.narrative import NarrativeSection
 from zicha.domain.result import Ranking
+from zicha.engine.dataset import Dataset
 from zicha.engine.ranking import rank
 from zicha.reports.pdf import find_office
 from zicha.storage import models as m
@@ -82,5 +82,5 @@ def report_session(scope: county.Scope) -> Session:
         .order_by("position", "id")
         .values_list("section", "text")
     ]
-    dataset = dataclasses.replace(engine.dataset, meta=meta, narrative=narrative)
+    dataset = Dataset("database", engine.pack.id, engine.tree, meta=meta, narrative=narrative)
     return Session(Path(f"{unit.code}.server"), engine.pack, dataset, engine)

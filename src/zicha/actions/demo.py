@@ -6,8 +6,14 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zicha.actions.files import write_text, write_with
-from zicha.actions.reporting import draft, opened_template, template_for, write_document
+from zicha.actions.files import batch, write_text, write_with
+from zicha.actions.reporting import (
+    check_sheet,
+    check_sheet_path,
+    draft,
+    template_for,
+    write_all,
+)
 from zicha.actions.session import open_workbook
 from zicha.domain.errors import InputError, Problem
 from zicha.domain.result import Computation
@@ -43,9 +49,13 @@ def run_demo(out: Path, pack_id: str) -> DemoResult:
     write_text(result_json, json.dumps(computation_json(computation), ensure_ascii=False, indent=2))
     files.append(result_json)
     doc, _ = draft(session, None, computation.period)
-    with opened_template(template_for(session, None)) as template:
-        for suffix in (".docx", ".html", ".md"):
-            path = out / f"report{suffix}"
-            write_document(doc, path, template)
-            files.append(path)
+    sheet = check_sheet(session, computation)
+    template = template_for(session, None)
+    items = []
+    for suffix in (".docx", ".html", ".md"):
+        path = out / f"report{suffix}"
+        items += [(doc, path), (sheet, check_sheet_path(path))]
+    with batch(out) as b:
+        write_all(items, template, b)
+    files += [path for _, path in items]
     return DemoResult(computation, files)

@@ -3,25 +3,36 @@
 The workbook is read and checked by the same reader as the command line; then, in one transaction,
 its org units, values, register rows, targets, assessment method, checklist, narrative and report
 header are written. Loading the same workbook again changes nothing: every row is matched with
-what is stored (values by unit, element and period; register rows by unit and registration
-number, or by their content when they have none) and only differences are written.
+what is stored (values by unit, element and period; register rows by their whole content, a
+unit's month at a time: a month whose row count and digest match what is stored is not read
+back) and only differences are written. Register rows are counted by unit, element and month in
+the same pass (`RegisterMonth`, what the engine sums), and written in bulk.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from zicha.actions.entry import Cell, How, Write, bump_data_version, put_values, write
 from zicha.domain.errors import InputError, Problem
-from zicha.domain.period import Period, parse_period
+from zicha.domain.orgunit import OrgUnit
+from zicha.domain.pack import Pack
+from zicha.domain.period import Period, month_end, parse_period
+from zicha.engine.coverage import SHEET_NAMES
 from zicha.engine.dataset import Dataset
+from zicha.engine.store import register_conditions
 from zicha.packs.registry import get_pack
+from zicha.storage import bulk
 from zicha.storage import models as m
 from zicha.storage.source import PACK_SETTING, pack_id
+from zicha.workbook.facts import month_counts
 from zicha.workbook.reader import read_workbook
 
 
@@ -71,7 +82,7 @@ def load_dataset(
         m.Setting.objects.update_or_create(key=PACK_SETTING, defaults={"value": dataset.pack_id})
         orgs = _org_units(dataset, summary)
         _values(dataset, orgs, w, summary)
-        _registers(dataset, orgs, summary)
+        _registers(get_pack(dataset.pack_id), dataset, orgs, w, summary)
         _targets(dataset, orgs, summary)
         _assessment(dataset, orgs, summary)
         _checklist(dataset, orgs, summary)
@@ -105,34 +116,53 @@ def _org_units(dataset: Dataset, summary: LoadSummary) -> dict[str, m.OrgUnit]:
             ]
         )
     order = [tree.root.code, *tree.descendants(tree.root.code)]
-    for code in order:
-        unit = tree.get(code)
-        parent = stored.get(unit.parent) if unit.parent else None
-        row = stored.get(code)
-        if row is None:
-            row = m.OrgUnit.objects.create(code=code, name=unit.name, parent=parent, kind=unit.kind)
-            row.path = f"{parent.path if parent else ''}{row.pk}/"
-            row.save(update_fields=["path"])
+    fresh = [code for code in order if code not in stored]
+    if fresh:
+        # keys taken in the tree's order, so that paths, which name them, exist before the
+        # rows: every new unit in one statement
+        made: list[m.OrgUnit] = []
+        for pk, code in zip(bulk.new_keys(m.OrgUnit, len(fresh)), fresh, strict=True):
+            unit = tree.get(code)
+            parent = stored.get(unit.parent) if unit.parent else None
+            row = m.OrgUnit(
+                id=pk,
+                code=code,
+                name=unit.name,
+                kind=unit.kind,
+                parent=parent,
+                path=f"{parent.path if parent else ''}{pk}/",
+            )
             stored[code] = row
-            summary.created["orgunits"] += 1
-            continue
-        path = f"{parent.path if parent else ''}{row.pk}/"
-        if (row.name, row.kind, row.parent_id, row.path) != (
-            unit.name,
-            unit.kind,
-            parent.pk if parent else None,
-            path,
-        ):
-            old_path = row.path
-            row.name, row.kind, row.parent, row.path = unit.name, unit.kind, parent, path
-            row.save()
-            if old_path != path:  # moved: its subtree's paths follow
-                for below in m.OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=row.pk):
-                    below.path = path + below.path[len(old_path) :]
-                    below.save(update_fields=["path"])
-                    stored[below.code] = below
-            summary.updated["orgunits"] += 1
+            made.append(row)
+        m.OrgUnit.objects.bulk_create(made, batch_size=500)
+        summary.created["orgunits"] += len(made)
+    for code in order:
+        if code not in fresh:
+            _move(tree.get(code), stored, summary)
     return stored
+
+
+def _move(unit: OrgUnit, stored: dict[str, m.OrgUnit], summary: LoadSummary) -> None:
+    """A stored unit renamed, or moved under another parent (its subtree's paths follow)."""
+    row = stored[unit.code]
+    parent = stored.get(unit.parent) if unit.parent else None
+    path = f"{parent.path if parent else ''}{row.pk}/"
+    if (row.name, row.kind, row.parent_id, row.path) == (
+        unit.name,
+        unit.kind,
+        parent.pk if parent else None,
+        path,
+    ):
+        return
+    old_path = row.path
+    row.name, row.kind, row.parent, row.path = unit.name, unit.kind, parent, path
+    row.save()
+    if old_path != path:
+        for below in m.OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=row.pk):
+            below.path = path + below.path[len(old_path) :]
+            below.save(update_fields=["path"])
+            stored[below.code] = below
+    summary.updated["orgunits"] += 1
 
 
 def _values(dataset: Dataset, orgs: dict[str, m.OrgUnit], w: Write, summary: LoadSummary) -> None:
@@ -160,35 +190,217 @@ def _values(dataset: Dataset, orgs: dict[str, m.OrgUnit], w: Write, summary: Loa
     summary.updated["values"] += counts.updated
 
 
+def _org_ids(orgs: dict[str, m.OrgUnit]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"org_unit": list(orgs), "org": [o.pk for o in orgs.values()]},
+        schema={"org_unit": pl.String, "org": pl.Int64},
+    )
+
+
 _REGISTERS: dict[str, tuple[type[m.Birth] | type[m.Death], tuple[str, ...]]] = {
     "births": (m.Birth, ("date", "sex", "order", "in_policy", "ref")),
     "deaths": (m.Death, ("date", "sex", "age", "ref")),
 }
+#: columns a blank cell is stored as "" in (not null)
+_TEXT = ("sex", "ref")
+#: how register digests are made: polars' row hash, which is stable within one polars version
+DIGEST_SCHEME = f"polars-{pl.__version__}"
+_GROUP = ["org", "start"]
 
 
-def _registers(dataset: Dataset, orgs: dict[str, m.OrgUnit], summary: LoadSummary) -> None:
-    """Register rows not stored yet are added (matched on their whole content, so a row loaded
-    twice is stored once, and two identical births stay two)."""
-    for sheet, frame in dataset.registers.items():
-        model, cols = _REGISTERS[sheet]
-        text = [i + 1 for i, c in enumerate(cols) if c in ("sex", "ref")]
-        stored = Counter(
-            _register_key(r, text) for r in model.objects.values_list("org__code", *cols)
+def _digests(rows: pl.DataFrame) -> pl.DataFrame:
+    """(org, start, rows, digest) of register rows carrying a `hash` column: the digest is a sum
+    of row hashes, so it does not depend on the order of the rows."""
+    return rows.group_by(_GROUP).agg(
+        pl.len().cast(pl.Int64).alias("rows"),
+        (
+            (pl.col("hash") // (1 << 32)).cast(pl.Int64).sum() % (1 << 31) * (1 << 32)
+            + (pl.col("hash") % (1 << 32)).cast(pl.Int64).sum() % (1 << 32)
+        ).alias("digest"),
+    )
+
+
+def _hashed(frame: pl.DataFrame, cols: tuple[str, ...]) -> pl.DataFrame:
+    return frame.with_columns(
+        start=pl.col("date").dt.truncate("1mo"),
+        hash=pl.struct(["org", *cols]).hash(seed=20231001),
+    )
+
+
+def _registers(
+    pack: Pack, dataset: Dataset, orgs: dict[str, m.OrgUnit], w: Write, summary: LoadSummary
+) -> None:
+    """Register rows not stored yet are added, and their months counted in the same pass.
+
+    Rows are matched on their whole content, so a row loaded twice is stored once and two
+    identical births stay two. A unit's month whose rows are all stored already (same count,
+    same digest) is not read back at all; only a month that differs is compared row by row.
+    """
+    w.check_units(
+        (orgs[code], Problem(sheet=SHEET_NAMES.get(sheet, sheet), message=f"单位 {code}"))
+        for sheet, frame in dataset.registers.items()
+        for code in frame["org_unit"].unique().sort()
+    )
+    ids = _org_ids(orgs)
+    conditions = register_conditions(pack)
+    sheets = [(sheet, frame) for sheet, frame in dataset.registers.items() if frame.height]
+    stored = {sheet: _stored_digests(sheet) for sheet, _ in sheets}
+    # a register's rows are written while the next register is compared and counted; the
+    # database is used again only once they are (`settle`)
+    waiting: list[Callable[[], int]] = []
+
+    def settle() -> None:
+        while waiting:
+            waiting.pop()()
+
+    months: list[pl.DataFrame] = []
+    digests: list[pl.DataFrame] = []
+    try:
+        for sheet, frame in sheets:
+            plan = _plan(sheet, frame, ids, stored[sheet], settle)
+            settle()
+            # in the order of the (org, date) index: each row lands at the end of it
+            added = plan.added.select("org", *plan.cols).sort(pl.col("org") * 100_000 + _day)
+            waiting.append(bulk.start_insert(plan.model, added))
+            summary.created[plan.sheet] += added.height
+            counts = {e: c for e, (s, c) in conditions.items() if s == plan.sheet}
+            if counts and plan.counted.height:
+                counted = month_counts(plan.counted, counts, unit="org")
+                months.append(counted.with_columns(sheet=pl.lit(plan.sheet)))
+            if plan.digests.height:
+                digests.append(plan.digests)
+        settle()
+    finally:
+        # on a failure here, the writing must end before the transaction is rolled back
+        for wait in waiting:
+            with contextlib.suppress(BaseException):
+                wait()
+    if months:
+        bulk.insert_frame(m.RegisterMonth, pl.concat(months).sort("org", "element", "start"))
+    if digests:
+        bulk.insert_frame(m.RegisterDigest, pl.concat(digests))
+
+
+def _stored_digests(sheet: str) -> pl.DataFrame:
+    return bulk.fetch_frame(
+        f"SELECT org_id, start, rows, digest, scheme FROM {m.RegisterDigest._meta.db_table} "
+        "WHERE sheet = %s",
+        [sheet],
+        {
+            "org": pl.Int64(),
+            "start": pl.Date(),
+            "rows_stored": pl.Int64(),
+            "digest_stored": pl.Int64(),
+            "scheme": pl.String(),
+        },
+    )
+
+
+_day = pl.col("date").cast(pl.Int32)
+
+
+@dataclass
+class _Plan:
+    """What a load writes of one register: rows to add, rows of the months to count (all of
+    them: a month that already had rows is counted again from every row), and the digests of
+    those months."""
+
+    sheet: str
+    model: type[m.Birth] | type[m.Death]
+    cols: tuple[str, ...]
+    added: pl.DataFrame
+    counted: pl.DataFrame
+    digests: pl.DataFrame
+
+
+def _plan(
+    sheet: str,
+    frame: pl.DataFrame,
+    ids: pl.DataFrame,
+    stored: pl.DataFrame,
+    settle: Callable[[], None],
+) -> _Plan:
+    """Compare a register with what is stored (`stored`: its digests); months that differ are
+    read back and cleared for a recount, after `settle` (the database is free again)."""
+    model, cols = _REGISTERS[sheet]
+    rows = _hashed(
+        frame.select("org_unit", *cols)
+        .with_columns(pl.col(c).fill_null("") for c in _TEXT if c in cols)
+        .join(ids, on="org_unit", maintain_order="left")
+        .select("org", *cols),
+        cols,
+    )
+    incoming = _digests(rows)
+    compared = incoming.join(stored, on=_GROUP, how="left")
+    new = compared.filter(pl.col("rows_stored").is_null())
+    differ = compared.filter(
+        pl.col("rows_stored").is_not_null()
+        & (
+            (pl.col("rows") != pl.col("rows_stored"))
+            | (pl.col("digest") != pl.col("digest_stored"))
+            | (pl.col("scheme") != DIGEST_SCHEME)
         )
-        incoming = Counter(
-            _register_key(r, text) for r in frame.select("org_unit", *cols).iter_rows()
+    )
+    added = rows.join(new.select(_GROUP), on=_GROUP, how="semi")
+    labels = {"sheet": pl.lit(sheet), "scheme": pl.lit(DIGEST_SCHEME)}
+    digests = new.select(*_GROUP, "rows", "digest").with_columns(**labels)
+    if differ.height == 0:
+        return _Plan(sheet, model, cols, added, added, digests)
+    settle()
+    kept = _hashed(_stored_rows(model, cols, differ.select(_GROUP)), cols)
+    extra = _missing_rows(rows.join(differ.select(_GROUP), on=_GROUP, how="semi"), kept)
+    whole = pl.concat([kept, extra.select(kept.columns)])
+    keys = differ.select(*_GROUP, sheet=pl.lit(sheet))
+    bulk.delete_keys(m.RegisterDigest, keys)
+    bulk.delete_keys(m.RegisterMonth, keys)
+    return _Plan(
+        sheet,
+        model,
+        cols,
+        pl.concat([added, extra.select(added.columns)]),
+        pl.concat([added, whole.select(added.columns)]),
+        pl.concat([digests, _digests(whole).with_columns(**labels)]),
+    )
+
+
+def _stored_rows(
+    model: type[m.Birth] | type[m.Death], cols: tuple[str, ...], groups: pl.DataFrame
+) -> pl.DataFrame:
+    """The stored rows of the given (org, start) months."""
+    table = model._meta.db_table
+    names = ", ".join(f'"{model._meta.get_field(c).column}"' for c in cols)
+    schema: dict[str, pl.DataType] = {"org": pl.Int64()}
+    for c in cols:
+        schema[c] = {
+            "date": pl.Date(),
+            "sex": pl.String(),
+            "order": pl.Int64(),
+            "in_policy": pl.Boolean(),
+            "ref": pl.String(),
+            "age": pl.Float64(),
+        }[c]
+    parts = [
+        bulk.fetch_frame(
+            f'SELECT org_id, {names} FROM {table} WHERE org_id = %s AND "date" BETWEEN %s AND %s',
+            [org, start, month_end(start)],
+            schema,
         )
-        new: list[Any] = []
-        for key, count in incoming.items():
-            for _ in range(max(0, count - stored.get(key, 0))):
-                new.append(model(org=orgs[key[0]], **dict(zip(cols, key[1:], strict=True))))
-        model.objects.bulk_create(new, batch_size=5000)
-        summary.created[sheet] += len(new)
+        for org, start in groups.iter_rows()
+    ]
+    return pl.concat(parts)
 
 
-def _register_key(row: tuple[Any, ...], text: list[int]) -> tuple[Any, ...]:
-    """A register row as stored: blank text is "" in the database."""
-    return tuple(("" if v is None else v) if i in text else v for i, v in enumerate(row))
+def _missing_rows(incoming: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
+    """The incoming rows the stored ones lack, as many copies of each as are missing."""
+    keys = [c for c in incoming.columns if c not in ("hash", "start")]
+    have = stored.group_by(keys).agg(pl.len().alias("stored"))
+    return (
+        incoming.join(have, on=keys, how="left", nulls_equal=True)
+        .with_columns(pl.col("stored").fill_null(0))
+        .with_columns(n=pl.int_range(pl.len()).over(keys))
+        .filter(pl.col("n") >= pl.col("stored"))
+        .drop("stored", "n")
+    )
 
 
 def _targets(dataset: Dataset, orgs: dict[str, m.OrgUnit], summary: LoadSummary) -> None:
@@ -269,6 +481,7 @@ def _checklist(dataset: Dataset, orgs: dict[str, m.OrgUnit], summary: LoadSummar
             "closed_on": item.closed_on,
             "points": item.points,
             "position": position,
+            "row": item.row,
         }
         _upsert(
             m.ChecklistItem,

@@ -15,6 +15,7 @@ from zicha.engine.dataset import Dataset
 from zicha.packs.registry import workbook_pack
 from zicha.workbook.cells import CellError
 from zicha.workbook.cells import parse_period as parse_cell_period
+from zicha.workbook.facts import WorkbookFacts
 from zicha.workbook.reader import read_workbook
 from zicha.workbook.sheets import SHEETS
 
@@ -73,6 +74,11 @@ class Session:
         return self.engine.compute(self.org(org), self.period(period))
 
 
+def workbook_engine(pack: Pack, dataset: Dataset) -> Engine:
+    """The engine over a workbook's facts (or any dataset built in memory)."""
+    return Engine(pack, WorkbookFacts(pack, dataset))
+
+
 def open_workbook(path: str | Path, progress: Callable[[str], None] | None = None) -> Session:
     """Read a workbook (.xlsx or a CSV folder) all-or-nothing and set up the engine over it."""
     path = Path(path)
@@ -84,4 +90,4 @@ def open_workbook(path: str | Path, progress: Callable[[str], None] | None = Non
 
     dataset = read_workbook(path, resolve, progress=progress)
     pack = used[-1]  # the pack the workbook was read with is the one it is computed with
-    return Session(path, pack, dataset, Engine(pack, dataset))
+    return Session(path, pack, dataset, workbook_engine(pack, dataset))

@@ -70,6 +70,20 @@ class InputError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+def column_letters(index: int) -> str:
+    """A spreadsheet column's letters from its 0-based index, as Excel and WPS show them.
+
+    >>> column_letters(0), column_letters(25), column_letters(26), column_letters(701)
+    ('A', 'Z', 'AA', 'ZZ')
+    """
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def single(message: str, **where: object) -> InputError:
     """Shorthand for an InputError holding one problem.
 
@@ -77,3 +91,13 @@ def single(message: str, **where: object) -> InputError:
     'a.xlsx：没有这个文件'
     """
     return InputError([Problem(message=message, **where)])  # type: ignore[arg-type]
+
+
+class SetupError(InputError):
+    """The machine lacks something zicha needs (a program, a font) or refuses a file operation
+    (a file open in another program, a read-only folder). Not a fault in the input, nor in
+    zicha: the message says what to install or to do. Exit status 2, like unusable input.
+
+    >>> str(SetupError([Problem(file="x.pdf", message="未找到 LibreOffice")]))
+    'x.pdf：未找到 LibreOffice'
+    """

@@ -523,6 +523,10 @@ def _parser() -> Lark:
         start=["expr", "bound"],
         transformer=_Builder(),
         maybe_placeholders=True,
+        # the parse tables are kept in the temporary folder, keyed by the grammar and lark's
+        # version: building them takes longer than drafting a report (a broken or missing cache
+        # file is rebuilt)
+        cache=True,
     )
 
 

@@ -94,6 +94,15 @@ class OrgTree:
             parent = self.units[parent].parent
         return out
 
+    def closure(self) -> list[tuple[str, str]]:
+        """Every (unit, ancestor-or-self) pair, the unit itself first.
+
+        >>> t = OrgTree.build([OrgUnit("1", "县"), OrgUnit("2", "乡", "1")])
+        >>> t.closure()
+        [('1', '1'), ('2', '2'), ('2', '1')]
+        """
+        return [(u.code, a) for u in self for a in (u.code, *self.ancestors(u.code))]
+
     def is_leaf(self, code: str) -> bool:
         return not self._children.get(code)
 

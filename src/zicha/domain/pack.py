@@ -207,6 +207,8 @@ class Pack:
     #: outside figures the report sets beside indicators (national goals and levels)
     references: tuple[ReferenceValue, ...] = ()
     path: str | None = None
+    #: a digest of the pack's files ("" for a pack built in code)
+    version: str = ""
 
     def indicator_by_name_or_id(self, key: str) -> Indicator | None:
         """Find an indicator by its id or its Chinese name.

@@ -189,6 +189,32 @@ class Period:
         last = _month_index(self.end.year, self.end.month)
         return [_month_at(i) for i in range(first, last + 1)]
 
+    def cut_edges(self) -> list[tuple[date, date]]:
+        """The parts of months this period cuts: the spans, at its ends, that do not make a
+        whole calendar month. Register counts for them cannot come from monthly sums.
+
+        >>> parse_period("2024Q1").cut_edges()
+        []
+        >>> [(str(a), str(b)) for a, b in parse_period("2024-01-15/2024-03-10").cut_edges()]
+        [('2024-01-15', '2024-01-31'), ('2024-03-01', '2024-03-10')]
+        >>> [(str(a), str(b)) for a, b in parse_period("2024-02-03/2024-02-05").cut_edges()]
+        [('2024-02-03', '2024-02-05')]
+        """
+        first = self.start if self.start.day == 1 else month_end(self.start) + timedelta(days=1)
+        last = (
+            self.end
+            if self.end == month_end(self.end)
+            else self.end.replace(day=1) - timedelta(days=1)
+        )
+        if first > last:
+            return [(self.start, self.end)]
+        edges: list[tuple[date, date]] = []
+        if self.start < first:
+            edges.append((self.start, first - timedelta(days=1)))
+        if last < self.end:
+            edges.append((last + timedelta(days=1), self.end))
+        return edges
+
     def to_date(self, enclosing: Period) -> Period:
         """The span from `enclosing.start` to this period's end ("year to date").
 
@@ -552,3 +578,12 @@ def _year_earlier(d: date) -> date:
     if d.month == 2 and d.day == 29:
         return date(d.year - 1, 2, 28)
     return d.replace(year=d.year - 1)
+
+
+def month_end(d: date) -> date:
+    """The last day of `d`'s month.
+
+    >>> month_end(date(2024, 2, 10))
+    datetime.date(2024, 2, 29)
+    """
+    return _first_of_month_at(_month_index(d.year, d.month) + 1) - timedelta(days=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
@@ -10,9 +11,9 @@ import polars as pl
 from zicha.domain.expression import Node, Ref, children, parse, references
 from zicha.domain.pack import Indicator, Pack
 from zicha.domain.period import Period
-from zicha.engine.dataset import Dataset
 from zicha.engine.evaluation import compile_expr
-from zicha.engine.store import ValueStore
+from zicha.engine.facts import Facts, RegisterCount
+from zicha.engine.store import ValueStore, register_conditions
 
 
 def column_of(ref: Ref) -> str:
@@ -88,21 +89,54 @@ class CompiledIndicator:
         )
 
 
-class Calculator:
-    """Computes element values and indicators for any org units and periods of one dataset."""
+@dataclass(frozen=True)
+class CompiledPack:
+    """A pack's expressions parsed, expanded and compiled: made once per pack id and version."""
 
-    def __init__(self, pack: Pack, dataset: Dataset) -> None:
+    derived: Mapping[str, Node]
+    indicators: Mapping[str, CompiledIndicator]
+    registers: Mapping[str, RegisterCount]
+
+
+_compiled: dict[tuple[str, str], CompiledPack] = {}
+_compiled_lock = threading.Lock()
+
+
+def compile_pack(pack: Pack) -> CompiledPack:
+    """The compiled form of a pack, cached by id and version (a pack made in code, without a
+    version, is compiled each time).
+
+    >>> from zicha.packs.registry import get_pack
+    >>> compile_pack(get_pack(None)) is compile_pack(get_pack(None))
+    True
+    """
+    key = (pack.id, pack.version)
+    if pack.version:
+        with _compiled_lock:
+            hit = _compiled.get(key)
+        if hit is not None:
+            return hit
+    derived = {k: parse(v) for k, v in pack.derived.items()}
+    indicators: dict[str, CompiledIndicator] = {}
+    for ind in pack.indicators.values():
+        den = expand(parse(ind.denominator), derived) if ind.denominator else None
+        indicators[ind.id] = CompiledIndicator(ind, expand(parse(ind.numerator), derived), den)
+    compiled = CompiledPack(derived, indicators, register_conditions(pack))
+    if pack.version:
+        with _compiled_lock:
+            compiled = _compiled.setdefault(key, compiled)
+    return compiled
+
+
+class Calculator:
+    """Computes element values and indicators for any org units and periods of one source."""
+
+    def __init__(self, pack: Pack, facts: Facts) -> None:
         self.pack = pack
-        self.dataset = dataset
-        self.store = ValueStore(pack, dataset)
-        derived = {k: parse(v) for k, v in pack.derived.items()}
-        self.derived = derived
-        self.indicators: dict[str, CompiledIndicator] = {}
-        for ind in pack.indicators.values():
-            den = expand(parse(ind.denominator), derived) if ind.denominator else None
-            self.indicators[ind.id] = CompiledIndicator(
-                ind, expand(parse(ind.numerator), derived), den
-            )
+        compiled = compile_pack(pack)
+        self.store = ValueStore(pack, facts, compiled.registers)
+        self.derived = compiled.derived
+        self.indicators = compiled.indicators
 
     def compile(self, text: str) -> Node:
         """Parse an expression and expand the pack's derived names in it."""

@@ -18,7 +18,6 @@ from zicha.domain.finding import Finding
 from zicha.domain.orgunit import OrgTree
 from zicha.domain.period import Period
 from zicha.domain.result import Computation, Status
-from zicha.engine.dataset import Dataset
 from zicha.engine.scoring import item_score
 
 SHEET = "检查事项"
@@ -139,14 +138,15 @@ def findings_for(summary: ChecklistSummary) -> list[Finding]:
     return [f for row in summary.rows for f in item_findings(row, summary.as_of)]
 
 
-def check_findings(dataset: Dataset) -> list[Finding]:
-    """The findings of every item of the workbook, each judged on its own period's end."""
-    return [f for item in dataset.checklist for f in item_findings(item, item.period.end)]
+def check_findings(items: Iterable[ChecklistItem]) -> list[Finding]:
+    """The findings of every item, each judged on its own period's end."""
+    return [f for item in items for f in item_findings(item, item.period.end)]
 
 
 def attach_checklist(
     computation: Computation,
-    dataset: Dataset,
+    items: Sequence[ChecklistItem],
+    tree: OrgTree,
     with_findings: bool = True,
     assessment: Mapping[str, AssessmentItem] | None = None,
 ) -> Computation:
@@ -156,11 +156,11 @@ def attach_checklist(
 
     Nothing changes when the workbook has no checklist item at all.
     """
-    if not dataset.checklist:
+    if not items:
         return computation
     period = computation.period
-    rows = items_for(dataset.checklist, dataset.tree, computation.org_unit.code, period)
-    methods = dict(assessment) if assessment is not None else {a.key: a for a in dataset.assessment}
+    rows = items_for(items, tree, computation.org_unit.code, period)
+    methods = dict(assessment) if assessment is not None else {}
     elsewhere = set(methods)
     summary = summarize(rows, period.end, elsewhere)
     computation.checklist = summary

@@ -17,17 +17,18 @@ import polars as pl
 from zicha.domain.expression import describe, parse, references, unparse
 from zicha.domain.finding import Finding
 from zicha.domain.numbers import fmt, fmt_trim, typed_decimals
+from zicha.domain.orgunit import OrgTree
 from zicha.domain.pack import DataElement, Indicator, Pack
 from zicha.domain.period import Period, parse_period
+from zicha.domain.target import Target
 from zicha.engine.calculator import Calculator
-from zicha.engine.dataset import Dataset
 from zicha.engine.sampling import indicator_interval, is_small
 
 
-def negative_values(pack: Pack, dataset: Dataset) -> list[Finding]:
+def negative_values(pack: Pack, values: pl.DataFrame) -> list[Finding]:
     """A count can never be negative."""
     ids = [e.id for e in pack.elements.values() if e.non_negative]
-    bad = dataset.values.filter(pl.col("element").is_in(ids) & (pl.col("value") < 0))
+    bad = values.filter(pl.col("element").is_in(ids) & (pl.col("value") < 0))
     return row_findings(pack, bad, "negative_value", lambda _el, x: f"{fmt(x, 2)}，不可能为负数")
 
 
@@ -51,9 +52,11 @@ def row_findings(
     return out
 
 
-def double_counting(pack: Pack, dataset: Dataset, closure: pl.DataFrame) -> list[Finding]:
+def double_counting(
+    pack: Pack, entered: pl.DataFrame, tree: OrgTree, closure: pl.DataFrame
+) -> list[Finding]:
     """A parent that reports a value its children also report is counted twice up the tree."""
-    values = dataset.values.select("org_unit", "element", "period", "start", "end", "row")
+    values = entered.select("org_unit", "element", "period", "start", "end", "row")
     below = closure.filter(pl.col("org_unit") != pl.col("ancestor"))
     pairs = (
         values.join(below, on="org_unit")
@@ -71,7 +74,6 @@ def double_counting(pack: Pack, dataset: Dataset, closure: pl.DataFrame) -> list
         .sort("row_parent")
     )
     out: list[Finding] = []
-    tree = dataset.tree
     for row in pairs.iter_rows(named=True):
         el = pack.elements[row["element"]]
         parent = tree.get(row["ancestor"])
@@ -91,12 +93,19 @@ def double_counting(pack: Pack, dataset: Dataset, closure: pl.DataFrame) -> list
     return out
 
 
-def nested_periods(pack: Pack, dataset: Dataset) -> list[Finding]:
+def nested_periods(pack: Pack, entered: pl.DataFrame) -> list[Finding]:
     """A flow entered for a period and again for a part of it counts twice in the longer one;
     a stock stated twice for the same day must be stated the same way."""
-    values = dataset.values.select("org_unit", "element", "period", "start", "end", "value", "row")
+    values = entered.select("org_unit", "element", "period", "start", "end", "value", "row")
+    stocks = [e.id for e in pack.elements.values() if e.is_stock]
+    inside = (pl.col("start") <= pl.col("start_b")) & (pl.col("end_b") <= pl.col("end"))
+    around = (pl.col("start_b") <= pl.col("start")) & (pl.col("end") <= pl.col("end_b"))
     pairs = values.join(values, on=["org_unit", "element"], suffix="_b").filter(
-        pl.col("row") < pl.col("row_b")
+        pl.col("row") < pl.col("row_b"),
+        # only pairs that can make a finding below: stocks on one day, flows one inside the other
+        pl.when(pl.col("element").is_in(stocks))
+        .then(pl.col("end") == pl.col("end_b"))
+        .otherwise(inside | around),
     )
     out: list[Finding] = []
     for row in pairs.iter_rows(named=True):
@@ -155,10 +164,9 @@ def nested_periods(pack: Pack, dataset: Dataset) -> list[Finding]:
     return out
 
 
-def stated_figures(calc: Calculator, dataset: Dataset) -> list[Finding]:
+def stated_figures(calc: Calculator, stated: pl.DataFrame) -> list[Finding]:
     """Compare each figure the clerk stated with what the data gives, and stated rates that
     imply different denominators (e.g. two different populations)."""
-    stated = dataset.stated
     if stated.height == 0:
         return []
     pack = calc.pack
@@ -289,13 +297,12 @@ def _standard_error(ind: Indicator, num: float, den: float) -> float | None:
     return None
 
 
-def targets_passed_down(pack: Pack, dataset: Dataset) -> list[Finding]:
+def targets_passed_down(pack: Pack, tree: OrgTree, targets: Sequence[Target]) -> list[Finding]:
     """The parts of a count's cap or floor, set for the units below, must add up to the parent's
     target: caps may not exceed it, floors may not fall short of it."""
     out: list[Finding] = []
-    tree = dataset.tree
-    by_key = {(t.org_unit, t.period.id, t.indicator): t for t in dataset.targets}
-    for t in dataset.targets:
+    by_key = {(t.org_unit, t.period.id, t.indicator): t for t in targets}
+    for t in targets:
         ind = pack.indicators.get(t.indicator)
         if ind is None or ind.kind != "count" or t.bound.value is None:
             continue

@@ -1,30 +1,34 @@
-"""The engine's entry point: a dataset in, computations and findings out.
+"""The engine's entry point: a source of facts in, computations and findings out.
 
-Knows nothing of files, terminals or HTTP: the same object serves the command line and, later,
-the server.
+Knows nothing of files, terminals, HTTP or databases: it asks its source the questions of
+`zicha.engine.facts.Facts`, so the same object serves the command line (a workbook) and the
+server (the database).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
 import polars as pl
 
+from zicha.domain.expression import Ref
 from zicha.domain.finding import Finding
 from zicha.domain.pack import Pack
 from zicha.domain.period import Period, PeriodError, fiscal_year_of, parse_period
 from zicha.domain.result import Comparison, Computation, IndicatorResult, Score, Status
 from zicha.domain.target import Target
 from zicha.engine import checks, coverage, slips
+from zicha.engine.arrival import arrival_findings
 from zicha.engine.calculator import Calculator
 from zicha.engine.checklist import attach_checklist, check_findings
-from zicha.engine.dataset import Dataset
+from zicha.engine.facts import Facts, own_org
 from zicha.engine.progress import judge
 from zicha.engine.sampling import indicator_interval
 from zicha.engine.scoring import assessment_items, due_share, item_score, target_points
-from zicha.engine.validation import run_rules
+from zicha.engine.validation import rule_sides, run_rules
 
 
 def _sort_key(f: Finding) -> tuple[int, str, str, str]:
@@ -32,81 +36,96 @@ def _sort_key(f: Finding) -> tuple[int, str, str, str]:
 
 
 class Engine:
-    """Computes indicators, targets, progress, scores and findings for one dataset."""
+    """Computes indicators, targets, progress, scores and findings over one source of facts."""
 
-    def __init__(self, pack: Pack, dataset: Dataset) -> None:
+    def __init__(self, pack: Pack, facts: Facts) -> None:
         self.pack = pack
-        self.dataset = dataset
-        self.tree = dataset.tree
-        self.calc = Calculator(pack, dataset)
-        self.assessment = assessment_items(pack, dataset.assessment)
+        self.facts = facts
+        self.tree = facts.tree
+        self.calc = Calculator(pack, facts)
+        self.targets = facts.targets()
+        self.checklist = facts.checklist()
+        self.assessment = assessment_items(pack, facts.assessment())
         self._targets: dict[tuple[str, str], list[Target]] = {}
-        for t in dataset.targets:
+        for t in self.targets:
             self._targets.setdefault((t.org_unit, t.indicator), []).append(t)
-        self._entry_findings: list[Finding] | None = None
+        self._entry_findings: dict[str | None, list[Finding]] = {}
+        self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ findings
 
-    def entry_findings(self) -> list[Finding]:
-        """Findings about how the data was entered (all org units and periods)."""
-        if self._entry_findings is None:
-            self._entry_findings = [
-                *self.dataset.notices,
-                *self.calc.store.findings,
-                *checks.negative_values(self.pack, self.dataset),
-                *checks.double_counting(self.pack, self.dataset, self.calc.store.closure),
-                *checks.nested_periods(self.pack, self.dataset),
-                *checks.stated_figures(self.calc, self.dataset),
-                *checks.targets_passed_down(self.pack, self.dataset),
-                *slips.fractional_counts(self.pack, self.dataset),
-                *slips.scale_slips(self.pack, self.dataset),
-                *slips.targets_for_no_period(self.pack, self.dataset),
-                *coverage.stray_rows(self.calc.store.coverage, self.dataset, self.pack),
-                *coverage.gaps(
-                    self.calc.store.coverage,
-                    self.dataset,
-                    self.tree,
-                    self.pack,
-                    slips.report_periods(self.dataset),
-                ),
-                *self._narrative_of_own_period(),
-            ]
-        return self._entry_findings
+    def entry_findings(self, root: str | None = None) -> list[Finding]:
+        """Findings about how the data was entered, for `root`'s subtree (all org units when
+        None) and every period: what reading the source noticed, the checks made when data
+        arrives, stated figures that the data does not bear out, targets passed down that do
+        not add up, slips that leave figures readable but wrong, and where registers fall
+        short."""
+        with self._lock:
+            cached = self._entry_findings.get(root)
+        if cached is not None:
+            return cached
+        units = None if root is None else {root, *self.tree.descendants(root)}
+        targets = [t for t in self.targets if units is None or t.org_unit in units]
+        entered = self.facts.entered(root)
+        stated = self.facts.stated(root)
+        store = self.calc.store
+        spans = {s.sheet: s for s in store.register_spans.values()}
+        own = coverage.own_period(self.facts)
+        months = [
+            d
+            for sheet in (spans if own is None else ())
+            for d in self.facts.register_months(sheet, root)["start"].to_list()
+        ]
+        reported = slips.report_periods(own, entered, stated, months)
+        found = [
+            *self.facts.notices(),
+            *arrival_findings(self.pack, self.tree, entered),
+            *checks.stated_figures(self.calc, stated),
+            *checks.targets_passed_down(self.pack, self.tree, targets),
+            *slips.scale_slips(self.pack, entered, targets),
+            *slips.targets_for_no_period(self.pack, self.tree, targets, reported),
+            *coverage.gaps(spans, self.facts, self.pack, reported, root),
+        ]
+        if root is None:  # about the data as a whole: `check` says so
+            found += coverage.stray_rows(store.coverage, store.reference, self.pack)
+        if units is None or self.own_org() in units:
+            found += self._narrative_of_own_period()
+        with self._lock:
+            return self._entry_findings.setdefault(root, found)
 
     def own_org(self) -> str:
-        """The report's own org unit: the workbook's `orgunit` meta key, else the root."""
-        code = (self.dataset.meta.get("orgunit") or "").strip()
-        return code if code in self.tree else self.tree.root.code
+        """The report's own org unit: the one the source names (a workbook's `orgunit` meta
+        key), else the root."""
+        return own_org(self.facts)
 
     def _narrative_of_own_period(self) -> list[Finding]:
         """The clerk's paragraphs, fact-checked: against each other, and against the figures of
         the report's own unit and period (the meta keys) when the workbook names the period."""
-        if not self.dataset.narrative:
+        org = self.own_org()
+        narrative = self.facts.narrative(org)
+        if not narrative:
             return []
         from zicha.engine.factcheck.narrative import narrative_findings  # only when there is text
 
-        org = self.own_org()
         try:
-            period = parse_period(self.dataset.meta["period"])
+            period = parse_period(self.facts.report_header(org)["period"])
         except (KeyError, PeriodError):
-            return narrative_findings(self.pack, self.dataset.narrative, org, None)
+            return narrative_findings(self.pack, narrative, org, None)
 
         def row() -> dict[str, Any]:
             table = self.calc.table([org], [period], indicator_ids=list(self.pack.indicators))
             return next(table.iter_rows(named=True))
 
-        return narrative_findings(self.pack, self.dataset.narrative, org, period, row)
+        return narrative_findings(self.pack, narrative, org, period, row)
 
     def check_periods(self) -> list[Period]:
         """The periods `check` validates: every period data, targets or statements were entered
         for, and every statistical year they fall in."""
-        ids: set[str] = set()
-        for frame in (self.dataset.values, self.dataset.stated):
-            ids.update(frame["period"].unique().to_list())
-        ids.update(t.period.id for t in self.dataset.targets)
+        ids = set(self.facts.periods())
+        ids.update(t.period.id for t in self.targets)
         periods = {i: parse_period(i) for i in ids}
         days: list[date] = [p.end for p in periods.values()]
-        for cov in self.calc.store.coverage.values():
+        for cov in self.calc.store.register_spans.values():
             days += [cov.start, cov.end]  # rows dated outside every period are findings
         for d in days:
             fy = fiscal_year_of(d, self.pack.year_start_month)
@@ -120,7 +139,7 @@ class Engine:
         findings = self.entry_findings() + run_rules(
             self.calc, self.pack.rules, orgs, self.check_periods(), self.tree
         )
-        findings += check_findings(self.dataset)  # checklist items, each on its period's end
+        findings += check_findings(self.checklist)  # checklist items, each on its period's end
         return sorted(_dedupe(findings), key=_sort_key)
 
     # ------------------------------------------------------------------ targets
@@ -158,7 +177,9 @@ class Engine:
         before = _earlier(period)
         history = _years_before(period, HISTORY_YEARS) if findings else []
         periods = [period, *spans.values(), *before.values(), *history]
-        table = self.calc.table(orgs, periods, indicator_ids=ids)
+        # with findings, the rules' figures come in the same table
+        extra = rule_sides(self.calc, self.pack.rules) if findings else []
+        table = self.calc.table(orgs, periods, indicator_ids=ids, extra=extra)
         rows = {(r["org_unit"], r["period"]): r for r in table.iter_rows(named=True)}
         out: list[Computation] = []
         for org in orgs:
@@ -169,7 +190,7 @@ class Engine:
                 )
                 for i in ids
             ]
-            found = self._findings_for(org, period, row, ids) if findings else []
+            found = self._findings_for(org, period, row, ids, table) if findings else []
             if findings:
                 earlier = [rows[(org, p.id)] for p in history]
                 found += checks.outliers(self.pack, org, period, row, earlier, ids)
@@ -185,22 +206,30 @@ class Engine:
                             period.id,
                         )
                     )
+            if findings:
+                found = _dedupe([*found, *self._report_findings(org, period, results)])
             out.append(
                 Computation(
                     self.pack.id, self.tree.get(org), period, results, found, _score(results)
                 )
             )
-            attach_checklist(out[-1], self.dataset, findings, self.assessment)  # CONTRACT §6
-            if findings:
-                judged = sum(r.target is not None for r in results)
-                found += slips.no_target_applies(self.pack, self.dataset, org, period, judged)
-                found += slips.nothing_entered(self.dataset, org, period)
-                asked = [period, *(r.to_date_period for r in results if r.to_date_period)]
-                below = {org, *self.tree.descendants(org)}
-                covered = self.calc.store.coverage
-                found += coverage.gaps(covered, self.dataset, self.tree, self.pack, asked, below)
-                found[:] = _dedupe(found)
+            attach_checklist(  # CONTRACT §6
+                out[-1], self.checklist, self.tree, findings, self.assessment
+            )
         return out
+
+    def _report_findings(
+        self, org: str, period: Period, results: Sequence[IndicatorResult]
+    ) -> list[Finding]:
+        """What a report for the unit and period must say besides its figures: its targets are
+        all for other periods, nothing at all was entered, a register falls short in the
+        period asked or in the spans its targets are judged over."""
+        judged = sum(r.target is not None for r in results)
+        found = slips.no_target_applies(self.pack, self.tree, self.targets, org, period, judged)
+        found += slips.nothing_entered(self.facts, self.pack, self.checklist, org, period)
+        asked = [period, *(r.to_date_period for r in results if r.to_date_period)]
+        spans = {s.sheet: s for s in self.calc.store.register_spans.values()}
+        return found + coverage.gaps(spans, self.facts, self.pack, asked, org)
 
     def _result(
         self,
@@ -280,24 +309,42 @@ class Engine:
         )
 
     def _findings_for(
-        self, org: str, period: Period, row: dict[str, object], ids: Sequence[str]
+        self,
+        org: str,
+        period: Period,
+        row: dict[str, object],
+        ids: Sequence[str],
+        table: pl.DataFrame,
     ) -> list[Finding]:
-        subtree = {org, *self.tree.descendants(org)}
-        mine: list[Finding] = list(self.dataset.notices)  # about the workbook as a whole
-        for f in self.entry_findings():
-            if f.org_unit not in subtree or f.period is None:
+        mine = list(self.facts.notices())  # about the source as a whole
+        for f in self.entry_findings(org):
+            if f.period is None:
                 continue
             p = parse_period(f.period)
             if p.start <= period.end and period.start <= p.end:
                 mine.append(f)
-        mine += run_rules(self.calc, self.pack.rules, [org], [period], self.tree)
+        mine += run_rules(self.calc, self.pack.rules, [org], [period], self.tree, table)
         mine += checks.small_samples(self.calc, row, org, period.id, ids)
-        if org == self.own_org() and self.dataset.narrative and not self.dataset.meta.get("period"):
-            # a workbook without a period of its own: its paragraphs speak of the one asked for
-            from zicha.engine.factcheck.narrative import narrative_findings
+        if org == self.own_org() and not self.facts.report_header(org).get("period"):
+            narrative = self.facts.narrative(org)
+            if narrative:
+                # a workbook without a period of its own: its paragraphs speak of the one asked
+                from zicha.engine.factcheck.narrative import narrative_findings
 
-            mine += narrative_findings(self.pack, self.dataset.narrative, org, period, lambda: row)
+                mine += narrative_findings(self.pack, narrative, org, period, lambda: row)
         return sorted(_dedupe(mine), key=_sort_key)
+
+    def element_values(
+        self, org: str, period: Period, elements: Iterable[str]
+    ) -> dict[str, float | None]:
+        """Each data element's value for the unit (with the units below it) and the period;
+        None when missing. Ids that are not data elements of the pack are left out."""
+        ids = [e for e in dict.fromkeys(elements) if e in self.pack.elements]
+        if not ids:
+            return {}
+        frame = self.calc.store.element_frame([org], [period], {Ref(e) for e in ids})
+        row = frame.row(0, named=True) if frame.height else {}
+        return {e: row.get(e) for e in ids}
 
     def table(
         self,

@@ -2,8 +2,8 @@
 
 A register (births, deaths) is the complete record of its months: a unit with no row in one of
 them had no event. Which months those are is read from the rows themselves: from the month of
-the first row to the month of the last, leaving out rows dated outside every period the workbook
-is about (a birth typed as 2031 for 2011), which are findings of their own. `check` shows each
+the first row to the month of the last, leaving out rows dated outside every period the data is
+about (a birth typed as 2031 for 2011), which are findings of their own. `check` shows each
 register's months.
 
 A register that stops before the report's period ends, or skips a month, is not refused: for a
@@ -11,12 +11,15 @@ village with a death or two a year, months without rows are what happens. It is 
 chance cannot explain it: a unit that records many events in its months with rows, and has none
 in a month of the register or of the report's period (Poisson's law at the unit's own rate, over
 every unit-month tested at once, below 1 in 1,000).
+
+Everything here is asked of a source of facts (`zicha.engine.facts.Facts`) by month: how many
+rows each unit has in each month, and the rows themselves only where a finding names them.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -25,24 +28,14 @@ import polars as pl
 from zicha.domain.finding import Finding
 from zicha.domain.orgunit import OrgTree
 from zicha.domain.pack import Pack
-from zicha.domain.period import Period, fiscal_year_of, parse_period
-from zicha.engine.dataset import Dataset
+from zicha.domain.period import Period, PeriodError, fiscal_year_of, month_end, parse_period
+from zicha.engine.facts import Facts, own_org
 
 #: the register sheets' Chinese names
 SHEET_NAMES = {"births": "出生登记", "deaths": "死亡登记"}
 #: a month without rows is a gap when chance (Poisson's law, at the unit's rate in the months it
 #: has rows) would leave any of the register's unit-months empty with less than this probability
 GAP_LEVEL = 0.001
-
-
-def month_end(d: date) -> date:
-    """The last day of d's month.
-
-    >>> month_end(date(2024, 2, 10))
-    datetime.date(2024, 2, 29)
-    """
-    nxt = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
-    return nxt - timedelta(days=1)
 
 
 def _label(d: date) -> str:
@@ -52,14 +45,15 @@ def _label(d: date) -> str:
 @dataclass(frozen=True)
 class Coverage:
     """The months a register is the complete record of: `start` (a first day) to `end` (a last
-    day); `rows` inside them; `strays` the sheet rows dated outside every period of the workbook.
+    day); `rows` inside them; `strays` the rows dated outside every period of the data, as
+    (spreadsheet row, date): the row is None where the source keeps none (the database).
     """
 
     sheet: str
     start: date
     end: date
     rows: int
-    strays: tuple[tuple[int, date], ...] = ()
+    strays: tuple[tuple[int | None, date], ...] = ()
 
     def overlaps(self, period: Period) -> bool:
         return self.start <= period.end and period.start <= self.end
@@ -70,16 +64,26 @@ class Coverage:
         return first if first == last else f"{first}至{last}"
 
 
-def reference_periods(dataset: Dataset, pack: Pack) -> list[Period]:
-    """The spans the workbook is about: the statistical years holding its own period, the
-    periods figures, statements and targets were entered for."""
-    ids: set[str] = set()
-    for frame in (dataset.values, dataset.stated):
-        ids.update(frame["period"].unique().to_list())
-    ids.update(t.period.id for t in dataset.targets)
-    own = dataset.meta.get("period")
-    if own:
-        ids.add(own)
+def own_period(facts: Facts) -> Period | None:
+    """The period of the report the facts were gathered for (a workbook's `period` meta key),
+    None when it names none."""
+    text = facts.report_header(own_org(facts)).get("period")
+    if not text:
+        return None
+    try:
+        return parse_period(text)
+    except PeriodError:
+        return None
+
+
+def reference_periods(facts: Facts, pack: Pack) -> list[Period]:
+    """The spans the data is about: the statistical years holding the report's own period and
+    the periods figures, statements and targets were entered for."""
+    ids = set(facts.periods())
+    ids.update(t.period.id for t in facts.targets())
+    own = own_period(facts)
+    if own is not None:
+        ids.add(own.id)
     years: dict[str, Period] = {}
     for i in ids:
         p = parse_period(i)
@@ -89,49 +93,72 @@ def reference_periods(dataset: Dataset, pack: Pack) -> list[Period]:
     return sorted(years.values())
 
 
-def coverages(dataset: Dataset, pack: Pack) -> dict[str, Coverage]:
-    """The coverage of each register with rows, by sheet."""
-    spans = reference_periods(dataset, pack)
+def coverages(
+    facts: Facts,
+    pack: Pack,
+    reference: Sequence[Period] | None = None,
+    sheets: Iterable[str] | None = None,
+) -> dict[str, Coverage]:
+    """The coverage of each register with rows, by sheet. `reference`: the periods the data is
+    about (`reference_periods`); None: asked of the facts only where they can move a register's
+    months (its rows fall in more than one statistical year), and no stray row looked for.
+    """
     out: dict[str, Coverage] = {}
-    for sheet in pack.registers:
-        frame = dataset.registers.get(sheet)
-        if frame is None or frame.height == 0:
+    for sheet in pack.registers if sheets is None else sheets:
+        months = facts.register_months(sheet)
+        if months.height == 0:
             continue
-        inside = pl.lit(not spans)
-        for p in spans:
-            inside = inside | pl.col("date").is_between(p.start, p.end)
-        marked = frame.select("row", "date", inside.alias("inside"))
-        kept = marked.filter(pl.col("inside"))
-        strays = marked.filter(~pl.col("inside")).sort("row")
-        used = kept if kept.height else marked
-        first, last = used["date"].min(), used["date"].max()
-        assert isinstance(first, date) and isinstance(last, date)
+        totals = months.group_by("start").agg(pl.col("rows").sum()).sort("start")
+        starts: list[date] = totals["start"].to_list()
+        counts: list[int] = totals["rows"].to_list()
+        spans = reference
+        if spans is None:
+            years = {fiscal_year_of(d, pack.year_start_month).id for d in starts}
+            # in one statistical year the months are all inside the data's years or all outside
+            spans = reference_periods(facts, pack) if len(years) > 1 else []
+        inside = [not spans or any(p.start <= d <= p.end for p in spans) for d in starts]
+        kept = [d for d, i in zip(starts, inside, strict=True) if i]
+        used = kept or starts
+        strays: tuple[tuple[int | None, date], ...] = ()
+        if reference is not None and not all(inside):
+            outside = [d for d, i in zip(starts, inside, strict=True) if not i]
+            rows = pl.concat([facts.register_rows(sheet, d, month_end(d)) for d in outside])
+            strays = tuple(
+                (r, d)
+                for r, d in rows.sort("row", "date", nulls_last=True)
+                .select("row", "date")
+                .iter_rows()
+            )
         out[sheet] = Coverage(
             sheet,
-            first.replace(day=1),
-            month_end(last),
-            kept.height,
-            tuple((int(r), d) for r, d in strays.select("row", "date").iter_rows()),
+            used[0],
+            month_end(used[-1]),
+            sum(n for n, i in zip(counts, inside, strict=True) if i),
+            strays,
         )
     return out
 
 
-def stray_rows(found: dict[str, Coverage], dataset: Dataset, pack: Pack) -> list[Finding]:
-    """Register rows dated outside every period of the workbook: an error each sheet."""
-    spans = reference_periods(dataset, pack)
+def stray_rows(found: Mapping[str, Coverage], spans: Sequence[Period], pack: Pack) -> list[Finding]:
+    """Register rows dated outside every period of the data (`spans`): an error each sheet."""
     out: list[Finding] = []
     for cov in found.values():
         if not cov.strays:
             continue
-        shown = "、".join(f"第 {r} 行（{d.isoformat()}）" for r, d in cov.strays[:8])
+        shown = "、".join(
+            f"第 {r} 行（{d.isoformat()}）" if r is not None else f"日期为 {d.isoformat()} 的记录"
+            for r, d in cov.strays[:8]
+        )
         more = f"等 {len(cov.strays)} 行" if len(cov.strays) > 8 else ""
         within = "、".join(p.label for p in spans)
+        # a workbook names its rows; the database keeps none, and holds the data of many
+        data = "本工作簿" if all(r is not None for r, _ in cov.strays) else "所填报数据"
         elements = tuple(e.element for e in pack.registers[cov.sheet].elements)
         out.append(
             Finding(
                 "register_row_outside",
                 "error",
-                f"{SHEET_NAMES.get(cov.sheet, cov.sheet)}{shown}{more}的日期不在本工作簿的任何期间"
+                f"{SHEET_NAMES.get(cov.sheet, cov.sheet)}{shown}{more}的日期不在{data}的任何期间"
                 f"（{within}）内，不计入任何报告；请核对日期是否输错",
                 elements,
             )
@@ -140,24 +167,21 @@ def stray_rows(found: dict[str, Coverage], dataset: Dataset, pack: Pack) -> list
 
 
 def gaps(
-    found: dict[str, Coverage],
-    dataset: Dataset,
-    tree: OrgTree,
+    found: Mapping[str, Coverage],
+    facts: Facts,
     pack: Pack,
     periods: Sequence[Period] = (),
-    units: Collection[str] | None = None,
+    root: str | None = None,
 ) -> list[Finding]:
     """Months with no row for a unit whose months with rows hold many: one finding per unit and
     register, for the finest units (the county's empty month is its township's). The months
     looked at are the register's own and those of `periods` that reach into them (a report to
-    31 March of a register that stops in February); `units` limits the units judged (a
-    computation's unit and those below it)."""
+    31 March of a register that stops in February); `root` limits the units judged to its
+    subtree (a computation's unit and those below it)."""
     out: list[Finding] = []
-    closure = pl.DataFrame(
-        [(u.code, a) for u in tree for a in (u.code, *tree.ancestors(u.code))],
-        schema={"org_unit": pl.String, "unit": pl.String},
-        orient="row",
-    )
+    tree = facts.tree
+    units = {u.code for u in tree} if root is None else {root, *tree.descendants(root)}
+    closure = _closure(tree, units)
     for cov in found.values():
         wanted = set(_months(cov.start, cov.end))
         for p in periods:
@@ -166,21 +190,16 @@ def gaps(
         months = sorted(wanted)
         if len(months) < 2:
             continue
-        rows = dataset.registers[cov.sheet].filter(
-            pl.col("date").is_between(months[0], month_end(months[-1]))
-        )
         counts = (
-            rows.select("org_unit", pl.col("date").dt.truncate("1mo").alias("month"))
-            .filter(pl.col("month").is_in(months))
+            facts.register_months(cov.sheet, root)
+            .filter(pl.col("start").is_in(months))
             .join(closure, on="org_unit")
-            .group_by("unit", "month")
-            .len()
+            .group_by("unit", "start")
+            .agg(pl.col("rows").sum())
         )
         per_unit = counts.group_by("unit").agg(
-            pl.col("len").sum().alias("total"), pl.len().alias("active")
+            pl.col("rows").sum().alias("total"), pl.len().alias("active")
         )
-        if units is not None:
-            per_unit = per_unit.filter(pl.col("unit").is_in(list(units)))
         if per_unit.is_empty():
             continue
         # every unit-month is a test: the rate must make an empty month unlikely among them all
@@ -190,7 +209,7 @@ def gaps(
         )
         flagged: dict[str, list[date]] = {}
         for unit, _total, _active in busy.iter_rows():
-            seen = set(counts.filter(pl.col("unit") == unit)["month"].to_list())
+            seen = set(counts.filter(pl.col("unit") == unit)["start"].to_list())
             flagged[unit] = [m for m in months if m not in seen]
         elements = tuple(e.element for e in pack.registers[cov.sheet].elements)
         sheet = SHEET_NAMES.get(cov.sheet, cov.sheet)
@@ -218,6 +237,43 @@ def gaps(
     return out
 
 
+def rows_in(facts: Facts, pack: Pack, root: str, period: Period) -> bool:
+    """Whether any register holds a row of `root`'s subtree dated within the period."""
+    for sheet in pack.registers:
+        months = facts.register_months(sheet, root).filter(
+            pl.col("start").is_between(period.start.replace(day=1), period.end)
+        )
+        for first in months["start"].to_list():
+            last = month_end(first)
+            if period.start <= first and last <= period.end:
+                return True  # a whole month of the period with rows
+            low, high = max(first, period.start), min(last, period.end)
+            if facts.register_rows(sheet, low, high, root).height:
+                return True
+    return False
+
+
+def row_dates(facts: Facts, pack: Pack, root: str) -> list[date]:
+    """The first and last day any register has a row of `root`'s subtree (empty: none)."""
+    days: list[date] = []
+    for sheet in pack.registers:
+        months = facts.register_months(sheet, root)
+        if months.height == 0:
+            continue
+        first, last = months["start"].min(), months["start"].max()
+        assert isinstance(first, date) and isinstance(last, date)
+        for month in {first, last}:
+            found = facts.register_rows(sheet, month, month_end(month), root)["date"]
+            days += [d for d in (found.min(), found.max()) if isinstance(d, date)]
+    return days
+
+
+def _closure(tree: OrgTree, units: Collection[str]) -> pl.DataFrame:
+    """(org_unit, unit) for each of `units` and each of them it lies in, itself included."""
+    pairs = [(u, a) for u in units for a in (u, *tree.ancestors(u)) if a in units]
+    return pl.DataFrame(pairs, schema={"org_unit": pl.String, "unit": pl.String}, orient="row")
+
+
 def _months(start: date, end: date) -> list[date]:
     out: list[date] = []
     d = start
@@ -231,6 +287,6 @@ def _month_period(d: date) -> Period:
     return parse_period(f"{d.year}{d.month:02d}")
 
 
-def describe(found: dict[str, Coverage]) -> dict[str, str]:
+def describe(found: Mapping[str, Coverage]) -> dict[str, str]:
     """Each register's coverage as a clerk reads it: 出生登记 → 2010年10月至2011年3月."""
     return {SHEET_NAMES.get(s, s): c.label for s, c in found.items()}

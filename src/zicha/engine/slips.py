@@ -7,18 +7,22 @@ from __future__ import annotations
 import bisect
 import statistics
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 import polars as pl
 
+from zicha.domain.checklist import ChecklistItem
 from zicha.domain.expression import Ref, parse
 from zicha.domain.finding import Finding
 from zicha.domain.numbers import fmt, fmt_trim
+from zicha.domain.orgunit import OrgTree
 from zicha.domain.pack import DataElement, Pack
 from zicha.domain.period import Period, parse_period
 from zicha.domain.target import Target
+from zicha.engine import coverage
 from zicha.engine.checks import row_findings
-from zicha.engine.dataset import Dataset
+from zicha.engine.facts import Facts
 
 #: a figure this many times its reference (its target, the median of the other figures of its
 #: element) was typed in the unit 10,000 times smaller: 万元 typed as 元
@@ -27,10 +31,11 @@ SCALE_SLIP = 1000.0
 MEDIAN_OF = 3
 
 
-def fractional_counts(pack: Pack, dataset: Dataset) -> list[Finding]:
-    """A count of people, cases or documents is a whole number: 233.4 births is a typing slip."""
+def fractional_counts(pack: Pack, entered: pl.DataFrame) -> list[Finding]:
+    """A count of people, cases or documents is a whole number: 233.4 births is a typing slip.
+    `entered`: values at their own grain (`zicha.engine.facts.ENTERED`)."""
     ids = [e.id for e in pack.elements.values() if e.whole]
-    frame = dataset.values.filter(
+    frame = entered.filter(
         pl.col("element").is_in(ids) & (pl.col("value") != pl.col("value").round(0))
     )
     return row_findings(
@@ -50,26 +55,26 @@ def _count_indicators(pack: Pack, element: str) -> list[str]:
     ]
 
 
-def _target_levels(targets: list[Target]) -> list[float]:
+def _target_levels(targets: Sequence[Target]) -> list[float]:
     levels: list[float] = []
     for t in targets:
         levels += [x for x in (t.bound.value, t.bound.low, t.bound.high) if x is not None and x > 0]
     return levels
 
 
-def scale_slips(pack: Pack, dataset: Dataset) -> list[Finding]:
+def scale_slips(pack: Pack, entered: pl.DataFrame, targets: Iterable[Target]) -> list[Finding]:
     """An amount in 万元 entered in 元 (130000 for 13) scores full marks against any target:
     found where the figure is a thousand times its target or more, or a thousand times the
-    median of the element's other figures."""
+    median of the element's other figures (among `entered`: those of the units asked about)."""
     scaled = [e for e in pack.elements.values() if e.unit.startswith("万") and len(e.unit) > 1]
     if not scaled:
         return []
     by_target: dict[tuple[str, str], list[Target]] = defaultdict(list)
-    for t in dataset.targets:
+    for t in targets:
         by_target[(t.org_unit, t.indicator)].append(t)
     out: list[Finding] = []
     for el in scaled:
-        rows = dataset.values.filter(pl.col("element") == el.id)
+        rows = entered.filter(pl.col("element") == el.id)
         if rows.is_empty():
             continue
         indicators = _count_indicators(pack, el.id)
@@ -123,24 +128,28 @@ def _scale_finding(el: DataElement, row: dict[str, object], reference: float, wh
     )
 
 
-def report_periods(dataset: Dataset) -> list[Period]:
-    """The periods the workbook reports on: its own period (meta `period`) when it names one,
-    else every period figures were entered or stated for and every month with register rows."""
-    own = dataset.meta.get("period")
-    if own:
-        return [parse_period(own)]
+def report_periods(
+    own: Period | None,
+    entered: pl.DataFrame,
+    stated: pl.DataFrame,
+    months: Iterable[date] = (),
+) -> list[Period]:
+    """The periods a report is about: its own period (a workbook's meta `period`) when it names
+    one, else every period figures were entered (`entered`) or stated (`stated`) for and every
+    month with register rows (`months`, their first days)."""
+    if own is not None:
+        return [own]
     ids: set[str] = set()
-    for frame in (dataset.values, dataset.stated):
+    for frame in (entered, stated):
         ids.update(frame["period"].unique().to_list())
     found = {i: parse_period(i) for i in ids}
-    for frame in dataset.registers.values():
-        for d in frame["date"].dt.truncate("1mo").unique().to_list():
-            p = parse_period(f"{d.year}{d.month:02d}")
-            found.setdefault(p.id, p)
+    for d in months:
+        p = parse_period(f"{d.year}{d.month:02d}")
+        found.setdefault(p.id, p)
     return sorted(found.values())
 
 
-def year_hint(pack: Pack, targets: list[Period], reported: list[Period]) -> str:
+def year_hint(pack: Pack, targets: Sequence[Period], reported: Sequence[Period]) -> str:
     """What `YYYY年度` means in a pack whose statistical year does not start in January, said
     when a target's statistical year ends within a year before a reported period: the year
     that `2011年度` names may have been meant as the one after."""
@@ -163,28 +172,28 @@ def year_hint(pack: Pack, targets: list[Period], reported: list[Period]) -> str:
 _MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def targets_for_no_period(pack: Pack, dataset: Dataset) -> list[Finding]:
-    """A unit whose targets all lie outside the periods the workbook reports on has no target
-    in its report: said once per unit, with the periods of its targets."""
-    reported = report_periods(dataset)
+def targets_for_no_period(
+    pack: Pack, tree: OrgTree, targets: Iterable[Target], reported: Sequence[Period]
+) -> list[Finding]:
+    """A unit whose targets all lie outside the periods reported on (`report_periods`) has no
+    target in its report: said once per unit, with the periods of its targets."""
     if not reported:
         return []
     by_org: dict[str, list[Target]] = defaultdict(list)
-    for t in dataset.targets:
+    for t in targets:
         by_org[t.org_unit].append(t)
     out: list[Finding] = []
     labels = "、".join(p.label for p in reported[:4]) + ("等" if len(reported) > 4 else "")
-    for org, targets in by_org.items():
-        if any(t.period.contains(p) for t in targets for p in reported):
+    for org, mine in by_org.items():
+        if any(t.period.contains(p) for t in mine for p in reported):
             continue
-        periods = sorted({t.period for t in targets})
-        where = targets[0].source or ""
+        periods = sorted({t.period for t in mine})
         out.append(
             Finding(
                 "targets_for_no_period",
                 "warning",
-                f"{dataset.tree.get(org).name}的 {len(targets)} 个目标（期间"
-                f"{'、'.join(p.label for p in periods)}；{where}等）不包含报告期间（{labels}），"
+                f"{tree.get(org).name}的 {len(mine)} 个目标（期间"
+                f"{'、'.join(p.label for p in periods)}）不包含报告期间（{labels}），"
                 f"报告中将没有任何目标{year_hint(pack, periods, reported)}",
                 (),
                 org,
@@ -195,13 +204,13 @@ def targets_for_no_period(pack: Pack, dataset: Dataset) -> list[Finding]:
 
 
 def no_target_applies(
-    pack: Pack, dataset: Dataset, org: str, period: Period, judged: int
+    pack: Pack, tree: OrgTree, targets: Iterable[Target], org: str, period: Period, judged: int
 ) -> list[Finding]:
     """In a computation: the unit has targets, but none for this period (`judged` is how many
     of its indicators have one)."""
     if judged:
         return []
-    mine = [t for t in dataset.targets if t.org_unit == org]
+    mine = [t for t in targets if t.org_unit == org]
     if not mine:
         return []
     periods = sorted({t.period for t in mine})
@@ -209,7 +218,7 @@ def no_target_applies(
         Finding(
             "no_target_applies",
             "warning",
-            f"{dataset.tree.get(org).name}填有 {len(mine)} 个目标，期间为"
+            f"{tree.get(org).name}填有 {len(mine)} 个目标，期间为"
             f"{'、'.join(p.label for p in periods)}，都不包含{period.label}：本期没有可判断的目标"
             f"{year_hint(pack, periods, [period])}",
             (),
@@ -219,38 +228,36 @@ def no_target_applies(
     ]
 
 
-def nothing_entered(dataset: Dataset, org: str, period: Period) -> list[Finding]:
+def nothing_entered(
+    facts: Facts, pack: Pack, checklist: Iterable[ChecklistItem], org: str, period: Period
+) -> list[Finding]:
     """In a computation: nothing was entered for the unit (or below it) within the period, no
-    figure, register row or checklist item: say so, and where the workbook's figures lie (a
+    figure, register row or checklist item: say so, and where the unit's figures lie (a
     stock's level carried over from before is no figure of this period)."""
-    below = list({org, *dataset.tree.descendants(org)})
-    mine = dataset.values.filter(pl.col("org_unit").is_in(below))
+    below = {org, *facts.tree.descendants(org)}
+    mine = facts.entered(org)
     inside = mine.filter((pl.col("start") <= period.end) & (pl.col("end") >= period.start))
-    if inside.height:
+    if inside.height or coverage.rows_in(facts, pack, org, period):
         return []
-    days: list[date] = [d for d in (mine["start"].min(), mine["end"].max()) if isinstance(d, date)]
-    for frame in dataset.registers.values():
-        rows = frame.filter(pl.col("org_unit").is_in(below))
-        if rows.filter(pl.col("date").is_between(period.start, period.end)).height:
-            return []
-        days += [d for d in (rows["date"].min(), rows["date"].max()) if isinstance(d, date)]
     if any(
         i.org_unit in below and i.period.start <= period.end and period.start <= i.period.end
-        for i in dataset.checklist
+        for i in checklist
     ):
         return []
+    days: list[date] = [d for d in (mine["start"].min(), mine["end"].max()) if isinstance(d, date)]
+    days += coverage.row_dates(facts, pack, org)
     span = ""
     if days:
         first, last = min(days), max(days)
         span = (
-            f"；工作簿中该单位的数据在 {first.year}年{first.month}月{first.day}日至"
+            f"；该单位已有的数据在 {first.year}年{first.month}月{first.day}日至"
             f"{last.year}年{last.month}月{last.day}日之间"
         )
     return [
         Finding(
             "no_data_in_period",
             "warning",
-            f"{dataset.tree.get(org).name}{period.label}没有填报任何数据或登记记录：流量指标为无数据"
+            f"{facts.tree.get(org).name}{period.label}没有填报任何数据或登记记录：流量指标为无数据"
             f"（不是 0），存量指标沿用此前最后一次填报的数{span}",
             (),
             org,

@@ -12,7 +12,7 @@ from zicha.engine.scoring import target_points
 def agreement_terms(engine: Engine, org: str, period: Period) -> list[Term]:
     """The targets that apply to `org` over `period` (as `compute` finds them), each with its
     assessment item and points, in the order the targets were entered."""
-    order = {id(t): i for i, t in enumerate(engine.dataset.targets)}
+    order = {id(t): i for i, t in enumerate(engine.targets)}
     terms: list[Term] = []
     for ind in engine.pack.indicators.values():
         target = engine.target_for(org, period, ind.id)
@@ -25,5 +25,5 @@ def agreement_terms(engine: Engine, org: str, period: Period) -> list[Term]:
 
 def target_periods(engine: Engine, org: str) -> list[Period]:
     """The periods `org` has targets for, shortest first within each start (for messages)."""
-    found = {t.period for t in engine.dataset.targets if t.org_unit == org}
+    found = {t.period for t in engine.targets if t.org_unit == org}
     return sorted(found, key=lambda p: (p.start, p.days))

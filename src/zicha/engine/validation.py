@@ -212,19 +212,31 @@ def where_else(places: Sequence[Violation], tree: OrgTree) -> str:
     return f"（同一问题也见于：{'、'.join(shown[:6])}{more}）"
 
 
+def rule_sides(calc: Calculator, rules: Sequence[ValidationRule]) -> list[Node]:
+    """Both sides of every rule, compiled: what a table must hold for `run_rules`."""
+    return [n for r in rules for n in (calc.compile(r.left), calc.compile(r.right))]
+
+
 def run_rules(
     calc: Calculator,
     rules: Sequence[ValidationRule],
     orgs: Sequence[str],
     periods: Sequence[Period],
     tree: OrgTree,
+    computed: pl.DataFrame | None = None,
 ) -> list[Finding]:
     """Every violation of every rule for every (org unit, period) pair, one finding per problem
-    (see `group_violations`)."""
+    (see `group_violations`). `computed`: a table already made with `rule_sides` among its
+    expressions (its rows for the pairs are used)."""
     if not rules or not orgs or not periods:
         return []
     sides = [(calc.compile(r.left), calc.compile(r.right)) for r in rules]
-    frame = calc.table(orgs, periods, indicator_ids=[], extra=[n for pair in sides for n in pair])
+    if computed is None:
+        frame = calc.table(orgs, periods, indicator_ids=[], extra=rule_sides(calc, rules))
+    else:
+        frame = computed.filter(
+            pl.col("org_unit").is_in(list(orgs)), pl.col("period").is_in([p.id for p in periods])
+        )
     checks: list[pl.Expr] = []
     for i, (left, right) in enumerate(sides):
         lexpr = compile_expr(left, column_of)

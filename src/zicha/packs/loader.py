@@ -10,6 +10,7 @@ also all sit in `pack.toml`.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from collections.abc import Mapping
@@ -96,6 +97,14 @@ class _Collector:
                 file=file, row=line, column=f"{where}.{field}" if field else where, message=message
             )
         )
+
+
+def _version(source: _Source) -> str:
+    """A digest of the pack's files: what compiled forms of the pack are cached under."""
+    digest = hashlib.sha256()
+    for path, text in sorted({(p.name, t) for p, t in source.origin.values()}):
+        digest.update(f"{path}\0{text}\0".encode())
+    return digest.hexdigest()[:16]
 
 
 def read_folder(folder: Path) -> _Source:
@@ -539,6 +548,7 @@ def load_pack(folder: Path) -> Pack:
         sources=sources,
         references=tuple(references),
         path=str(folder),
+        version=_version(source),
     )
 
 

@@ -17,7 +17,7 @@ from pathlib import Path, PurePath
 from zicha.domain.errors import InputError, Problem
 from zicha.domain.pack import Pack
 from zicha.packs.lint import lint_pack
-from zicha.packs.loader import load_pack
+from zicha.packs.loader import PACK_FILES, load_pack
 
 BUILTIN = Path(__file__).parent / "builtin"
 DEFAULT_PACK = "family-planning"
@@ -37,7 +37,7 @@ def builtin_ids() -> list[str]:
 
 
 @lru_cache(maxsize=32)
-def _load_checked(folder: str) -> Pack:
+def _load_cached(folder: str, stamp: tuple[tuple[str, int, int], ...]) -> Pack:
     pack = load_pack(Path(folder))
     errors = [m for m in lint_pack(pack) if m.severity == "error"]
     if errors:
@@ -50,6 +50,24 @@ def _load_checked(folder: str) -> Pack:
     return pack
 
 
+def _stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """What a pack folder's files look like now (name, size, modification time): a pack edited
+    on disk is loaded again, not served from the cache under its old path."""
+    found = []
+    for name in PACK_FILES:
+        try:
+            st = (folder / name).stat()
+        except OSError:
+            continue
+        found.append((name, st.st_size, st.st_mtime_ns))
+    return tuple(found)
+
+
+def _load_checked(folder: Path) -> Pack:
+    """A pack folder loaded and linted, once for as long as its files stay as they are."""
+    return _load_cached(str(folder), _stamp(folder))
+
+
 def load_pack_folder(folder: str | Path) -> Pack:
     """A pack folder given explicitly (a command-line argument), loaded and linted once.
 
@@ -59,7 +77,7 @@ def load_pack_folder(folder: str | Path) -> Pack:
     path = Path(folder)
     if not (path / "pack.toml").is_file():
         raise InputError([Problem(file=str(path), message="不是业务包目录（其中没有 pack.toml）")])
-    return _load_checked(str(path.resolve()))
+    return _load_checked(path.resolve())
 
 
 def get_pack(pack_id: str | None) -> Pack:
@@ -70,7 +88,7 @@ def get_pack(pack_id: str | None) -> Pack:
     """
     key = (pack_id or DEFAULT_PACK).strip()
     if key in builtin_ids():
-        return _load_checked(str(builtin_folder(key)))
+        return _load_checked(builtin_folder(key))
     known = "、".join(builtin_ids())
     raise InputError([Problem(message=f"未知的业务包「{key}」，内置业务包有：{known}")])
 
@@ -119,4 +137,4 @@ def workbook_pack(pack: str | None, workbook: str | Path) -> Pack:
                 )
             ]
         )
-    return _load_checked(str(folder))
+    return _load_checked(folder)

@@ -18,6 +18,7 @@ looks. It knows nothing about the subject of a report: headings carry their own 
 from __future__ import annotations
 
 import datetime
+import math
 import unicodedata
 from dataclasses import dataclass
 from typing import Final, Literal, TypeAlias
@@ -28,6 +29,8 @@ __all__ = [
     "PLACEHOLDER_PREFIX",
     "Attachment",
     "Block",
+    "Chart",
+    "ChartSeries",
     "Closing",
     "Document",
     "Figure",
@@ -147,6 +150,109 @@ class Figure:
 
 
 @dataclass(frozen=True, slots=True)
+class ChartSeries:
+    """One series of a chart: a value per category (None: no data, nothing drawn).
+
+    ``kind`` "bar" or "line"; ``color`` an RGB hex such as "4A78B5"; ``point_colors`` (bars
+    only) colours single bars, None keeping the series colour; ``labels`` writes each value on
+    its point.
+    """
+
+    name: str
+    values: tuple[float | None, ...]
+    kind: Literal["bar", "line"] = "bar"
+    color: str = "4A78B5"
+    point_colors: tuple[str | None, ...] | None = None
+    dashed: bool = False
+    marker: bool = False
+    labels: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A chart kept as data, so that each medium draws it natively (a Word chart, SVG).
+
+    ``horizontal`` bars run left to right with the first category at the top (lines are only
+    allowed in upright charts). ``percent`` shows the values, which are fractions, as per cent.
+    ``value_title`` names the value axis ("单位：人").
+
+    >>> c = Chart("逐月出生", ("1月", "2月"), (ChartSeries("当月", (3.0, None)),), "图1  逐月出生")
+    >>> c.value_range()
+    (0.0, 3.0)
+    """
+
+    title: str
+    categories: tuple[str, ...]
+    series: tuple[ChartSeries, ...]
+    caption: str
+    horizontal: bool = False
+    percent: bool = False
+    value_title: str | None = None
+    width_mm: float = 150
+    height_mm: float = 85
+
+    def __post_init__(self) -> None:
+        if not self.series:
+            raise ValueError("a chart needs at least one series")
+        n = len(self.categories)
+        for s in self.series:
+            if len(s.values) != n:
+                raise ValueError(f"series {s.name!r} has {len(s.values)} values, expected {n}")
+            if s.point_colors is not None and len(s.point_colors) != n:
+                raise ValueError(f"series {s.name!r} has {len(s.point_colors)} point colours")
+            if s.kind == "line" and self.horizontal:
+                raise ValueError("a horizontal chart has bar series only")
+        if not 0 < self.width_mm <= 156:
+            raise ValueError(f"chart width must be in (0, 156] mm, got {self.width_mm}")
+
+    def value_range(self) -> tuple[float, float]:
+        """The smallest and largest value drawn, with 0 always inside the range."""
+        values = [v for s in self.series for v in s.values if v is not None]
+        return min([0.0, *values]), max([0.0, *values])
+
+    def _padded_top(self) -> float:
+        top = self.value_range()[1]
+        if self.percent:
+            return max(top, 1.0) * 1.15
+        return top * 1.1 if top > 0 else 1.0
+
+    def axis_step(self) -> float:
+        """The distance between the value axis' gridlines (at most six of them).
+
+        >>> Chart("t", ("a",), (ChartSeries("s", (233,)),), "").axis_step()
+        50.0
+        """
+        top = self._padded_top()
+        if self.percent:
+            return 0.2 if top > 0.6 else 0.1
+        step = _nice_ceiling(top / 6)
+        return step
+
+    def axis_max(self) -> float:
+        """A round top for the value axis with room for the labels beyond the longest bar.
+
+        >>> def top(v, pct): return Chart("t", ("a",), (ChartSeries("s", (v,)),), "", percent=pct)
+        >>> top(1.0, True).axis_max(), top(0.457, True).axis_max(), top(233, False).axis_max()
+        (1.2, 1.2, 300.0)
+        """
+        step = self.axis_step()
+        return round(math.ceil(self._padded_top() / step - 1e-9) * step, 10)
+
+
+def _nice_ceiling(x: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 × 10ⁿ that is at least ``x`` (x > 0).
+
+    >>> _nice_ceiling(233), _nice_ceiling(0.07), _nice_ceiling(50)
+    (250.0, 0.1, 50.0)
+    """
+    magnitude = 10 ** math.floor(math.log10(x))
+    for step in (1, 2, 2.5, 5, 10):
+        if step * magnitude >= x * (1 - 1e-12):
+            return float(step * magnitude)
+    return float(10 * magnitude)  # pragma: no cover - the loop always returns
+
+
+@dataclass(frozen=True, slots=True)
 class Closing:
     """The closing formula, e.g. "特此报告。"."""
 
@@ -177,7 +283,7 @@ class Signatures:
 
 
 Block: TypeAlias = (
-    Heading | Paragraph | Placeholder | Table | Figure | Closing | PageBreak | Signatures
+    Heading | Paragraph | Placeholder | Table | Figure | Chart | Closing | PageBreak | Signatures
 )
 
 
@@ -194,7 +300,8 @@ class Document:
     """A whole official document.
 
     ``addressee`` ends in a full-width colon ("中共XX县委："); ``signature`` is the issuing
-    organ; ``date`` the date of writing (成文日期).
+    organ; ``date`` the date of writing (成文日期). ``draft_mark`` (e.g. "征求意见稿") is shown
+    at the top of every page while the document is not ready to be sent.
     """
 
     title: str
@@ -204,6 +311,7 @@ class Document:
     date: datetime.date | None
     attachments: tuple[Attachment, ...] = ()
     subtitle: str | None = None
+    draft_mark: str | None = None
 
     def attachment_label(self, index: int) -> str:
         """The label of attachment ``index`` (0-based): "附件" alone, else "附件1", "附件2"…

@@ -634,3 +634,25 @@ def apply_page_setup(
                 for extra in paragraphs[1:]:
                     extra._p.getparent().remove(extra._p)
                 _page_number_paragraph(first, odd, _style_id(document, "Footer"))
+
+
+def apply_draft_mark(document: Any, mark: str) -> None:
+    """A draft mark (征求意见稿) at the right of every page's header, in 黑体 3号."""
+    for section in document.sections:
+        for header in (section.header, section.even_page_header):
+            header.is_linked_to_previous = False
+            paragraphs = header.paragraphs
+            p = paragraphs[0] if paragraphs else header.add_paragraph()
+            for extra in paragraphs[1:]:
+                extra._p.getparent().remove(extra._p)
+            for child in list(p._p):
+                p._p.remove(child)
+            ppr = p._p.get_or_add_pPr()
+            _put(ppr, _el("w:pBdr"), _PPR_SEQ)
+            _put(ppr, _el("w:ind", left=0, right=0, firstLine=0, firstLineChars=0), _PPR_SEQ)
+            _put(ppr, _el("w:jc", val="right"), _PPR_SEQ)
+            run = p.add_run(mark)
+            rpr = run._r.get_or_add_rPr()
+            _put(rpr, _rfonts(FONT_HEITI), _RPR_SEQ)
+            _put(rpr, _el("w:sz", val=BODY_PT * 2), _RPR_SEQ)
+            _put(rpr, _el("w:szCs", val=BODY_PT * 2), _RPR_SEQ)

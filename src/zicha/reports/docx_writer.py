@@ -13,19 +13,22 @@ everywhere so that Word and WPS really use the named Chinese faces.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import io
+from html import escape
 from pathlib import Path
 from typing import Any
 
 import docx
+from docx.oxml import parse_xml
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm
+from docx.text.paragraph import Paragraph as DocxParagraph
 
 from zicha.reports.document import (
     Attachment,
     Block,
+    Chart,
     Closing,
     Document,
     Figure,
@@ -40,6 +43,8 @@ from zicha.reports.document import (
     signature_indent_chars,
     text_width_chars,
 )
+from zicha.reports.docx_chart import add_chart
+from zicha.reports.title import title_lines
 
 __all__ = [
     "BODY_CONDENSE",
@@ -86,9 +91,9 @@ from zicha.reports.docx_layout import (
     WIDE_TABLE_PT,
     PageGeometry,
     StyleSpec,
-    _borders,
     _el,
     _put,
+    apply_draft_mark,
     apply_page_setup,
     define_styles,
     strip_theme_fonts,
@@ -105,14 +110,23 @@ class _Writer:
         self.sect_pr = self.body.find(qn("w:sectPr"))
         self.pending_break = False
         self._ids: dict[str, str | None] = {}
+        self._defaults: dict[Any, Any] = {}
+        self.charts = 0
 
     # -- paragraphs ------------------------------------------------------------------------
 
     def para(self, text: str = "", style: str = "Normal") -> Any:
-        p = self.d.add_paragraph()
-        self.set_style(p, style)
-        if text:
-            p.add_run(text)
+        """A new paragraph at the end of the body, built as XML (python-docx's own way looks
+        up where to insert on every paragraph and every run)."""
+        sid = self.style_id(style)
+        ppr = f'<w:pPr><w:pStyle w:val="{_xml_attr(sid)}"/></w:pPr>' if sid is not None else ""
+        run = f"<w:r>{_run_content(text)}</w:r>" if text else ""
+        element = parse_xml(f'<w:p xmlns:w="{_W_NS}">{ppr}{run}</w:p>')
+        if self.sect_pr is not None:
+            self.sect_pr.addprevious(element)
+        else:  # pragma: no cover - a body always ends with its section properties
+            self.body.append(element)
+        p = DocxParagraph(element, self.d._body)
         if self.pending_break:
             p.paragraph_format.page_break_before = True
             self.pending_break = False
@@ -121,11 +135,7 @@ class _Writer:
     def set_style(self, p: Any, name: str) -> None:
         """Set a paragraph's style by its id, looked up once per name (python-docx's own
         setter searches the styles part on every call)."""
-        if name not in self._ids:
-            style = self._style(name)
-            default = self.d.styles.default(style.type)
-            self._ids[name] = None if style == default else style.style_id
-        sid = self._ids[name]
+        sid = self.style_id(name)
         if sid is not None:
             p._p.style = sid
 
@@ -182,6 +192,8 @@ class _Writer:
             self.table(block)
         elif isinstance(block, Figure):
             self.figure(block)
+        elif isinstance(block, Chart):
+            self.chart(block)
         elif isinstance(block, PageBreak):
             self.pending_break = True
         elif isinstance(block, Signatures):
@@ -196,6 +208,14 @@ class _Writer:
         if fig.caption:
             self.para(fig.caption, "Caption")
 
+    def chart(self, chart: Chart) -> None:
+        p = self.para(style="Figure")
+        self.charts += 1
+        width = min(chart.width_mm, PAGE.text_width / 56.6929)
+        add_chart(self.d, p.add_run(), chart, self.charts, width)
+        if chart.caption:
+            self.para(chart.caption, "Caption")
+
     def table(self, table: Table) -> None:
         if table.caption:
             cap = self.para(table.caption, "Caption")
@@ -203,51 +223,75 @@ class _Writer:
         elif self.pending_break:
             # a table cannot start a page by itself: carry the break on a tiny paragraph
             self.para(style="Table Text")
-        n_rows = len(table.rows) + 1
         n_cols = len(table.columns)
-        t = self.d.add_table(rows=n_rows, cols=n_cols)
-        with contextlib.suppress(KeyError):
-            t.style = self.d.styles["Table Grid"]
         # a wide table (seven columns or more) is set in 五号 (10.5 pt) so figures stay on a line
         size = WIDE_TABLE_PT if n_cols >= 7 else TABLE_PT
         widths = _column_widths(table, PAGE.text_width, size)
-        tbl = t._tbl
-        tblpr = tbl.tblPr
-        _put(tblpr, _el("w:tblW", w=PAGE.text_width, type="dxa"), _TBLPR_SEQ)
-        _put(tblpr, _el("w:jc", val="center"), _TBLPR_SEQ)
-        _put(tblpr, _el("w:tblInd", w=0, type="dxa"), _TBLPR_SEQ)
-        _put(tblpr, _borders("w:tblBorders"), _TBLPR_SEQ)
-        _put(tblpr, _el("w:tblLayout", type="fixed"), _TBLPR_SEQ)
-        grid = tbl.tblGrid
-        for col, w in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
-            col.set(qn("w:w"), str(w))
-        for r, row in enumerate(t.rows):
-            trpr = row._tr.get_or_add_trPr()
-            _put(trpr, _el("w:cantSplit"), _TRPR_SEQ)
-            if r == 0:
-                _put(trpr, _el("w:tblHeader"), _TRPR_SEQ)
-            texts = table.columns if r == 0 else table.rows[r - 1]
-            for c, cell in enumerate(row.cells):
-                tcpr = cell._tc.get_or_add_tcPr()
-                _put(tcpr, _el("w:tcW", w=widths[c], type="dxa"), _TCPR_SEQ)
-                _put(tcpr, _el("w:vAlign", val="center"), _TCPR_SEQ)
+        # written as one piece of XML: python-docx's cell API costs a millisecond a cell
+        tbl = parse_xml(self.table_xml(table, widths, size))
+        if self.sect_pr is not None:
+            self.sect_pr.addprevious(tbl)
+        else:  # pragma: no cover - a body always ends with its section properties
+            self.body.append(tbl)
+
+    def table_xml(self, table: Table, widths: list[int], size: float) -> str:
+        """The table's WordprocessingML: grid, fixed widths, header row repeated, marks."""
+        grid_id = self.style_id("Table Grid")
+        text_id = self.style_id("Table Text")
+        style = f'<w:tblStyle w:val="{grid_id}"/>' if grid_id else ""
+        sides = "".join(
+            f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+            for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+        )
+        out = [
+            f'<w:tbl xmlns:w="{_W_NS}"><w:tblPr>{style}'
+            f'<w:tblW w:w="{PAGE.text_width}" w:type="dxa"/><w:jc w:val="center"/>'
+            f'<w:tblInd w:w="0" w:type="dxa"/><w:tblBorders>{sides}</w:tblBorders>'
+            '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" '
+            'w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
+            "</w:tblPr><w:tblGrid>",
+            *(f'<w:gridCol w:w="{w}"/>' for w in widths),
+            "</w:tblGrid>",
+        ]
+        p_style = f'<w:pStyle w:val="{text_id}"/>' if text_id else ""
+        half_points = round(size * 2)
+        sz = f'<w:sz w:val="{half_points}"/>' if size != TABLE_PT else ""
+        for r, texts in enumerate((table.columns, *table.rows)):
+            header = "<w:tblHeader/>" if r == 0 else ""
+            out.append(f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>")
+            rpr = f"<w:rPr>{'<w:b/>' if r == 0 else ''}{sz}</w:rPr>" if r == 0 or sz else ""
+            for c, text in enumerate(texts):
                 mark = None if r == 0 else table.mark(r - 1, c)
-                if mark is not None:
-                    fill = MARK_FILLS[mark]
-                    _put(tcpr, _el("w:shd", val="clear", color="auto", fill=fill), _TCPR_SEQ)
-                p = cell.paragraphs[0]
-                self.set_style(p, "Table Text")
+                shade = (
+                    f'<w:shd w:val="clear" w:color="auto" w:fill="{MARK_FILLS[mark]}"/>'
+                    if mark is not None
+                    else ""
+                )
                 align = "center" if r == 0 else table.column_align(c)
-                _put(p._p.get_or_add_pPr(), _el("w:jc", val=align), _PPR_SEQ)
-                lines = texts[c].split("\n")
-                for i, line in enumerate(lines):
-                    run = p.add_run(line)
-                    if size != TABLE_PT:
-                        run.font.size = Pt(size)
-                    if r == 0:
-                        run.bold = True
-                    if i < len(lines) - 1:
-                        run.add_break()
+                lines = text.split("\n")
+                runs = "".join(
+                    f'<w:r>{rpr}<w:t xml:space="preserve">{_xml_text(line)}</w:t>'
+                    + ("<w:br/>" if i < len(lines) - 1 else "")
+                    + "</w:r>"
+                    for i, line in enumerate(lines)
+                )
+                out.append(
+                    f'<w:tc><w:tcPr><w:tcW w:w="{widths[c]}" w:type="dxa"/>{shade}'
+                    f'<w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr>{p_style}'
+                    f'<w:jc w:val="{align}"/></w:pPr>{runs}</w:p></w:tc>'
+                )
+            out.append("</w:tr>")
+        out.append("</w:tbl>")
+        return "".join(out)
+
+    def style_id(self, name: str) -> str | None:
+        """A style's id, None when it is the default one (and so need not be named)."""
+        if name not in self._ids:
+            style = self._style(name)
+            if style.type not in self._defaults:  # a walk over every style: once per type
+                self._defaults[style.type] = self.d.styles.default(style.type)
+            self._ids[name] = None if style == self._defaults[style.type] else style.style_id
+        return self._ids[name]
 
     def signatures(self, block: Signatures) -> None:
         """The parties' signature blocks side by side: a borderless table of one row that is
@@ -291,8 +335,17 @@ class _Writer:
 
     # -- whole document --------------------------------------------------------------------
 
+    def title(self, title: str) -> None:
+        """A 2号 title, broken at word boundaries in a GB/T 9704 shape (:mod:`title`)."""
+        p = self.para(style="Title")
+        lines = title_lines(title)
+        for i, line in enumerate(lines):
+            run = p.add_run(line)
+            if i < len(lines) - 1:
+                run.add_break()
+
     def document(self, doc: Document) -> None:
-        self.para(doc.title, "Title")
+        self.title(doc.title)
         if doc.subtitle:
             self.para(doc.subtitle, "Subtitle")
         self.blank()
@@ -336,7 +389,7 @@ class _Writer:
         self.pending_break = True
         self.para(label, "Attachment Label")
         self.blank()
-        self.para(att.title, "Title")
+        self.title(att.title)
         self.blank()
         for block in att.blocks:
             self.block(block)
@@ -373,6 +426,37 @@ def _column_widths(table: Table, total: int, size_pt: float = 12.0) -> list[int]
     return widths
 
 
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _run_content(text: str) -> str:
+    r"""A run's text as python-docx's ``add_run`` writes it: line breaks and tabs as elements.
+
+    >>> _run_content("甲\t乙\n丙").replace('<w:t xml:space="preserve">', "<t>")
+    '<t>甲</w:t><w:tab/><t>乙</w:t><w:br/><t>丙</w:t>'
+    """
+    parts: list[str] = []
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            parts.append("<w:br/>")
+        for j, piece in enumerate(line.split("\t")):
+            if j:
+                parts.append("<w:tab/>")
+            if piece:
+                parts.append(f'<w:t xml:space="preserve">{_xml_text(piece)}</w:t>')
+    return "".join(parts)
+
+
+def _xml_attr(text: str) -> str:
+    return escape(text, quote=True)
+
+
+def _xml_text(text: str) -> str:
+    """Text for an XML element: escaped, and without the characters XML 1.0 cannot hold."""
+    clean = "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
+    return escape(clean, quote=False)
+
+
 def _clear_body(document: Any) -> None:
     body = document.element.body
     for child in list(body):
@@ -402,6 +486,8 @@ def _build(doc: Document, template: Path | None) -> Any:
     _clear_body(d)
     define_styles(d, overwrite=False)
     apply_page_setup(d)
+    if doc.draft_mark:
+        apply_draft_mark(d, doc.draft_mark)
     _Writer(d).document(doc)
     strip_theme_fonts(d)
     _set_properties(d, doc)

@@ -14,6 +14,7 @@ from typing import Final
 from zicha.reports.document import (
     Attachment,
     Block,
+    Chart,
     Closing,
     Document,
     Figure,
@@ -27,6 +28,8 @@ from zicha.reports.document import (
     placeholder_text,
     signature_indent_chars,
 )
+from zicha.reports.svg_chart import render_svg
+from zicha.reports.title import title_lines
 
 __all__ = ["FONT_STACKS", "MARK_COLOURS", "render_html"]
 
@@ -78,6 +81,12 @@ td.right {{ text-align: right; }}
 {"".join(f"td.mark-{k} {{ background: {v}; }} " for k, v in MARK_COLOURS.items())}
 figure.picture {{ text-align: center; }}
 figure.picture img {{ max-width: 100%; height: auto; }}
+figure.chart {{ text-align: center; break-inside: avoid; }}
+svg.chart {{ max-width: 100%; height: auto; font-family: {FONT_STACKS["heiti"]}; }}
+.page {{ position: relative; }}
+.draft-mark {{ position: absolute; top: 20mm; right: 26mm; text-indent: 0;
+  font-family: {FONT_STACKS["heiti"]}; font-size: 16pt; color: #c00000;
+  border: 1.5pt solid #c00000; padding: 0 .4em; line-height: 1.6; }}
 .closing {{ margin-top: 0; }}
 .signature {{ margin-top: 28.95pt; }}
 .signature p {{ text-indent: 0; text-align: right; }}
@@ -126,6 +135,11 @@ def _block(block: Block) -> str:
             f'alt="{caption}" style="width: {block.width_mm:g}mm">'
             f"<figcaption>{caption}</figcaption></figure>"
         )
+    if isinstance(block, Chart):
+        return (
+            f'<figure class="chart">{render_svg(block)}'
+            f"<figcaption>{_text(block.caption)}</figcaption></figure>"
+        )
     if isinstance(block, PageBreak):
         return '<div class="page-break"></div>'
     if isinstance(block, Signatures):
@@ -157,11 +171,21 @@ def _table(table: Table) -> str:
     return "".join(out)
 
 
-def _attachment(label: str, att: Attachment) -> str:
+def _title(title: str) -> str:
+    """The title in the lines the Word file has (:mod:`title`)."""
+    return "<br>".join(_text(line) for line in title_lines(title))
+
+
+def _draft_mark(doc: Document) -> list[str]:
+    return [f'<p class="draft-mark">{_text(doc.draft_mark)}</p>'] if doc.draft_mark else []
+
+
+def _attachment(label: str, att: Attachment, doc: Document) -> str:
     parts = [
         '<section class="page attachment">',
+        *_draft_mark(doc),
         f'<p class="attachment-label">{_text(label)}</p>',
-        f'<h1 class="title">{_text(att.title)}</h1>',
+        f'<h1 class="title">{_title(att.title)}</h1>',
     ]
     parts += [_block(b) for b in att.blocks]
     parts.append("</section>")
@@ -170,7 +194,11 @@ def _attachment(label: str, att: Attachment) -> str:
 
 def render_html(doc: Document) -> str:
     """The whole document as one HTML page (UTF-8, ``lang="zh-CN"``, no external resources)."""
-    body = ['<article class="page">', f'<h1 class="title">{_text(doc.title)}</h1>']
+    body = [
+        '<article class="page">',
+        *_draft_mark(doc),
+        f'<h1 class="title">{_title(doc.title)}</h1>',
+    ]
     if doc.subtitle:
         body.append(f'<p class="subtitle">{_text(doc.subtitle)}</p>')
     if doc.addressee:
@@ -196,7 +224,7 @@ def render_html(doc: Document) -> str:
             body.append(f'<p class="date" style="padding-right: 4em">{_text(date)}</p>')
         body.append("</div>")
     body.append("</article>")
-    body += [_attachment(doc.attachment_label(i), a) for i, a in enumerate(doc.attachments)]
+    body += [_attachment(doc.attachment_label(i), a, doc) for i, a in enumerate(doc.attachments)]
     return (
         "<!DOCTYPE html>\n"
         '<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'

@@ -2,8 +2,9 @@
 
 For reading and diffing drafts, not for printing: the title is ``#``, heading levels 1–4 are
 ``##``–``#####``, tables are GitHub tables (marks shown as ✓ / ⚠ / ✗ after the cell text, with
-a legend), figures appear as their italic caption only (the picture is in the .docx and .html
-versions) and placeholders as ``**【待填写：…】**``.
+a legend), pictures appear as their italic caption only (the picture is in the .docx and .html
+versions), charts as their caption and a table of their figures, and placeholders as
+``**【待填写：…】**``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Final
 from zicha.reports.document import (
     Attachment,
     Block,
+    Chart,
     Closing,
     Document,
     Figure,
@@ -27,7 +29,7 @@ from zicha.reports.document import (
     placeholder_text,
 )
 
-__all__ = ["MARK_SYMBOLS", "render_markdown"]
+__all__ = ["MARK_SYMBOLS", "chart_table", "render_markdown"]
 
 MARK_SYMBOLS: Final[dict[str, str]] = {"good": "✓", "warn": "⚠", "bad": "✗"}
 _MARK_LEGEND: Final = "注：✓ 良好；⚠ 需关注；✗ 未达要求。"
@@ -89,6 +91,8 @@ def _block(block: Block) -> str | None:
         return _table(block)
     if isinstance(block, Figure):
         return f"*{_esc_inline(block.caption)}*{_FIGURE_NOTE}"
+    if isinstance(block, Chart):
+        return f"*{_esc_inline(block.caption)}*\n\n{_table(chart_table(block))}"
     if isinstance(block, PageBreak):
         return None
     if isinstance(block, Signatures):
@@ -97,6 +101,22 @@ def _block(block: Block) -> str | None:
             "  \n".join(_esc(line) for line in party if line) for party in block.parties
         )
     raise TypeError(f"unknown block {block!r}")  # pragma: no cover
+
+
+def chart_table(chart: Chart) -> Table:
+    """A chart's figures as a table: a row per category, a column per series."""
+
+    def shown(v: float | None) -> str:
+        if v is None:
+            return "—"
+        return f"{v * 100:.1f}%" if chart.percent else f"{v:g}"
+
+    rows = tuple(
+        (category, *(shown(s.values[i]) for s in chart.series))
+        for i, category in enumerate(chart.categories)
+    )
+    columns = ("", *(s.name for s in chart.series))
+    return Table(columns=columns, rows=rows, align=("left", *["right"] * len(chart.series)))
 
 
 def _blocks(blocks: tuple[Block, ...]) -> list[str]:
@@ -109,7 +129,8 @@ def _attachment(label: str, att: Attachment) -> list[str]:
 
 def render_markdown(doc: Document) -> str:
     """The document as Markdown text (ends with a newline)."""
-    parts: list[str] = [f"# {_esc_inline(doc.title)}"]
+    parts: list[str] = [f"**【{_esc_inline(doc.draft_mark)}】**"] if doc.draft_mark else []
+    parts.append(f"# {_esc_inline(doc.title)}")
     if doc.subtitle:
         parts.append(_esc(doc.subtitle))
     if doc.addressee:

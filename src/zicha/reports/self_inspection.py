@@ -1,5 +1,6 @@
-"""The self-inspection report (自查报告) as a `Document`: figures, sentences, the clerk's own
-paragraphs, the findings, and the official parts around them.
+"""The self-inspection report (自查报告) as a `Document`: figures, sentences, charts, the clerk's
+own paragraphs and the official parts around them. It holds only what goes to the county: the
+findings about the figures go into the 数据核查单 (`check_sheet.py`).
 
 The order and headings of the parts come from the pack (`[[report.sections]]`); so does every
 sentence. This module assembles; it computes nothing.
@@ -12,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from zicha.domain.finding import Finding
 from zicha.domain.narrative import NarrativeSection
 from zicha.domain.numbers import fmt, fmt_trim
 from zicha.domain.pack import Pack
@@ -23,7 +23,6 @@ from zicha.reports.document import (
     Block,
     Closing,
     Document,
-    Figure,
     Heading,
     Paragraph,
     Placeholder,
@@ -45,7 +44,6 @@ DEFAULT_SECTIONS: tuple[dict[str, str], ...] = (
     {"heading": "主要工作措施", "content": "narrative"},
     {"heading": "存在问题", "content": "narrative"},
     {"heading": "下步工作打算", "content": "narrative"},
-    {"heading": "数据核查情况", "content": "findings"},
 )
 MARKS = {"met": "good", "on_track": "good", "at_risk": "warn", "not_met": "bad"}
 _SUBHEADING = re.compile(r"^\s*[（(]([一二三四五六七八九十]+)[)）]\s*(.*)$")
@@ -274,13 +272,28 @@ def _charts(ctx: ReportContext, targeted: Sequence[IndicatorResult]) -> list[Blo
         caps.append(bound.is_cap)
         elapsed = r.elapsed
     if items and elapsed is not None:
-        png = charts.progress_chart(items, elapsed, "累计完成占全年目标的比例与时间进度", caps=caps)
-        blocks.append(Figure(png, f"图1  {c.org_unit.name}目标完成进度与时间进度"))
+        blocks.append(
+            charts.progress_chart(
+                items,
+                elapsed,
+                "累计完成占全年目标的比例与时间进度",
+                f"图1  {c.org_unit.name}目标完成进度与时间进度",
+                caps=caps,
+            )
+        )
     m = ctx.monthly
     if m is not None and sum(1 for v in m.values if v is not None) >= 2:
-        png = charts.monthly_chart(m.labels, m.values, m.pace, f"{m.name}逐月情况", m.unit)
         pace = "与进度控制线" if m.pace is not None else ""  # a flow without a target has none
-        blocks.append(Figure(png, f"图{len(blocks) + 1}  {m.name}逐月累计{pace}"))
+        blocks.append(
+            charts.monthly_chart(
+                m.labels,
+                m.values,
+                m.pace,
+                f"{m.name}逐月情况",
+                f"图{len(blocks) + 1}  {m.name}逐月累计{pace}",
+                m.unit,
+            )
+        )
     return blocks
 
 
@@ -320,23 +333,6 @@ def _narrative(ctx: ReportContext, heading: str) -> list[Block]:
     blocks: list[Block] = []
     for t in texts:
         blocks += narrative_blocks(t)
-    return blocks
-
-
-def findings_blocks(findings: Sequence[Finding]) -> list[Block]:
-    if not findings:
-        return [Paragraph("经逐项核查，本报告所列数字之间未发现不一致。")]
-    errors = [f for f in findings if f.severity == "error"]
-    warnings = [f for f in findings if f.severity != "error"]
-    blocks: list[Block] = [
-        Paragraph(
-            f"起草本报告时对全部数字进行了核查，发现需要更正的问题{len(errors)}个、"
-            f"需要说明的情况{len(warnings)}个，列示如下，请在上报前逐一核实："
-        )
-    ]
-    for i, f in enumerate([*errors, *warnings], start=1):
-        label = "需更正" if f.severity == "error" else "需说明"
-        blocks.append(Paragraph(f"{i}. 【{label}】{f.message}"))
     return blocks
 
 
@@ -383,20 +379,27 @@ def build_report(ctx: ReportContext) -> Document:
     ]
     blocks: list[Block] = [Paragraph(opening(ctx))]
     number = 0
+
+    def add_extra_narrative() -> None:
+        nonlocal number
+        for extra in dict.fromkeys(extra_narrative):
+            number += 1
+            blocks.append(Heading(1, f"{cn_number(number)}、{extra}"))
+            blocks.extend(_narrative(ctx, extra))
+        extra_narrative.clear()
+
     for spec in specs:
         heading = str(spec.get("heading", ""))
         content = str(spec.get("content", "narrative"))
         if content == "findings":
-            for extra in dict.fromkeys(extra_narrative):
-                number += 1
-                blocks.append(Heading(1, f"{cn_number(number)}、{extra}"))
-                blocks += _narrative(ctx, extra)
+            # the data check is a document of its own (the 数据核查单), never part of the
+            # report sent to the county; the clerk's own extra sections go where it stood
+            add_extra_narrative()
+            continue
         if content == "targets":
             body = _targets(ctx)
         elif content == "other_figures":
             body = _other_figures(ctx)
-        elif content == "findings":
-            body = findings_blocks(c.findings)
         elif f"{content}:{heading}" in ctx.extra_sections:  # a body for this very section
             body = list(ctx.extra_sections[f"{content}:{heading}"])
         elif content in ctx.extra_sections:
@@ -408,6 +411,7 @@ def build_report(ctx: ReportContext) -> Document:
         number += 1
         blocks.append(Heading(1, f"{cn_number(number)}、{heading}"))
         blocks += body
+    add_extra_narrative()
     blocks.append(Closing(_words(ctx.pack, "closing", "特此报告。")))
     signed = ctx.meta.get("date")
     when = date.fromisoformat(signed) if signed else None

@@ -85,6 +85,8 @@ class DataValue(models.Model):
     value = models.FloatField()
     comment = models.TextField(blank=True, default="")
     stated = models.BooleanField(default=False)
+    #: the spreadsheet row it was loaded from (null when typed in a form)
+    row = models.IntegerField(null=True, blank=True)
     updated_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -100,7 +102,16 @@ class DataValue(models.Model):
 class Birth(models.Model):
     """One live birth of the births register."""
 
-    org = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="births")
+    #: no index of its own (the (org, date) index serves every query by unit) and no constraint
+    #: in the database: millions of rows are written in bulk, by the loader alone, for units it
+    #: has just looked up; a constraint would check each row again at commit
+    org = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="births",
+        db_index=False,
+        db_constraint=False,
+    )
     date = models.DateField()
     sex = models.CharField(max_length=1, blank=True, default="")  # "M" or "F"
     order = models.IntegerField(null=True, blank=True)
@@ -114,7 +125,16 @@ class Birth(models.Model):
 class Death(models.Model):
     """One death of the deaths register."""
 
-    org = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="deaths")
+    #: no index of its own (the (org, date) index serves every query by unit) and no constraint
+    #: in the database: millions of rows are written in bulk, by the loader alone, for units it
+    #: has just looked up; a constraint would check each row again at commit
+    org = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="deaths",
+        db_index=False,
+        db_constraint=False,
+    )
     date = models.DateField()
     sex = models.CharField(max_length=1, blank=True, default="")
     age = models.FloatField(null=True, blank=True)
@@ -122,6 +142,57 @@ class Death(models.Model):
 
     class Meta:
         indexes: ClassVar = [models.Index(fields=["org", "date"], name="death_org_date")]
+
+
+class RegisterMonth(models.Model):
+    """A register's rows counted for one element, org unit and month: the month-grain facts the
+    engine sums with GROUP BY queries. Written in the same pass as the rows; a unit and month
+    with rows has a count for every element of its register, 0 included."""
+
+    org = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="register_months",
+        db_index=False,
+        db_constraint=False,
+    )
+    sheet = models.CharField(max_length=20)
+    element = models.CharField(max_length=100)
+    start = models.DateField()
+    end = models.DateField()
+    value = models.FloatField()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["org", "element", "start"], name="one_count_per_unit_month"
+            )
+        ]
+
+
+class RegisterDigest(models.Model):
+    """What is stored of one register for one org unit and month: how many rows and a digest of
+    them (a sum of row hashes, the same whatever the order). A load compares digests and leaves
+    a month whose rows it already holds untouched, without reading them back."""
+
+    org = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="register_digests",
+        db_index=False,
+        db_constraint=False,
+    )
+    sheet = models.CharField(max_length=20)
+    start = models.DateField()
+    rows = models.BigIntegerField()
+    digest = models.BigIntegerField()
+    #: how the digest was made (the hash and its version); another scheme compares rows instead
+    scheme = models.CharField(max_length=40)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["org", "sheet", "start"], name="one_digest_per_month")
+        ]
 
 
 class Target(models.Model):
@@ -186,6 +257,8 @@ class ChecklistItem(models.Model):
     closed_on = models.DateField(null=True, blank=True)
     points = models.FloatField(null=True, blank=True)
     position = models.IntegerField(default=0)
+    #: the spreadsheet row it was loaded from (null when typed in a form)
+    row = models.IntegerField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar = ["position", "id"]

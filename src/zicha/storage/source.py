@@ -1,16 +1,12 @@
-"""Reading the database back into the engine's terms.
-
-`load_dataset` gathers what the engine needs for one subtree (its units, their values, register
-rows, targets, the assessment method, checklist items, narrative and report header) into a
-`Dataset`, with a few queries over the materialized path. `data_version` is the counter every write
-bumps, the key of cached computations.
+"""The small things of the database read back in the engine's terms: the pack the server works
+with, the data version every write replaces (the key of kept computations), the org tree,
+targets, the assessment method, checklist items, narrative and report headers. The facts
+themselves are answered by `zicha.storage.facts`.
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-import polars as pl
 
 from zicha.domain.assessment import MODE_NAMES, AssessmentItem, parse_split
 from zicha.domain.checklist import ChecklistItem
@@ -18,12 +14,6 @@ from zicha.domain.narrative import NarrativeSection
 from zicha.domain.orgunit import OrgTree, OrgUnit
 from zicha.domain.period import parse_period
 from zicha.domain.target import Bound, Target
-from zicha.engine.dataset import (
-    BIRTH_SCHEMA,
-    DEATH_SCHEMA,
-    VALUE_SCHEMA,
-    Dataset,
-)
 from zicha.storage import models as m
 
 PACK_SETTING = "pack"
@@ -52,52 +42,20 @@ def org_tree() -> OrgTree:
     return OrgTree.build(units)
 
 
-def load_dataset(pack: str, root: str | None = None) -> Dataset:
-    """Everything the engine needs for `root`'s subtree (the whole tree when None).
-
-    The tree is always whole (ancestors name a unit's parents); facts are read for the subtree.
-    """
-    tree = org_tree()
-    units = m.OrgUnit.objects.all()
-    if root is not None:
-        path = m.OrgUnit.objects.get(code=root).path
-        units = units.filter(path__startswith=path)
-    ids = units.values("id")
-
-    values = m.DataValue.objects.filter(org__in=ids).values_list(
-        "org__code", "element", "period", "start", "end", "value", "comment", "id", "stated"
-    )
-    rows = list(values)
-    entered = [r[:8] for r in rows if not r[8]]
-    stated = [r[:8] for r in rows if r[8]]
-    births = m.Birth.objects.filter(org__in=ids).values_list(
-        "org__code", "date", "sex", "order", "in_policy", "ref", "id"
-    )
-    deaths = m.Death.objects.filter(org__in=ids).values_list(
-        "org__code", "date", "sex", "age", "ref", "id"
-    )
-    registers: dict[str, pl.DataFrame] = {}
-    birth_rows = list(births)
-    if birth_rows:
-        registers["births"] = _frame(birth_rows, BIRTH_SCHEMA)
-    death_rows = list(deaths)
-    if death_rows:
-        registers["deaths"] = _frame(death_rows, DEATH_SCHEMA)
-
-    targets = [
-        Target(
-            code,
-            parse_period(period),
-            indicator,
-            Bound(op, value, low, high),
-            points,
-            "目标",
-        )
-        for code, period, indicator, op, value, low, high, points in m.Target.objects.filter(
-            org__in=ids
+def targets(units: Any = None) -> list[Target]:
+    """The targets of the given units (a queryset of ids; every unit when None)."""
+    rows = m.Target.objects.all() if units is None else m.Target.objects.filter(org__in=units)
+    return [
+        Target(code, parse_period(period), indicator, Bound(op, value, low, high), points, "目标")
+        for code, period, indicator, op, value, low, high, points in rows.order_by(
+            "id"
         ).values_list("org__code", "period", "indicator", "op", "value", "low", "high", "points")
     ]
-    assessment = [
+
+
+def assessment() -> list[AssessmentItem]:
+    """The assessment method's items, in the order of the sheet."""
+    return [
         AssessmentItem(
             a.key,
             a.points,
@@ -112,7 +70,14 @@ def load_dataset(pack: str, root: str | None = None) -> Dataset:
         )
         for a in m.AssessmentItem.objects.all()
     ]
-    checklist = [
+
+
+def checklist(units: Any = None) -> list[ChecklistItem]:
+    """The checklist items of the given units (every unit when None), in the order entered."""
+    rows = m.ChecklistItem.objects.all()
+    if units is not None:
+        rows = rows.filter(org__in=units)
+    return [
         ChecklistItem(
             c.org.code,
             parse_period(c.period),
@@ -126,31 +91,17 @@ def load_dataset(pack: str, root: str | None = None) -> Dataset:
             c.closed,
             c.closed_on,
             c.points,
-            c.id,
+            c.row,
         )
-        for c in m.ChecklistItem.objects.filter(org__in=ids).select_related("org")
+        for c in rows.select_related("org")
     ]
-    report_org = root or tree.root.code
-    narrative = [
-        NarrativeSection(n.section, n.text)
-        for n in m.Narrative.objects.filter(org__code=report_org)
-    ]
-    meta = dict(m.ReportHeader.objects.filter(org__code=report_org).values_list("key", "value"))
-    meta["pack"] = pack
-    return Dataset(
-        source="database",
-        pack_id=pack,
-        tree=tree,
-        meta=meta,
-        values=_frame(entered, VALUE_SCHEMA),
-        stated=_frame(stated, VALUE_SCHEMA),
-        registers=registers,
-        targets=targets,
-        narrative=narrative,
-        assessment=assessment,
-        checklist=checklist,
-    )
 
 
-def _frame(rows: list[Any], schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema=schema, orient="row")
+def narrative(org: str) -> list[NarrativeSection]:
+    """The paragraphs written for `org`'s report."""
+    return [NarrativeSection(n.section, n.text) for n in m.Narrative.objects.filter(org__code=org)]
+
+
+def report_header(org: str) -> dict[str, str]:
+    """The `meta` keys of `org`'s report."""
+    return dict(m.ReportHeader.objects.filter(org__code=org).values_list("key", "value"))

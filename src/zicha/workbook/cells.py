@@ -376,7 +376,8 @@ def parse_order(value: object) -> int:
         x = parse_number(value)
     except CellError as err:
         raise CellError(EXPECTED["order"], err.message) from None
-    if not x.is_integer() or x < 1:
+    # beyond 2**53 a float holds no exact whole number (and 1E100 overflows a 64-bit column)
+    if not x.is_integer() or x < 1 or x > 2**53:
         raise CellError(EXPECTED["order"])
     if x > MAX_ORDER:
         raise CellError(EXPECTED["order"], f"孩次 {to_text(x)} 不合理（应不超过 {MAX_ORDER}）")

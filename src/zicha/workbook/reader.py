@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 
-from zicha.domain.errors import InputError, Problem
+from zicha.domain.errors import InputError, Problem, column_letters
 from zicha.domain.finding import Finding
 from zicha.domain.narrative import NarrativeSection
 from zicha.domain.orgunit import OrgTree, OrgTreeError, OrgUnit
@@ -55,7 +55,7 @@ from zicha.workbook.sheets import (
     match_header,
     meta_key,
 )
-from zicha.workbook.source import RawSheet, column_letter, open_source
+from zicha.workbook.source import RawSheet, open_source
 
 #: problems listed at most; the rest are counted in one last problem
 LIMIT = 200
@@ -268,7 +268,7 @@ class SheetReader:
                 )
                 ok = False
             for col, places in match.duplicated:
-                letters = "、".join(column_letter(i) for i in places)
+                letters = "、".join(column_letters(i) for i in places)
                 self.problems.add(
                     sheet.problem(
                         raw.header_row,

@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 
-from zicha.domain.errors import InputError, Problem
+from zicha.domain.errors import InputError, Problem, column_letters
 from zicha.workbook.cell_notes import notes_reader
 from zicha.workbook.cells import MERGED_MARK, is_blank, to_text
 from zicha.workbook.sheets import (
@@ -118,21 +118,7 @@ def _range_name(top: int, bottom: int, left: int, right: int) -> str:
     >>> _range_name(3, 5, 3, 3)
     'D3:D5'
     """
-    return f"{column_letter(left)}{top}:{column_letter(right)}{bottom}"
-
-
-def column_letter(index: int) -> str:
-    """Spreadsheet column letters: 0 → A, 26 → AA.
-
-    >>> column_letter(0), column_letter(25), column_letter(26)
-    ('A', 'Z', 'AA')
-    """
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+    return f"{column_letters(left)}{top}:{column_letters(right)}{bottom}"
 
 
 def _column_text(rows: Sequence[Sequence[Any]], j: int, kind: str) -> list[str | None]:
