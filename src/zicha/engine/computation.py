@@ -71,11 +71,11 @@ class Engine:
         store = self.calc.store
         spans = {s.sheet: s for s in store.register_spans.values()}
         own = coverage.own_period(self.facts)
-        months = [
+        months = {
             d
             for sheet in (spans if own is None else ())
-            for d in self.facts.register_months(sheet, root)["start"].to_list()
-        ]
+            for d in self.facts.register_months(sheet, root)["start"].unique().to_list()
+        }
         reported = slips.report_periods(own, entered, stated, months)
         found = [
             *self.facts.notices(),
