@@ -50,6 +50,8 @@ class Engine:
         for t in self.targets:
             self._targets.setdefault((t.org_unit, t.indicator), []).append(t)
         self._entry_findings: dict[str | None, list[Finding]] = {}
+        #: root -> the (start, end) of the values its subtree entered, each once
+        self._entered_spans: dict[str | None, pl.DataFrame] = {}
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ findings
@@ -68,6 +70,8 @@ class Engine:
         targets = [t for t in self.targets if units is None or t.org_unit in units]
         entered = self.facts.entered(root)
         stated = self.facts.stated(root)
+        with self._lock:
+            self._entered_spans[root] = entered.select("start", "end").unique()
         store = self.calc.store
         spans = {s.sheet: s for s in store.register_spans.values()}
         own = coverage.own_period(self.facts)
@@ -226,7 +230,9 @@ class Engine:
         period asked or in the spans its targets are judged over."""
         judged = sum(r.target is not None for r in results)
         found = slips.no_target_applies(self.pack, self.tree, self.targets, org, period, judged)
-        found += slips.nothing_entered(self.facts, self.pack, self.checklist, org, period)
+        self.entry_findings(org)  # the subtree's entered values, read once
+        entered = self._entered_spans[org]
+        found += slips.nothing_entered(self.facts, self.pack, self.checklist, org, period, entered)
         asked = [period, *(r.to_date_period for r in results if r.to_date_period)]
         spans = {s.sheet: s for s in self.calc.store.register_spans.values()}
         return found + coverage.gaps(spans, self.facts, self.pack, asked, org)

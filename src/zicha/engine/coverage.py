@@ -105,10 +105,9 @@ def coverages(
     """
     out: dict[str, Coverage] = {}
     for sheet in pack.registers if sheets is None else sheets:
-        months = facts.register_months(sheet)
-        if months.height == 0:
+        totals = facts.register_totals(sheet)
+        if totals.height == 0:
             continue
-        totals = months.group_by("start").agg(pl.col("rows").sum()).sort("start")
         starts: list[date] = totals["start"].to_list()
         counts: list[int] = totals["rows"].to_list()
         spans = reference

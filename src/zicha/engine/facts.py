@@ -59,6 +59,9 @@ MONTH_ROWS: dict[str, pl.DataType] = {
     "rows": pl.Int64(),
 }
 
+#: columns of `Facts.register_totals`: rows of a register per month over every unit
+MONTH_TOTALS: dict[str, pl.DataType] = {"start": pl.Date(), "rows": pl.Int64()}
+
 #: columns of `Facts.register_rows`: `row` is the spreadsheet row (null where the source keeps
 #: none, as the database does: its register rows are matched by their content)
 REGISTER_ROWS: dict[str, pl.DataType] = {
@@ -105,6 +108,11 @@ class Facts(Protocol):
         """How many rows a register holds per unit and month, for the units of `root`'s
         subtree (every unit when None); absent where a unit has no row that month. Columns
         `MONTH_ROWS`."""
+        ...
+
+    def register_totals(self, sheet: str) -> pl.DataFrame:
+        """How many rows a register holds per month over every unit, by month; months without
+        rows absent. Columns `MONTH_TOTALS`."""
         ...
 
     def register_rows(

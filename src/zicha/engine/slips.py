@@ -229,13 +229,18 @@ def no_target_applies(
 
 
 def nothing_entered(
-    facts: Facts, pack: Pack, checklist: Iterable[ChecklistItem], org: str, period: Period
+    facts: Facts,
+    pack: Pack,
+    checklist: Iterable[ChecklistItem],
+    org: str,
+    period: Period,
+    mine: pl.DataFrame,
 ) -> list[Finding]:
     """In a computation: nothing was entered for the unit (or below it) within the period, no
     figure, register row or checklist item: say so, and where the unit's figures lie (a
-    stock's level carried over from before is no figure of this period)."""
+    stock's level carried over from before is no figure of this period). `mine`: the `start`
+    and `end` of the values entered for the unit and those below it."""
     below = {org, *facts.tree.descendants(org)}
-    mine = facts.entered(org)
     inside = mine.filter((pl.col("start") <= period.end) & (pl.col("end") >= period.start))
     if inside.height or coverage.rows_in(facts, pack, org, period):
         return []

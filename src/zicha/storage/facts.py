@@ -57,6 +57,7 @@ _ENTERED = {
     "superseded": pl.Boolean(),
 }
 _MONTH_ROWS = {"org_unit": pl.String(), "start": pl.Date(), "rows": pl.Int64()}
+_MONTH_TOTALS = {"start": pl.Date(), "rows": pl.Int64()}
 _REGISTER_ROWS = {"org_unit": pl.String(), "date": pl.Date(), "row": pl.Int64()}
 #: register columns as the engine's conditions name them -> their type
 _REGISTER_COLUMNS: dict[str, dict[str, pl.DataType]] = {
@@ -115,6 +116,7 @@ class DatabaseFacts:
         self._path = {c: path for c, _, _, _, path in units}
         self._stocks = [e.id for e in pack.elements.values() if e.is_stock]
         self._months: dict[tuple[str, str | None], pl.DataFrame] = {}
+        self._totals: dict[str, pl.DataFrame] = {}
         self._targets: list[Target] | None = None
         self._assessment: list[AssessmentItem] | None = None
         self._checklist: list[ChecklistItem] | None = None
@@ -285,6 +287,16 @@ class DatabaseFacts:
                 _MONTH_ROWS,
             )
         return self._months[key]
+
+    def register_totals(self, sheet: str) -> pl.DataFrame:
+        if sheet not in self._totals:
+            self._totals[sheet] = fetch_frame(
+                f"SELECT start, CAST(SUM(rows) AS BIGINT) FROM {_DIGESTS} WHERE sheet = %s "
+                "GROUP BY start ORDER BY start",
+                [sheet],
+                _MONTH_TOTALS,
+            )
+        return self._totals[sheet]
 
     def register_rows(
         self, sheet: str, first: date, last: date, root: str | None = None

@@ -21,7 +21,7 @@ from zicha.domain.pack import Pack
 from zicha.domain.period import Period
 from zicha.domain.target import Target
 from zicha.engine.dataset import Dataset
-from zicha.engine.facts import LEVELS, MONTH_ROWS, PERIOD_SUMS, REGISTER_ROWS
+from zicha.engine.facts import LEVELS, MONTH_ROWS, MONTH_TOTALS, PERIOD_SUMS, REGISTER_ROWS
 from zicha.engine.store import closure_frame
 
 
@@ -242,6 +242,17 @@ class WorkbookFacts:
                 .sort("org_unit", "start")
             )
         return self._subtree(self._month_rows[sheet], root)
+
+    def register_totals(self, sheet: str) -> pl.DataFrame:
+        if sheet not in self._registers:
+            return pl.DataFrame(schema=MONTH_TOTALS)
+        return (
+            self.register_months(sheet)
+            .group_by("start")
+            .agg(pl.col("rows").sum())
+            .sort("start")
+            .cast(MONTH_TOTALS)  # type: ignore[arg-type]
+        )
 
     def register_rows(
         self, sheet: str, first: date, last: date, root: str | None = None
