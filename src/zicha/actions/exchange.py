@@ -12,22 +12,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from zicha.actions import county
-from zicha.actions.entry import DATA_ROLES, Cell, Counts, Refused, put_values, write
+from zicha.actions.entry import (
+    DATA_ROLES,
+    Cell,
+    Counts,
+    Locked,
+    Refused,
+    number_text,
+    put_values,
+    write,
+)
 from zicha.domain.errors import InputError, Problem
 from zicha.domain.pack import Pack
 from zicha.domain.period import Period, PeriodError, parse_period
 from zicha.storage import models as m
 from zicha.workbook.cells import CellError, is_blank, parse_number
 from zicha.workbook.reader import element_parser
-
-
-def number_text(x: float) -> str:
-    """A value as DHIS2 writes it: `"233"`, `"6.5"`.
-
-    >>> number_text(233.0), number_text(6.5), number_text(-0.25)
-    ('233', '6.5', '-0.25')
-    """
-    return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else repr(float(x))
 
 
 def data_value_set(
@@ -93,8 +93,14 @@ def import_data_value_set(user: m.User, body: Any) -> ImportSummary:
     cells, conflicts = _cells(user, pack, body)
     if conflicts:
         return ImportSummary(Counts(ignored=len(body.get("dataValues", []))), conflicts)
-    with write(user, "dataValueSets") as w:
-        counts = put_values(w, cells)
+    try:
+        with write(user, "dataValueSets") as w:
+            counts = put_values(w, cells)
+    except Locked as exc:
+        locked = [
+            {"object": p.found or "", "value": p.message or exc.message} for p in exc.problems
+        ]
+        return ImportSummary(Counts(ignored=len(body.get("dataValues", []))), locked)
     return ImportSummary(counts, [])
 
 
@@ -177,7 +183,7 @@ def _cells(
                     period,
                     value,
                     None if comment is None else str(comment),
-                    where=Problem(message=where),
+                    where=Problem(message=where, found=code),
                 )
             )
     return cells, conflicts

@@ -1,4 +1,5 @@
-"""The server commands of CONTRACT §7: `serve`, `users add`, `load`.
+"""The server commands of CONTRACT §7: `serve`, `users add`, `load`, `audit verify`, `backup`,
+`restore`.
 
 Each takes `--data DIR` and `--db URL` (or `ZICHA_DATA` / `ZICHA_DATABASE_URL`) and sets Django up
 through `zicha.web.server.prepare` before it touches the database.
@@ -102,9 +103,13 @@ def register(cli: click.Group, guarded: Callable[[Any], Any], console: Callable[
         from zicha.web.server import prepare
 
         prepare(data, db)
+        from zicha.actions.entry import Locked
         from zicha.actions.loading import load_workbook
 
-        summary = load_workbook(workbook)
+        try:
+            summary = load_workbook(workbook)
+        except Locked as exc:
+            refuse(console, exc.message, [str(p) for p in exc.problems])
         out = console()
         if not summary.changed:
             out.print(f"{workbook.name}：与服务器上的数据相同，没有变更。")
@@ -116,3 +121,35 @@ def register(cli: click.Group, guarded: Callable[[Any], Any], console: Callable[
             out.print(f"  新增：{created}")
         if updated:
             out.print(f"  更新：{updated}")
+
+    @cli.group()
+    def audit() -> None:
+        """变更记录（审计链）。"""
+
+    @audit.command("verify")
+    @database_options
+    @guarded
+    def audit_verify(data: Path | None, db: str | None) -> None:
+        """逐条核对变更记录的哈希链：完好退出码 0；有记录被改动或删除退出码 1，并指出第一条。"""
+        from zicha.web.server import prepare
+
+        prepare(data, db)
+        from zicha.actions.audit import verify
+
+        verdict = verify()
+        out = console()
+        if verdict.ok:
+            out.print(f"变更记录完好：共 {verdict.entries} 条，哈希链没有断裂。")
+            return
+        out.print(f"[bold red]变更记录已被篡改[/bold red]：{verdict.problem}。")
+        out.print(f"（核对到第 {verdict.entries} 条时发现；此前的记录完好。）")
+        sys.exit(1)
+
+
+def refuse(console: Callable[[], Any], message: str, problems: list[str]) -> None:
+    """A write the server refused (a locked period): exit 2 with the rows named."""
+    out = console()
+    out.print(f"[bold red]未导入[/bold red]：{message}", highlight=False)
+    for p in problems[:50]:
+        out.print(f"  - {p}", highlight=False, markup=False)
+    sys.exit(2)
