@@ -146,6 +146,63 @@ def register(cli: click.Group, guarded: Callable[[Any], Any], console: Callable[
         sys.exit(1)
 
 
+def register_backups(
+    cli: click.Group, guarded: Callable[[Any], Any], console: Callable[[], Any]
+) -> None:
+    """`zicha backup FILE` and `zicha restore FILE`."""
+
+    @cli.command()
+    @click.argument("file", type=click.Path(path_type=Path))
+    @click.option(
+        "--portable",
+        is_flag=True,
+        help="SQLite 也写成通用的逻辑备份（可恢复到 PostgreSQL）",
+    )
+    @database_options
+    @guarded
+    def backup(file: Path, portable: bool, data: Path | None, db: str | None) -> None:
+        """服务器运行时也可备份：SQLite 用其在线备份接口，PostgreSQL 导出全部数据表。"""
+        from zicha.web.server import prepare
+
+        prepare(data, db)
+        from zicha.actions.backups import take
+
+        taken = take(file, portable)
+        out = console()
+        if taken.form == "sqlite":
+            out.print(f"已备份到 {file}（SQLite 数据库文件，{file.stat().st_size / 1e6:.1f} MB）。")
+        else:
+            rows = sum(taken.tables.values())
+            out.print(f"已备份到 {file}（逻辑备份：{len(taken.tables)} 张表，{rows} 行）。")
+
+    @cli.command()
+    @click.argument("file", type=click.Path(path_type=Path))
+    @database_options
+    @guarded
+    def restore(file: Path, data: Path | None, db: str | None) -> None:
+        """把备份恢复到一个空的数据目录（和空的数据库）；恢复后核对变更记录的哈希链。"""
+        from zicha.actions import backups
+
+        folder = backups.folder_for(data)
+        backups.check_backup(file)
+        backups.check_empty(folder, db)
+        from zicha.web.server import prepare
+
+        if backups.copy_sqlite(file, folder, db):
+            prepare(folder, db)
+        else:
+            prepare(folder, db, migrate=False)
+            backups.load(file)
+        verdict = backups.verify_after()
+        out = console()
+        out.print(f"已恢复到 {folder}。")
+        if verdict.ok:
+            out.print(f"变更记录完好：共 {verdict.entries} 条。")
+        else:
+            out.print(f"[bold red]变更记录有问题[/bold red]：{verdict.problem}。")
+            sys.exit(1)
+
+
 def refuse(console: Callable[[], Any], message: str, problems: list[str]) -> None:
     """A write the server refused (a locked period): exit 2 with the rows named."""
     out = console()
