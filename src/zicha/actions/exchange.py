@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from zicha.actions import county
+from zicha.actions import county, metadata
 from zicha.actions.entry import (
     DATA_ROLES,
     Cell,
@@ -31,21 +31,29 @@ from zicha.workbook.reader import element_parser
 
 
 def data_value_set(
-    user: m.User, org: str | None, period: str | None, children: bool = False
+    user: m.User,
+    org: str | None,
+    period: str | None,
+    children: bool = False,
+    uids: bool = False,
 ) -> dict[str, Any]:
-    """`GET /api/dataValueSets`: the values entered for exactly `period`."""
+    """`GET /api/dataValueSets`: the values entered for exactly `period`; with `uids`, data
+    elements and org units by the UIDs of zicha's DHIS2 metadata instead of their codes. The
+    unit may be given by its code or its UID."""
     if not org:
         raise InputError([Problem(column="orgUnit", message="请指定单位（orgUnit=单位代码）")])
-    unit = county.unit_for(user, org)
+    unit = county.unit_for(user, metadata.unit_ids(user).get(org.strip(), org))
     when = county.period_of(period)
     rows = m.DataValue.objects.filter(period=when.id, stated=False)
     rows = rows.filter(org__path__startswith=unit.path) if children else rows.filter(org=unit)
+    element_id = (lambda e: metadata.uid("dataElement", e)) if uids else (lambda e: e)
+    unit_id = (lambda c: metadata.uid("organisationUnit", c)) if uids else (lambda c: c)
     return {
         "dataValues": [
             {
-                "dataElement": element,
+                "dataElement": element_id(element),
                 "period": pid,
-                "orgUnit": code,
+                "orgUnit": unit_id(code),
                 "value": number_text(value),
                 "comment": comment,
             }
@@ -109,7 +117,14 @@ def _cells(
 ) -> tuple[list[Cell], list[dict[str, str]]]:
     default_org = body.get("orgUnit")
     default_period = body.get("period")
-    parse_element = element_parser(pack)
+    by_name = element_parser(pack)
+    element_uids = metadata.element_ids(pack)
+    unit_uids = metadata.unit_ids(user)
+
+    def parse_element(text: str) -> str:
+        found = element_uids.get(text.strip())
+        return f"E:{found}" if found else by_name(text)
+
     units: dict[str, m.OrgUnit | None] = {}
     periods: dict[str, Period | str] = {}
     cells: list[Cell] = []
@@ -140,6 +155,7 @@ def _cells(
             conflict("orgUnit", f"{where}：缺少单位（orgUnit）")
         else:
             code = str(code).strip()
+            code = unit_uids.get(code, code)
             if code not in units:
                 try:
                     units[code] = county.unit_for(user, code)

@@ -22,7 +22,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from zicha.actions import audit, county, county_reports, deadlines, exchange, imports, submissions
+from zicha.actions import (
+    audit,
+    county,
+    county_reports,
+    dashboard,
+    deadlines,
+    exchange,
+    imports,
+    metadata,
+    submissions,
+)
 from zicha.actions.entry import Locked, Refused
 from zicha.domain.errors import InputError, Problem
 from zicha.reports.json_view import computation_json, ranking_json
@@ -212,6 +222,9 @@ class DataValueSetsView(APIView):
             OpenApiParameter("orgUnit", str, required=True),
             OpenApiParameter("period", str, required=True),
             OpenApiParameter("children", bool),
+            OpenApiParameter(
+                "idScheme", str, enum=["CODE", "UID"], description="UID：用元数据的 UID"
+            ),
         ],
         responses={200: ANY_JSON},
         summary="数据值（DHIS2 格式）",
@@ -219,9 +232,13 @@ class DataValueSetsView(APIView):
     def get(self, request: Request) -> Response:
         def run() -> Response:
             children = (_q(request, "children") or "").lower() in ("true", "1", "yes")
+            schemes = [
+                _q(request, k) for k in ("idScheme", "dataElementIdScheme", "orgUnitIdScheme")
+            ]
+            uids = any((x or "").upper() == "UID" for x in schemes)
             return Response(
                 exchange.data_value_set(
-                    request.user, _q(request, "orgUnit"), _q(request, "period"), children
+                    request.user, _q(request, "orgUnit"), _q(request, "period"), children, uids
                 )
             )
 
@@ -366,6 +383,54 @@ class DeadlinesView(APIView):
                 deadlines.deadline_json(row, deadlines.children_status(row)),
                 status=status.HTTP_201_CREATED,
             )
+
+        return answer(run)
+
+
+class MetadataView(APIView):
+    """`GET /api/metadata`: the pack's data elements, indicators and the caller's org units as
+    DHIS2 metadata JSON."""
+
+    @extend_schema(responses={200: ANY_JSON}, summary="DHIS2 元数据")
+    def get(self, request: Request) -> Response:
+        return answer(lambda: Response(metadata.metadata(request.user)))
+
+
+class MetadataListView(APIView):
+    """`GET /api/dataElements`, `/api/indicators`, `/api/organisationUnits` as DHIS2 lists them
+    (`page`, `pageSize`, `paging=false`)."""
+
+    key = "dataElements"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("page", int),
+            OpenApiParameter("pageSize", int),
+            OpenApiParameter("paging", bool),
+        ],
+        responses={200: ANY_JSON},
+        summary="DHIS2 元数据列表",
+    )
+    def get(self, request: Request) -> Response:
+        def run() -> Response:
+            if (_q(request, "paging") or "").lower() == "false":
+                return Response(metadata.listing(request.user, self.key, None, None))
+            page = max(1, _int(request, "page") or 1)
+            size = max(1, min(_int(request, "pageSize") or 50, 10000))
+            return Response(metadata.listing(request.user, self.key, page, size))
+
+        return answer(run)
+
+
+class DashboardView(APIView):
+    """`GET /api/dashboard?org=CODE&period=ID`: the dashboard's figures (reviewers and
+    administrators), all from the same computation as `/api/compute` and `/api/rank`."""
+
+    @extend_schema(parameters=[ORG, PERIOD], responses={200: ANY_JSON}, summary="仪表盘数据")
+    def get(self, request: Request) -> Response:
+        def run() -> Response:
+            scope = county.resolve(request.user, _q(request, "org"), _q(request, "period"))
+            return Response(dashboard.dashboard(scope))
 
         return answer(run)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from zicha.actions import audit, county
+from zicha.actions import audit, county, submissions
 from zicha.actions.form import Grid
 from zicha.domain.errors import InputError
 from zicha.domain.numbers import fmt, fmt_trim
@@ -181,10 +181,20 @@ def audit_rows(rows: list[m.AuditEntry], names: dict[str, str]) -> list[dict[str
                 else e.element,
                 "action": e.action,
                 "action_label": audit.ACTION_NAMES.get(e.action, e.action),
-                "old": "—" if e.old is None else e.old,
-                "new": "—" if e.new is None else e.new,
+                "old": _shown(e.kind, e.old),
+                "new": _shown(e.kind, e.new),
                 "comment": e.comment,
                 "state_change": e.kind == "submission",
             }
         )
     return out
+
+
+def _shown(kind: str, text: str | None) -> str:
+    """An old or new value as the page shows it: a submission's state in words, "—" for
+    nothing."""
+    if text is None:
+        return "—"
+    if kind == "submission":
+        return submissions.STATE_NAMES.get(text, text)
+    return text

@@ -281,14 +281,20 @@ def entry_cell(request: HttpRequest) -> HttpResponse:
     element, period = data.get("element", ""), data.get("period", "")
     shown = data.get("shown_period", "")
     ctx: dict[str, Any] = {"editable": True, "org_code": data.get("org"), "shown": shown}
+    # the cell keeps its label (the element's Chinese name and the period) after a save
+    name = display.element_names().get(element, element)
     try:
         saved = form.save_cell(request.user, data.get("org"), element, period, text)
     except InputError as exc:
-        ctx["cell"] = display.grid_cell(element, period, text, "", data.get("r"), data.get("c"))
+        ctx["cell"] = display.grid_cell(
+            element, period, text, "", data.get("r"), data.get("c"), name
+        )
         ctx["error"] = display.problem_text(exc)
         return render(request, "zicha/_cell.html", ctx, status=400)
     except Locked as exc:
-        ctx["cell"] = display.grid_cell(element, period, text, "", data.get("r"), data.get("c"))
+        ctx["cell"] = display.grid_cell(
+            element, period, text, "", data.get("r"), data.get("c"), name
+        )
         ctx["error"] = exc.message
         return render(request, "zicha/_cell.html", ctx, status=409)
     ctx["cell"] = display.grid_cell(
@@ -298,6 +304,7 @@ def entry_cell(request: HttpRequest) -> HttpResponse:
         saved.cell.comment,
         data.get("r"),
         data.get("c"),
+        name,
     )
     ctx["saved"] = saved.changed
     ctx["unit"] = saved.unit
@@ -452,3 +459,11 @@ def rank(request: HttpRequest) -> HttpResponse:
         except InputError as exc:
             ctx["rank_problem"] = display.problem_text(exc)
     return render(request, "zicha/rank.html", ctx)
+
+
+@page("reviewer", "admin")
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    """仪表盘: the charts of the units below, drawn in the browser from `/api/dashboard`."""
+    chosen = Chosen(request)
+    ctx = chosen.context(request)
+    return render(request, "zicha/dashboard.html", ctx)
