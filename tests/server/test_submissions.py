@@ -273,3 +273,27 @@ def test_the_entry_grid_shows_the_lock(other_clerk: APIClient) -> None:
     html = page.get("/entry", {"org": "51000201", "period": P}).content.decode()
     assert "已锁定" in html
     assert 'hx-post="/entry/cell"' not in html  # the cells are read-only
+
+
+def test_zicha_load_of_a_locked_period_exits_2(
+    other_clerk: APIClient, reviewer: APIClient, tmp_path: Any
+) -> None:
+    from click.testing import CliRunner
+
+    from zicha.cli.main import cli
+    from zicha.packs.demo_county import demo_sheets
+    from zicha.workbook.export import write_raw_workbook
+    from zicha.workbook.sheets import SHEETS
+
+    locked_unit(other_clerk, reviewer, approve=True)
+    sheets = demo_sheets()
+    for row in sheets["数据"][1:]:
+        if row[:3] == ["51000201", "201101", "死亡人数"]:
+            row[3] = "77"
+    path = tmp_path / "县.xlsx"
+    write_raw_workbook(sheets, path, [s.zh for s in SHEETS])
+    before = value("51000201", "deaths", "201101")
+    result = CliRunner().invoke(cli, ["load", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "已锁定" in result.output and "第" in result.output
+    assert value("51000201", "deaths", "201101") == before
