@@ -297,3 +297,15 @@ def test_zicha_load_of_a_locked_period_exits_2(
     assert result.exit_code == 2, result.output
     assert "已锁定" in result.output and "第" in result.output
     assert value("51000201", "deaths", "201101") == before
+
+
+def test_a_restarted_demo_keeps_what_was_done(other_clerk: APIClient, reviewer: APIClient) -> None:
+    from zicha.actions.demo_county import open_demo
+
+    body = dvs("51000201", "201101", "deaths", "13")
+    assert other_clerk.post("/api/dataValueSets", body, format="json").status_code == 200
+    locked_unit(other_clerk, reviewer, approve=True)
+    open_demo()  # `zicha serve --demo` started again
+    assert value("51000201", "deaths", "201101") == 13
+    assert m.Submission.objects.get(org__code="510002").state == "approved"
+    assert m.Deadline.objects.get().due.isoformat() == "2011-04-05"

@@ -33,6 +33,22 @@ ACCOUNTS = (
 )
 
 
+def open_demo() -> list[DemoAccount]:
+    """`zicha serve --demo`: the demo county loaded into a new server, its accounts, and the
+    half-year round started. A server that already has data keeps it: what was entered,
+    submitted and approved since the first start stays (loading the demo workbook again would
+    put back the figures clerks changed, and is refused where they are locked)."""
+    from zicha.storage.source import pack_id
+
+    if pack_id() is None:
+        load_demo_county()
+    else:
+        for a in ACCOUNTS:
+            add_user(a.username, a.role, a.org, a.password)
+    start_demo_round()
+    return list(ACCOUNTS)
+
+
 def load_demo_county() -> list[DemoAccount]:
     """Load the demo county into the database (again: nothing changes) and add its accounts."""
     sheets = demo_sheets()

@@ -54,10 +54,9 @@ def register(cli: click.Group, guarded: Callable[[Any], Any], console: Callable[
         folder = prepare(data, db)
         out = console()
         if demo:
-            from zicha.actions.demo_county import load_demo_county, start_demo_round
+            from zicha.actions.demo_county import open_demo
 
-            accounts = load_demo_county()
-            start_demo_round()
+            accounts = open_demo()
             out.print("[bold]示例县已载入。示例账号（用户名 / 密码 / 角色 / 单位）：[/bold]")
             for a in accounts:
                 out.print(f"  {a.username} / {a.password} / {a.role_name} / {a.org}")
