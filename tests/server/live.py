@@ -83,6 +83,8 @@ def free_port() -> int:
 class LiveServer:
     url: str
     process: subprocess.Popen[str]
+    #: what the server printed while starting (the demo's accounts among it)
+    output: list[str]
 
     def token(self, username: str, password: str) -> str:
         body = self.call("POST", "/api/token", {"username": username, "password": password})[1]
@@ -135,7 +137,7 @@ def live_server(data: Path, db: str | None, demo: bool = True) -> Iterator[LiveS
                 time.sleep(0.2)
         else:
             raise AssertionError("zicha serve did not answer:\n" + "".join(output))
-        yield LiveServer(url, process)
+        yield LiveServer(url, process, output)
     finally:
         process.terminate()
         try:

@@ -161,3 +161,20 @@ def test_the_dashboard_is_for_reviewers_and_in_scope(
     village = admin.get("/api/dashboard", {"org": "51000201", "period": P}).json()
     assert village["units"] == [] and village["ranking"] is None
     assert village["parent"] == {"code": "510002", "name": "东河镇"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/dashboard"),
+        ("get", "/api/deadlines"),
+        ("post", "/api/deadlines"),
+        ("get", "/api/dataElements"),
+        ("get", "/api/organisationUnits"),
+        ("post", "/api/submissions/1/approve"),
+    ],
+)
+def test_new_calls_without_credentials_are_401(api: APIClient, method: str, path: str) -> None:
+    response = getattr(api, method)(path, {"org": "510000", "period": P})
+    assert response.status_code == 401
+    assert response.json()["detail"].startswith("未登录")
