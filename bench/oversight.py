@@ -81,7 +81,10 @@ def main() -> None:
                     results.setdefault(key, []).append(zicha(src, *command))
     summary = {k: round(statistics.median(v), 3) for k, v in results.items()}
     summary["rows"] = args.rows
-    print(json.dumps(summary, ensure_ascii=False, indent=1))
+    summary["rounds"] = args.rounds
+    text = json.dumps(summary, ensure_ascii=False, indent=1)
+    (Path(__file__).resolve().parent / "results" / "oversight.json").write_text(text + "\n")
+    print(text)
 
 
 if __name__ == "__main__":

@@ -17,11 +17,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from zicha.actions import county
@@ -79,40 +79,48 @@ class Change:
         return "delete" if self.new is None else "update"
 
 
-def canonical(entry: m.AuditEntry) -> bytes:
-    """The form of an entry its hash is taken over: every field but the hash, in a fixed order,
-    as compact JSON (times in UTC to the microsecond).
+#: the fields of an entry in the order of its canonical form (all but the hash)
+FIELDS = (
+    "seq",
+    "time",
+    "user",
+    "path",
+    "action",
+    "kind",
+    "org",
+    "period",
+    "start",
+    "end",
+    "element",
+    "old",
+    "new",
+    "comment",
+    "prev",
+)
+
+
+def canonical(values: Sequence[Any]) -> bytes:
+    """The form an entry's hash is taken over: its FIELDS in order as compact JSON, times in
+    UTC to the microsecond, dates as ISO dates.
 
     >>> import datetime as dt
-    >>> e = m.AuditEntry(seq=1, time=dt.datetime(2011, 4, 1, tzinfo=dt.UTC), user="county",
-    ...     path="review", action="update", kind="submission", org="510002", period="2010OctS1",
-    ...     start=dt.date(2010, 10, 1), end=dt.date(2011, 3, 31), element="", old="submitted",
-    ...     new="returned", comment="请核实", prev=GENESIS)
+    >>> e = (1, dt.datetime(2011, 4, 1, tzinfo=dt.UTC), "county", "review", "update",
+    ...      "submission", "510002", "2010OctS1", dt.date(2010, 10, 1), dt.date(2011, 3, 31), "",
+    ...      "submitted", "returned", "请核实", GENESIS)
     >>> canonical(e).decode()[:60]
     '[1,"2011-04-01T00:00:00.000000+00:00","county","review","upd'
     """
-    fields: list[Any] = [
-        int(entry.seq),
-        entry.time.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-        entry.user,
-        entry.path,
-        entry.action,
-        entry.kind,
-        entry.org,
-        entry.period,
-        entry.start.isoformat() if entry.start else None,
-        entry.end.isoformat() if entry.end else None,
-        entry.element,
-        entry.old,
-        entry.new,
-        entry.comment,
-        entry.prev,
-    ]
-    return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    out = list(values)
+    out[0] = int(out[0])
+    out[1] = out[1].astimezone(dt.UTC).isoformat(timespec="microseconds")
+    out[8] = out[8].isoformat() if out[8] else None
+    out[9] = out[9].isoformat() if out[9] else None
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def digest(entry: m.AuditEntry) -> str:
-    return hashlib.sha256(canonical(entry)).hexdigest()
+    """The hash an entry as stored should carry."""
+    return hashlib.sha256(canonical([getattr(entry, f) for f in FIELDS])).hexdigest()
 
 
 def append(changes: Iterable[Change], user: m.User | None, path: str) -> int:
@@ -128,32 +136,57 @@ def append(changes: Iterable[Change], user: m.User | None, path: str) -> int:
         now = timezone.now()
         name = user.username if user is not None else ""
         seq, prev = head.seq, head.hash
-        rows = []
+        rows: list[tuple[Any, ...]] = []
         for c in changes:
             seq += 1
-            entry = m.AuditEntry(
-                seq=seq,
-                time=now,
-                user=name,
-                path=path,
-                action=c.action,
-                kind=c.kind,
-                org=c.org,
-                period=c.period.id if c.period else "",
-                start=c.period.start if c.period else None,
-                end=c.period.end if c.period else None,
-                element=c.key,
-                old=c.old,
-                new=c.new,
-                comment=c.comment,
-                prev=prev,
+            p = c.period
+            values = (
+                seq,
+                now,
+                name,
+                path,
+                c.action,
+                c.kind,
+                c.org,
+                p.id if p else "",
+                p.start if p else None,
+                p.end if p else None,
+                c.key,
+                c.old,
+                c.new,
+                c.comment,
+                prev,
             )
-            entry.hash = prev = digest(entry)
-            rows.append(entry)
-        m.AuditEntry.objects.bulk_create(rows, batch_size=2000)
+            prev = hashlib.sha256(canonical(values)).hexdigest()
+            rows.append((*values, prev))
+        _insert(rows)
         head.seq, head.hash = seq, prev
         head.save(update_fields=["seq", "hash"])
     return len(rows)
+
+
+def _insert(rows: list[tuple[Any, ...]]) -> None:
+    """INSERT the entries (FIELDS, then the hash) with one prepared statement: the ORM's
+    bulk_create would split them into statements of a few dozen rows on SQLite."""
+    meta = m.AuditEntry._meta
+    fields = [meta.get_field(f) for f in (*FIELDS, "hash")]
+    table = connection.ops.quote_name(meta.db_table)
+    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(fields))})"
+    prepared: dict[tuple[int, object], object] = {}
+
+    def prep(i: int, value: object) -> object:
+        if value is None or isinstance(value, str | int):
+            return value
+        if (i, value) not in prepared:
+            prepared[(i, value)] = fields[i].get_db_prep_save(value, connection)
+        return prepared[(i, value)]
+
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(
+                sql, [[prep(i, v) for i, v in enumerate(row)] for row in rows[start : start + 5000]]
+            )
 
 
 # ---------------------------------------------------------------------------------------------
