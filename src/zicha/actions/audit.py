@@ -271,7 +271,8 @@ def entries(
     before: int | None = None,
 ) -> list[m.AuditEntry]:
     """The entries of `org` (in the user's scope) and every unit below it, newest first; with a
-    period, those whose period overlaps it (and those without a period, such as the method)."""
+    period, those whose period overlaps it (entries without a period, such as the assessment
+    method's, are then left out)."""
     unit = county.unit_for(user, org)
     codes = m.OrgUnit.objects.filter(path__startswith=unit.path).values("code")
     rows = m.AuditEntry.objects.filter(org__in=codes)
