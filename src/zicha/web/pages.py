@@ -153,8 +153,8 @@ def _desk(user: m.User, chosen: Chosen) -> dict[str, Any]:
     ctx: dict[str, Any] = {}
     if user.role == "reviewer" or user.role == "admin":
         ctx["followed"] = [
-            (d, deadlines.children_status(d)) for d in deadlines.set_by_or_below(user)
-        ][:4]
+            (d, deadlines.children_status(d)) for d in deadlines.set_by_or_below(user)[:4]
+        ]
         ctx["waiting"] = len(submissions.visible(user, "submitted"))
     if user.role != "reviewer" and user.org is not None:
         ctx["due"] = deadlines.own_status(user)
