@@ -167,8 +167,10 @@ def test_targets_registers_and_narrative_loaded_are_recorded(db: Any) -> None:
     kinds = {e.kind: e for e in m.AuditEntry.objects.filter(path="load").order_by("-seq")[:5]}
     assert kinds["target"].org == "510002"
     assert kinds["target"].new is not None and "目标值=100" in kinds["target"].new
-    assert kinds["birth"].period == "201104"
-    assert kinds["birth"].element == "CS-1"
+    # register rows: one entry per unit and month, its row count before and after
+    birth = kinds["birth"]
+    assert (birth.org, birth.period, birth.element) == ("51000201", "201104", "births")
+    assert (birth.old, birth.new, birth.comment) == (None, "1 行", "新增 1 行：登记编号 CS-1")
 
 
 def test_a_refused_write_records_nothing(clerk: APIClient, reviewer: APIClient) -> None:
@@ -359,3 +361,23 @@ def test_submissions_and_deadlines_are_recorded(
         ("submission", "donghe", None, "submitted", ""),
     ]
     assert audit.verify().ok
+
+
+def test_register_rows_added_to_a_month_show_its_count(db: Any) -> None:
+    header = ["单位代码", "出生日期", "性别", "孩次", "政策内", "登记编号"]
+    first = ["51000201", "2011-04-03", "女", "1", "是", "CS-1"]
+    second = ["51000201", "2011-04-20", "男", "2", "是", "CS-2"]
+    for rows in ([first], [first, second]):
+        sheets = demo_sheets()
+        sheets["出生登记"] = [header, *rows]
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "示例县.xlsx"
+            write_raw_workbook(sheets, path, [s.zh for s in SHEETS])
+            load_dataset(read_workbook(path, get_pack), None, "示例县.xlsx")
+    entries = list(
+        m.AuditEntry.objects.filter(kind="birth", org="51000201", period="201104").order_by("seq")
+    )
+    assert [(e.old, e.new, e.comment) for e in entries] == [
+        (None, "1 行", "新增 1 行：登记编号 CS-1"),
+        ("1 行", "2 行", "新增 1 行：登记编号 CS-2"),
+    ]

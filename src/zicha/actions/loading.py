@@ -264,7 +264,7 @@ def _registers(
             settle()
             # in the order of the (org, date) index: each row lands at the end of it
             added = plan.added.select("org", *plan.cols).sort(pl.col("org") * 100_000 + _day)
-            _record_rows(w, plan, added, orgs)
+            _record_rows(w, plan, added, stored[sheet], orgs)
             waiting.append(bulk.start_insert(plan.model, added))
             summary.created[plan.sheet] += added.height
             counts = {e: c for e, (s, c) in conditions.items() if s == plan.sheet}
@@ -285,35 +285,50 @@ def _registers(
         bulk.insert_frame(m.RegisterDigest, pl.concat(digests))
 
 
-def _record_rows(w: Write, plan: _Plan, added: pl.DataFrame, orgs: dict[str, m.OrgUnit]) -> None:
-    """Each register row added is a change of its unit's month: refused as a whole when a
-    month is locked, else recorded. Runs while the database is free (before the rows are
-    written)."""
+def _record_rows(
+    w: Write, plan: _Plan, added: pl.DataFrame, stored: pl.DataFrame, orgs: dict[str, m.OrgUnit]
+) -> None:
+    """The rows added to a register are changes of their units' months: refused as a whole when
+    a month is locked, else recorded one entry per unit and month (its row count before and
+    after; the registration numbers in the comment when there are a few), so that a province's
+    millions of rows make tens of thousands of entries, not millions. Runs while the database
+    is free (before the rows are written)."""
     if added.height == 0:
         return
     units = {u.pk: u for u in orgs.values()}
-    months: dict[str, Period] = {}
-    for day in added["date"].dt.strftime("%Y%m").unique().to_list():
-        months[day] = parse_period(day)
+    before = {
+        (org, start): n
+        for org, start, n in stored.select("org", "start", "rows_stored").iter_rows()
+    }
     sheet = _SHEET_NAMES.get(plan.sheet, plan.sheet)
+    groups = (
+        added.with_columns(start=pl.col("date").dt.truncate("1mo"))
+        .group_by("org", "start")
+        .agg(pl.len().alias("n"), pl.col("ref").filter(pl.col("ref") != "").head(REFS_SHOWN))
+        .sort("org", "start")
+    )
+    months = {d: parse_period(d.strftime("%Y%m")) for d in groups["start"].unique().to_list()}
     w.check_open(
-        (units[org], months[month], Problem(sheet=sheet, message=f"单位 {units[org].code}"))
-        for org, month in added.select("org", pl.col("date").dt.strftime("%Y%m"))
-        .unique()
-        .sort("org", "date")
-        .iter_rows()
+        (units[org], months[start], Problem(sheet=sheet, message=f"单位 {units[org].code}"))
+        for org, start in groups.select("org", "start").iter_rows()
     )
     kind = "birth" if plan.sheet == "births" else "death"
-    for row in added.iter_rows(named=True):
-        month = row["date"].strftime("%Y%m")
+    for org, start, n, refs in groups.iter_rows():
+        old = before.get((org, start), 0)
+        shown = f"：登记编号 {'、'.join(refs)}" if refs and n <= REFS_SHOWN else ""
         w.record(
             kind,
-            units[row["org"]],
-            months[month],
-            row["ref"] or "",
-            None,
-            _row_text(row, plan.cols),
+            units[org],
+            months[start],
+            plan.sheet,
+            f"{old} 行" if old else None,
+            f"{old + n} 行",
+            comment=f"新增 {n} 行{shown}",
         )
+
+
+#: a unit's month lists the registration numbers it added up to this many
+REFS_SHOWN = 20
 
 
 def _stored_digests(sheet: str) -> pl.DataFrame:
@@ -658,11 +673,6 @@ def _value_text(v: Any) -> str:
 def _unit_text(u: m.OrgUnit) -> str:
     parent = u.parent.code if u.parent_id and u.parent is not None else ""
     return f"{u.name}（{u.kind or '—'}，上级 {parent or '无'}）"
-
-
-def _row_text(row: dict[str, Any], cols: tuple[str, ...]) -> str:
-    """A register row as the audit trail keeps it: 「date=2011-01-05；sex=F；order=2」."""
-    return "；".join(f"{c}={_value_text(row[c])}" for c in cols if row[c] not in (None, ""))
 
 
 def _record_narrative(
