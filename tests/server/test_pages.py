@@ -190,7 +190,7 @@ def test_a_bad_period_is_said_on_the_page(db: Any) -> None:
 @pytest.mark.parametrize(
     ("user", "path", "most"),
     [
-        ("xxxiang", "/", 14),
+        ("xxxiang", "/", 16),  # and its deadlines, returned submissions, this period's
         ("xxxiang", "/entry", 16),
         ("xxxiang", "/indicators", 14),
         ("xxxiang", "/findings", 14),
@@ -199,6 +199,9 @@ def test_a_bad_period_is_said_on_the_page(db: Any) -> None:
         ("county", "/", 16),
         ("county", "/rank", 15),
         ("county", "/entry?org=510002", 18),
+        ("county", "/review", 6),
+        ("county", "/audit", 9),
+        ("xxxiang", "/audit", 9),
     ],
 )
 def test_query_counts_of_the_main_pages(

@@ -57,6 +57,11 @@ def default_period(user: m.User, unit: m.OrgUnit) -> Period | None:
     return max(parts, key=lambda p: (p.days, p.end), default=None)
 
 
+def unit_names() -> dict[str, str]:
+    """Every unit's name by its code."""
+    return dict(m.OrgUnit.objects.values_list("code", "name"))
+
+
 def children_of(unit: m.OrgUnit) -> list[m.OrgUnit]:
     return list(m.OrgUnit.objects.filter(parent=unit).order_by("code"))
 

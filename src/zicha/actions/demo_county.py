@@ -33,6 +33,22 @@ ACCOUNTS = (
 )
 
 
+def open_demo() -> list[DemoAccount]:
+    """`zicha serve --demo`: the demo county loaded into a new server, its accounts, and the
+    half-year round started. A server that already has data keeps it: what was entered,
+    submitted and approved since the first start stays (loading the demo workbook again would
+    put back the figures clerks changed, and is refused where they are locked)."""
+    from zicha.storage.source import pack_id
+
+    if pack_id() is None:
+        load_demo_county()
+    else:
+        for a in ACCOUNTS:
+            add_user(a.username, a.role, a.org, a.password)
+    start_demo_round()
+    return list(ACCOUNTS)
+
+
 def load_demo_county() -> list[DemoAccount]:
     """Load the demo county into the database (again: nothing changes) and add its accounts."""
     sheets = demo_sheets()
@@ -43,3 +59,26 @@ def load_demo_county() -> list[DemoAccount]:
     for a in ACCOUNTS:
         add_user(a.username, a.role, a.org, a.password)
     return list(ACCOUNTS)
+
+
+#: the half-year round of the demo: the county's deadline, and one township already in
+DEMO_PERIOD = "2010OctS1"
+DEMO_DUE = "2011-04-05"
+DEMO_SUBMITTED = ("donghe", "510002")
+
+
+def start_demo_round() -> None:
+    """The county's deadline for the half-year report (5 April 2011, long past: every township
+    that has not submitted is late) and 东河镇's report submitted, so the reviewer's 审核 page
+    has something waiting. Only once: a restarted demo keeps what was done since."""
+    from zicha.actions import deadlines, submissions
+    from zicha.domain.period import parse_period
+    from zicha.storage import models as m
+
+    period = parse_period(DEMO_PERIOD)
+    county = m.User.objects.get(username="county")
+    if not m.Deadline.objects.filter(period=period.id).exists():
+        deadlines.set_deadline(county, "510000", period, DEMO_DUE)
+    clerk, org = DEMO_SUBMITTED
+    if not m.Submission.objects.filter(org__code=org, period=period.id).exists():
+        submissions.submit(m.User.objects.get(username=clerk), org, period)

@@ -1,17 +1,36 @@
 """The one way data reaches the database: every writer (the data-entry form, an uploaded
 workbook, DHIS2's `dataValueSets`, `zicha load`, the checklist editor) opens a `write`, checks
-the units it is about to touch with `Write.check_units`, and changes data values through
-`put_values`.
+the units it is about to touch with `Write.check_units`, changes data values through
+`put_values`, and records every other change with one call:
 
-A write is one transaction. It is refused before anything is written when the user's role may
-not write data or a row lies outside the user's subtree (`Refused`, 403), and it bumps the data
-version once, when it changed something, so that cached computations are rebuilt. Whatever has
-to hold for every change of data (scope today; submission locks and the audit trail next) is
-enforced here, and only here.
+    with write(user, "checklist") as w:
+        w.check_units([(item.org, where)])
+        ...                                   # change the row
+        w.record("checklist", item.org, period, "成立领导组·检查结果", "未启动", "达标")
+
+`Write.record(kind, unit, period, key, old, new)` does two things for every kind of change:
+it refuses the change (`Locked`, 409) when it touches the data of a submitted or approved unit
+and period (kinds in `LOCKED_KINDS`), and it puts the change on the write's list for the audit
+trail, which is appended, chained, when the write ends. Record the change before or after
+changing the row, as is convenient: the write is one transaction, and a refusal rolls it back.
+Old and new are text as a person reads them (`None`: absent before, or gone after).
+
+A write is refused before anything is written when the user's role may not write data or a row
+lies outside the user's subtree (`Refused`, 403), or lies in a locked unit and period (`Locked`,
+409); it bumps the data version once, when it changed something, so that cached computations
+are rebuilt. Whatever has to hold for every change of data (scope, submission locks, the audit
+trail) is enforced here, and only here.
+
+Locks and submissions meet in the database, not in Python: on PostgreSQL a write holds a share
+lock on the rows of the units above the ones it touches (`hold_units`) before it reads the
+submissions, and a submission takes the update lock on its unit's row, so one waits for the
+other; on SQLite every write transaction takes the database's write lock when it begins.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -19,10 +38,11 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import polars as pl
-from django.db import transaction
+from django.db import connection, transaction
 
+from zicha.actions import audit
 from zicha.domain.errors import Problem
-from zicha.domain.period import Period
+from zicha.domain.period import Period, parse_period
 from zicha.storage import bulk
 from zicha.storage import models as m
 
@@ -30,8 +50,14 @@ from zicha.storage import models as m
 DATA_ROLES = ("clerk", "admin")
 
 #: how a write came in: the data-entry form, an uploaded workbook, DHIS2, `zicha load`, the
-#: checklist and ledger editor
-How = Literal["form", "import", "dataValueSets", "load", "checklist"]
+#: checklist and ledger editor, the targets editor
+How = Literal["form", "import", "dataValueSets", "load", "checklist", "targets"]
+
+#: the kinds of change a submission locks: the unit's data (values, registers, narrative,
+#: checklist); targets and the assessment method are the reviewer's and are not locked
+LOCKED_KINDS = frozenset({"value", "stated", "birth", "death", "checklist", "narrative"})
+#: the states of a submission that lock its unit's data
+LOCKING_STATES = ("submitted", "approved")
 
 
 class Refused(PermissionError):
@@ -44,14 +70,50 @@ class Refused(PermissionError):
         self.problems = list(problems)
 
 
+class Locked(Exception):
+    """The write would change the data of a submitted or approved unit and period (409).
+    `problems` names the rows."""
+
+    def __init__(self, message: str, problems: Iterable[Problem] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = list(problems)
+
+
+@dataclass(frozen=True)
+class Lock:
+    """A submission that locks a unit's subtree for the periods overlapping its own."""
+
+    org: str
+    org_name: str
+    path: str
+    period: str
+    start: dt.date
+    end: dt.date
+    state: str
+
+    def covers(self, unit: m.OrgUnit, period: Period | None) -> bool:
+        """Whether this lock holds `unit`'s data for `period` (None: any period)."""
+        if not unit.path.startswith(self.path):
+            return False
+        return period is None or (self.start <= period.end and self.end >= period.start)
+
+    def describe(self) -> str:
+        state = "已审核通过" if self.state == "approved" else "已报送、正在审核"
+        return f"{self.org_name}{self.period}的数据{state}，已锁定"
+
+
 @dataclass
 class Write:
-    """One write in progress: who writes, by which path, and whether anything changed."""
+    """One write in progress: who writes, by which path, what it changed."""
 
     user: m.User | None  # None: the administrator at the command line (`zicha load`)
     how: How
     changed: bool = False
-    _allowed: set[int] | None = field(default=None, repr=False)
+    changes: list[audit.Change] = field(default_factory=list, repr=False)
+    _locks: dict[str, list[Lock]] | None = field(default=None, repr=False)
+    _held: set[int] = field(default_factory=set, repr=False)
+    _above: dict[str, list[Lock]] = field(default_factory=dict, repr=False)
 
     @property
     def unrestricted(self) -> bool:
@@ -79,16 +141,141 @@ class Write:
         """Record that this write changed data (the data version moves when it commits)."""
         self.changed = True
 
+    def lock_on(self, unit: m.OrgUnit, period: Period | None) -> Lock | None:
+        """The submission that locks `unit`'s data for `period`, if any."""
+        for lock in self._locks_above(unit):
+            if lock.covers(unit, period):
+                return lock
+        return None
+
+    def _locks_above(self, unit: m.OrgUnit) -> list[Lock]:
+        """The locks of the units above (and at) `unit`, looked up once per unit."""
+        found = self._above.get(unit.path)
+        if found is None:
+            locks = self._locks_for([unit])
+            found = self._above[unit.path] = [
+                lock for pk in _path_ids(unit.path) for lock in locks.get(str(pk), ())
+            ]
+        return found
+
+    def check_open(self, rows: Iterable[tuple[m.OrgUnit, Period | None, Problem]]) -> None:
+        """Refuse the whole write (`Locked`) when any (unit, period, where) lies in a locked
+        unit and period; the refusal names every such row."""
+        rows = list(rows)
+        self._locks_for([unit for unit, _, _ in rows])
+        locked: list[Problem] = []
+        first: Lock | None = None
+        for unit, period, where in rows:
+            lock = self.lock_on(unit, period)
+            if lock is not None:
+                first = first or lock
+                locked.append(dataclasses.replace(where, message=_joined(where, lock.describe())))
+        if first is not None:
+            raise Locked(
+                f"有 {len(locked)} 行属于已报送或已审核通过的单位和期间（{first.describe()}），"
+                "不能修改；本次未写入任何数据",
+                locked[:200],
+            )
+
+    def record(
+        self,
+        kind: str,
+        unit: m.OrgUnit,
+        period: Period | str | None,
+        key: str,
+        old: str | None,
+        new: str | None,
+        comment: str = "",
+    ) -> None:
+        """Record one change made by this write: refused (`Locked`) when `kind` is the unit's
+        data and the unit and period are locked; otherwise kept for the audit trail. A change
+        from a value to the same value is no change and is not recorded."""
+        if old == new:
+            return
+        when = parse_period(period) if isinstance(period, str) and period else period or None
+        if kind in LOCKED_KINDS:
+            lock = self.lock_on(unit, when)
+            if lock is not None:
+                raise Locked(
+                    f"{lock.describe()}，不能修改；本次未写入任何数据",
+                    [Problem(message=f"{unit.name} {key}")],
+                )
+        self.changes.append(audit.Change(kind, unit.code, when, key, old, new, comment))
+        self.changed = True
+
+    def _locks_for(self, units: Iterable[m.OrgUnit]) -> dict[str, list[Lock]]:
+        """The locks on the units above (and at) `units`, keyed by the locking unit's pk; on
+        PostgreSQL those units' rows are share-locked first (see the module's notes)."""
+        wanted = {pk for u in units for pk in _path_ids(u.path)} - self._held
+        if wanted:
+            hold_units(wanted)
+            self._held |= wanted
+            self._locks = None
+            self._above.clear()
+        if self._locks is None:
+            self._locks = {}
+            rows = m.Submission.objects.filter(state__in=LOCKING_STATES).values_list(
+                "org_id", "org__code", "org__name", "org__path", "period", "start", "end", "state"
+            )
+            for pk, code, name, path, period, start, end, state in rows:
+                self._locks.setdefault(str(pk), []).append(
+                    Lock(code, name, path, period, start, end, state)
+                )
+        return self._locks
+
+
+def lock_of(unit: m.OrgUnit, period: Period) -> Lock | None:
+    """The submission that locks `unit`'s data for `period` now, if any (for showing it: a
+    write checks inside its own transaction)."""
+    row = (
+        m.Submission.objects.filter(
+            org_id__in=_path_ids(unit.path),
+            state__in=LOCKING_STATES,
+            start__lte=period.end,
+            end__gte=period.start,
+        )
+        .select_related("org")
+        .order_by("org__path", "start")
+        .first()
+    )
+    if row is None:
+        return None
+    return Lock(row.org.code, row.org.name, row.org.path, row.period, row.start, row.end, row.state)
+
+
+def hold_units(ids: Iterable[int]) -> None:
+    """Share-lock the rows of these org units until the transaction ends (PostgreSQL): a
+    submission of one of them (which takes the row's update lock) waits for this write, and
+    this write waits for a submission in progress. SQLite needs none: its writers queue."""
+    ids = sorted(set(ids))
+    if ids and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM {m.OrgUnit._meta.db_table} WHERE id = ANY(%s) ORDER BY id "
+                "FOR SHARE",
+                [ids],
+            )
+
+
+def _path_ids(path: str) -> list[int]:
+    return [int(x) for x in path.split("/") if x]
+
+
+def _joined(where: Problem, reason: str) -> str:
+    return f"{where.message}：{reason}" if where.message else reason
+
 
 @contextmanager
 def write(user: m.User | None, how: How) -> Iterator[Write]:
-    """Open a write: refuse a role that changes no data, run the body in one transaction, bump
-    the data version when anything changed. An exception inside rolls everything back."""
+    """Open a write: refuse a role that changes no data, run the body in one transaction,
+    append its changes to the audit trail and bump the data version when anything changed.
+    An exception inside rolls everything back, the audit entries with it."""
     if user is not None and user.role not in DATA_ROLES:
         raise Refused("审核员只能查看数据，不能修改数据")
     with transaction.atomic():
         w = Write(user, how)
         yield w
+        audit.append(w.changes, user, how)
         if w.changed:
             bump_data_version()
 
@@ -133,11 +320,21 @@ class Counts:
         }
 
 
+def number_text(x: float) -> str:
+    """A value as DHIS2 writes it, and as the audit trail keeps it: `"233"`, `"6.5"`.
+
+    >>> number_text(233.0), number_text(6.5), number_text(-0.25)
+    ('233', '6.5', '-0.25')
+    """
+    return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else repr(float(x))
+
+
 def put_values(w: Write, cells: list[Cell]) -> Counts:
     """Set (or delete) data values: the only code that changes the data-value table.
 
-    The whole batch is checked before anything is written; values equal to what is stored are
-    left alone (`ignored`), so writing the same values again changes nothing."""
+    The whole batch is checked before anything is written (scope, then locks on the cells that
+    would change); values equal to what is stored are left alone (`ignored`), so writing the
+    same values again changes nothing, even in a locked period. Every change is recorded."""
     w.check_units((c.org, c.where) for c in cells)
     counts = Counts()
     if not cells:
@@ -148,57 +345,76 @@ def put_values(w: Write, cells: list[Cell]) -> Counts:
         (v.org_id, v.element, v.period, v.stated): v
         for v in m.DataValue.objects.filter(org__in=orgs, element__in=elements)
     }
-    user = w.user
-    new: dict[tuple[int, str, str, bool], m.DataValue] = {}
-    changed: dict[int, m.DataValue] = {}
-    gone: set[int] = set()
+    # what each cell finds, then what the batch ends with: (value, comment) or None
+    before: dict[tuple[int, str, str, bool], tuple[float, str] | None] = {}
+    after: dict[tuple[int, str, str, bool], tuple[float, str] | None] = {}
+    first: dict[tuple[int, str, str, bool], Cell] = {}
+    #: the spreadsheet row each value comes from (the last row naming it)
+    rows: dict[tuple[int, str, str, bool], int | None] = {}
     for c in cells:
         key = (c.org.pk, c.element, c.period.id, c.stated)
-        old = new.get(key) or stored.get(key)
+        if key not in before:
+            old = stored.get(key)
+            before[key] = None if old is None else (old.value, old.comment)
+            after[key] = before[key]
+            first[key] = c
+        rows[key] = c.where.row
+        now = after[key]
         if c.value is None:
-            if old is None or old.pk in gone:
+            if now is None:
                 counts.ignored += 1
-            elif old.pk is None:
-                del new[key]
-                counts.imported -= 1
-            else:
-                gone.add(old.pk)
-                changed.pop(old.pk, None)
-                counts.deleted += 1
+            after[key] = None
             continue
-        if old is None or old.pk in gone:
-            comment = c.comment or ""
-            new[key] = m.DataValue(
-                org=c.org,
-                element=c.element,
-                period=c.period.id,
-                start=c.period.start,
-                end=c.period.end,
-                value=c.value,
-                comment=comment,
-                stated=c.stated,
-                row=c.where.row,
-                updated_by=user,
+        comment = (now[1] if now is not None else "") if c.comment is None else c.comment
+        if now is not None and now == (c.value, comment):
+            counts.ignored += 1
+        after[key] = (c.value, comment)
+    changed_keys = [k for k in before if before[k] != after[k]]
+    w.check_open((first[k].org, first[k].period, first[k].where) for k in changed_keys)
+    user = w.user
+    new: list[m.DataValue] = []
+    gone: list[int] = []
+    for key in changed_keys:
+        c, old, now = first[key], stored.get(key), after[key]
+        if now is None:
+            assert old is not None
+            gone.append(old.pk)
+            counts.deleted += 1
+        elif old is None:
+            new.append(
+                m.DataValue(
+                    org=c.org,
+                    element=c.element,
+                    period=c.period.id,
+                    start=c.period.start,
+                    end=c.period.end,
+                    value=now[0],
+                    comment=now[1],
+                    stated=c.stated,
+                    row=rows[key],
+                    updated_by=user,
+                )
             )
             counts.imported += 1
-            continue
-        comment = old.comment if c.comment is None else c.comment
-        if (old.value, old.comment) == (c.value, comment):
-            counts.ignored += 1
         else:
-            old.value, old.comment, old.row, old.updated_by = c.value, comment, c.where.row, user
-            if old.pk is not None:
-                if old.pk not in changed:
-                    counts.updated += 1
-                changed[old.pk] = old
+            old.value, old.comment, old.row, old.updated_by = now[0], now[1], rows[key], user
+            old.save(update_fields=["value", "comment", "row", "updated_by", "updated_at"])
+            counts.updated += 1
+        was = before[key]
+        w.record(
+            "stated" if c.stated else "value",
+            c.org,
+            c.period,
+            c.element,
+            None if was is None else number_text(was[0]),
+            None if now is None else number_text(now[0]),
+            comment=(now or was or (0.0, ""))[1],
+        )
     if gone:
         m.DataValue.objects.filter(pk__in=gone).delete()
-    if changed:
-        for v in changed.values():
-            v.save(update_fields=["value", "comment", "row", "updated_by", "updated_at"])
     if new:
-        _insert_values(list(new.values()))
-    if new or changed or gone:
+        _insert_values(new)
+    if changed_keys:
         w.touched()
     return counts
 

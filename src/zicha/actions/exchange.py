@@ -11,8 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from zicha.actions import county
-from zicha.actions.entry import DATA_ROLES, Cell, Counts, Refused, put_values, write
+from zicha.actions import county, metadata
+from zicha.actions.entry import (
+    DATA_ROLES,
+    Cell,
+    Counts,
+    Locked,
+    Refused,
+    number_text,
+    put_values,
+    write,
+)
 from zicha.domain.errors import InputError, Problem
 from zicha.domain.pack import Pack
 from zicha.domain.period import Period, PeriodError, parse_period
@@ -21,31 +30,30 @@ from zicha.workbook.cells import CellError, is_blank, parse_number
 from zicha.workbook.reader import element_parser
 
 
-def number_text(x: float) -> str:
-    """A value as DHIS2 writes it: `"233"`, `"6.5"`.
-
-    >>> number_text(233.0), number_text(6.5), number_text(-0.25)
-    ('233', '6.5', '-0.25')
-    """
-    return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else repr(float(x))
-
-
 def data_value_set(
-    user: m.User, org: str | None, period: str | None, children: bool = False
+    user: m.User,
+    org: str | None,
+    period: str | None,
+    children: bool = False,
+    uids: bool = False,
 ) -> dict[str, Any]:
-    """`GET /api/dataValueSets`: the values entered for exactly `period`."""
+    """`GET /api/dataValueSets`: the values entered for exactly `period`; with `uids`, data
+    elements and org units by the UIDs of zicha's DHIS2 metadata instead of their codes. The
+    unit may be given by its code or its UID."""
     if not org:
         raise InputError([Problem(column="orgUnit", message="请指定单位（orgUnit=单位代码）")])
-    unit = county.unit_for(user, org)
+    unit = county.unit_for(user, metadata.unit_ids(user).get(org.strip(), org))
     when = county.period_of(period)
     rows = m.DataValue.objects.filter(period=when.id, stated=False)
     rows = rows.filter(org__path__startswith=unit.path) if children else rows.filter(org=unit)
+    element_id = (lambda e: metadata.uid("dataElement", e)) if uids else (lambda e: e)
+    unit_id = (lambda c: metadata.uid("organisationUnit", c)) if uids else (lambda c: c)
     return {
         "dataValues": [
             {
-                "dataElement": element,
+                "dataElement": element_id(element),
                 "period": pid,
-                "orgUnit": code,
+                "orgUnit": unit_id(code),
                 "value": number_text(value),
                 "comment": comment,
             }
@@ -93,8 +101,14 @@ def import_data_value_set(user: m.User, body: Any) -> ImportSummary:
     cells, conflicts = _cells(user, pack, body)
     if conflicts:
         return ImportSummary(Counts(ignored=len(body.get("dataValues", []))), conflicts)
-    with write(user, "dataValueSets") as w:
-        counts = put_values(w, cells)
+    try:
+        with write(user, "dataValueSets") as w:
+            counts = put_values(w, cells)
+    except Locked as exc:
+        locked = [
+            {"object": p.found or "", "value": p.message or exc.message} for p in exc.problems
+        ]
+        return ImportSummary(Counts(ignored=len(body.get("dataValues", []))), locked)
     return ImportSummary(counts, [])
 
 
@@ -103,7 +117,14 @@ def _cells(
 ) -> tuple[list[Cell], list[dict[str, str]]]:
     default_org = body.get("orgUnit")
     default_period = body.get("period")
-    parse_element = element_parser(pack)
+    by_name = element_parser(pack)
+    element_uids = metadata.element_ids(pack)
+    unit_uids = metadata.unit_ids(user)
+
+    def parse_element(text: str) -> str:
+        found = element_uids.get(text.strip())
+        return f"E:{found}" if found else by_name(text)
+
     units: dict[str, m.OrgUnit | None] = {}
     periods: dict[str, Period | str] = {}
     cells: list[Cell] = []
@@ -134,6 +155,7 @@ def _cells(
             conflict("orgUnit", f"{where}：缺少单位（orgUnit）")
         else:
             code = str(code).strip()
+            code = unit_uids.get(code, code)
             if code not in units:
                 try:
                     units[code] = county.unit_for(user, code)
@@ -177,7 +199,7 @@ def _cells(
                     period,
                     value,
                     None if comment is None else str(comment),
-                    where=Problem(message=where),
+                    where=Problem(message=where, found=code),
                 )
             )
     return cells, conflicts

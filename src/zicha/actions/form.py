@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from zicha.actions import county
-from zicha.actions.entry import DATA_ROLES, Cell, Refused, put_values, write
+from zicha.actions.entry import DATA_ROLES, Cell, Lock, Refused, lock_of, put_values, write
 from zicha.domain.errors import InputError, Problem
 from zicha.domain.pack import DataElement
 from zicha.domain.period import Period
@@ -42,6 +42,8 @@ class Grid:
     columns: tuple[Period, ...]
     rows: tuple[GridRow, ...]
     editable: bool
+    #: the submission that locks the grid's unit and period, if any
+    lock: Lock | None = None
 
 
 def columns_of(period: Period) -> tuple[Period, ...]:
@@ -81,7 +83,8 @@ def grid(user: m.User, unit: m.OrgUnit, period: Period) -> Grid:
             value, comment = stored.get((element.id, p.id), (None, ""))
             cells.append(GridCell(element.id, p, value, comment))
         rows.append(GridRow(element, tuple(cells)))
-    return Grid(unit, period, columns, tuple(rows), may_write(user))
+    lock = lock_of(unit, period)
+    return Grid(unit, period, columns, tuple(rows), may_write(user) and lock is None, lock)
 
 
 @dataclass(frozen=True)

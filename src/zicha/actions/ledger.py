@@ -13,7 +13,7 @@ from typing import Any
 from zicha.actions import county
 from zicha.actions.entry import write
 from zicha.domain.errors import InputError, Problem
-from zicha.domain.period import Period
+from zicha.domain.period import Period, parse_period
 from zicha.storage import models as m
 from zicha.workbook import cells
 from zicha.workbook.cells import CellError, is_blank
@@ -82,6 +82,19 @@ def parse_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     return parsed
 
 
+def field_text(v: Any) -> str | None:
+    """A field's value as the audit trail keeps it (None: empty).
+
+    >>> field_text(True), field_text(""), field_text(None)
+    ('是', None, None)
+    """
+    if v is None or v == "":
+        return None
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    return str(v)
+
+
 def update_item(user: m.User, pk: int, data: Mapping[str, Any]) -> m.ChecklistItem:
     """Change the fields of one item given in `data`."""
     item = item_for(user, pk)
@@ -89,11 +102,19 @@ def update_item(user: m.User, pk: int, data: Mapping[str, Any]) -> m.ChecklistIt
     with write(user, "checklist") as w:
         w.check_units([(item.org, Problem(sheet="检查事项", message=item.item))])
         changed = [k for k, v in fields.items() if getattr(item, k) != v]
+        period = parse_period(item.period)
         for key in changed:
+            w.record(
+                "checklist",
+                item.org,
+                period,
+                f"{item.item}·{FIELDS[key][0]}",
+                field_text(getattr(item, key)),
+                field_text(fields[key]),
+            )
             setattr(item, key, fields[key])
         if changed:
             item.save(update_fields=changed)
-            w.touched()
     return item
 
 
@@ -107,6 +128,19 @@ def add_item(
         raise InputError([Problem(column="检查事项", message="不能为空")])
     with write(user, "checklist") as w:
         w.check_units([(unit, Problem(sheet="检查事项", message=fields["item"]))])
+        w.record(
+            "checklist",
+            unit,
+            period,
+            fields["item"],
+            None,
+            "；".join(
+                f"{FIELDS[k][0]}={field_text(v)}"
+                for k, v in fields.items()
+                if k != "item" and field_text(v) is not None
+            )
+            or "新增",
+        )
         last = m.ChecklistItem.objects.filter(org=unit).order_by("-position").first()
         item = m.ChecklistItem.objects.create(
             org=unit,
@@ -116,5 +150,4 @@ def add_item(
             position=(last.position + 1) if last else 0,
             **fields,
         )
-        w.touched()
     return item

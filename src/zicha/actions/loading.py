@@ -80,13 +80,13 @@ def load_dataset(
     summary = LoadSummary()
     with write(user, how) as w:
         m.Setting.objects.update_or_create(key=PACK_SETTING, defaults={"value": dataset.pack_id})
-        orgs = _org_units(dataset, summary)
+        orgs = _org_units(dataset, w, summary)
         _values(dataset, orgs, w, summary)
         _registers(get_pack(dataset.pack_id), dataset, orgs, w, summary)
-        _targets(dataset, orgs, summary)
-        _assessment(dataset, orgs, summary)
-        _checklist(dataset, orgs, summary)
-        _narrative(dataset, orgs, summary)
+        _targets(dataset, orgs, w, summary)
+        _assessment(dataset, orgs, w, summary)
+        _checklist(dataset, orgs, w, summary)
+        _narrative(dataset, orgs, w, summary)
         if summary.changed:
             w.touched()
     return summary
@@ -98,7 +98,7 @@ __all__ = ["LoadSummary", "bump_data_version", "load_dataset", "load_workbook"]
 # ---------------------------------------------------------------------------------------------
 
 
-def _org_units(dataset: Dataset, summary: LoadSummary) -> dict[str, m.OrgUnit]:
+def _org_units(dataset: Dataset, w: Write, summary: LoadSummary) -> dict[str, m.OrgUnit]:
     stored = {u.code: u for u in m.OrgUnit.objects.all()}
     tree = dataset.tree
     if stored and tree.root.code not in stored:
@@ -136,13 +136,15 @@ def _org_units(dataset: Dataset, summary: LoadSummary) -> dict[str, m.OrgUnit]:
             made.append(row)
         m.OrgUnit.objects.bulk_create(made, batch_size=500)
         summary.created["orgunits"] += len(made)
+        for row in made:
+            w.record("orgunit", row, None, row.code, None, _unit_text(row))
     for code in order:
         if code not in fresh:
-            _move(tree.get(code), stored, summary)
+            _move(tree.get(code), stored, w, summary)
     return stored
 
 
-def _move(unit: OrgUnit, stored: dict[str, m.OrgUnit], summary: LoadSummary) -> None:
+def _move(unit: OrgUnit, stored: dict[str, m.OrgUnit], w: Write, summary: LoadSummary) -> None:
     """A stored unit renamed, or moved under another parent (its subtree's paths follow)."""
     row = stored[unit.code]
     parent = stored.get(unit.parent) if unit.parent else None
@@ -154,9 +156,10 @@ def _move(unit: OrgUnit, stored: dict[str, m.OrgUnit], summary: LoadSummary) -> 
         path,
     ):
         return
-    old_path = row.path
+    old_path, old_text = row.path, _unit_text(row)
     row.name, row.kind, row.parent, row.path = unit.name, unit.kind, parent, path
     row.save()
+    w.record("orgunit", row, None, row.code, old_text, _unit_text(row))
     if old_path != path:
         for below in m.OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=row.pk):
             below.path = path + below.path[len(old_path) :]
@@ -261,6 +264,7 @@ def _registers(
             settle()
             # in the order of the (org, date) index: each row lands at the end of it
             added = plan.added.select("org", *plan.cols).sort(pl.col("org") * 100_000 + _day)
+            _record_rows(w, plan, added, stored[sheet], orgs)
             waiting.append(bulk.start_insert(plan.model, added))
             summary.created[plan.sheet] += added.height
             counts = {e: c for e, (s, c) in conditions.items() if s == plan.sheet}
@@ -279,6 +283,52 @@ def _registers(
         bulk.insert_frame(m.RegisterMonth, pl.concat(months).sort("org", "element", "start"))
     if digests:
         bulk.insert_frame(m.RegisterDigest, pl.concat(digests))
+
+
+def _record_rows(
+    w: Write, plan: _Plan, added: pl.DataFrame, stored: pl.DataFrame, orgs: dict[str, m.OrgUnit]
+) -> None:
+    """The rows added to a register are changes of their units' months: refused as a whole when
+    a month is locked, else recorded one entry per unit and month (its row count before and
+    after; the registration numbers in the comment when there are a few), so that a province's
+    millions of rows make tens of thousands of entries, not millions. Runs while the database
+    is free (before the rows are written)."""
+    if added.height == 0:
+        return
+    units = {u.pk: u for u in orgs.values()}
+    before = {
+        (org, start): n
+        for org, start, n in stored.select("org", "start", "rows_stored").iter_rows()
+    }
+    sheet = SHEET_NAMES.get(plan.sheet, plan.sheet)
+    groups = (
+        added.with_columns(start=pl.col("date").dt.truncate("1mo"))
+        .group_by("org", "start")
+        .agg(pl.len().alias("n"), pl.col("ref").filter(pl.col("ref") != "").head(REFS_SHOWN))
+        .sort("org", "start")
+    )
+    months = {d: parse_period(d.strftime("%Y%m")) for d in groups["start"].unique().to_list()}
+    w.check_open(
+        (units[org], months[start], Problem(sheet=sheet, message=f"单位 {units[org].code}"))
+        for org, start in groups.select("org", "start").iter_rows()
+    )
+    kind = "birth" if plan.sheet == "births" else "death"
+    for org, start, n, refs in groups.iter_rows():
+        old = before.get((org, start), 0)
+        shown = f"：登记编号 {'、'.join(refs)}" if refs and n <= REFS_SHOWN else ""
+        w.record(
+            kind,
+            units[org],
+            months[start],
+            plan.sheet,
+            f"{old} 行" if old else None,
+            f"{old + n} 行",
+            comment=f"新增 {n} 行{shown}",
+        )
+
+
+#: a unit's month lists the registration numbers it added up to this many
+REFS_SHOWN = 20
 
 
 def _stored_digests(sheet: str) -> pl.DataFrame:
@@ -403,7 +453,7 @@ def _missing_rows(incoming: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _targets(dataset: Dataset, orgs: dict[str, m.OrgUnit], summary: LoadSummary) -> None:
+def _targets(dataset: Dataset, orgs: dict[str, m.OrgUnit], w: Write, summary: LoadSummary) -> None:
     existing = {(t.org_id, t.period, t.indicator): t for t in m.Target.objects.all()}
     for t in dataset.targets:
         org = orgs[t.org_unit]
@@ -422,13 +472,16 @@ def _targets(dataset: Dataset, orgs: dict[str, m.OrgUnit], summary: LoadSummary)
             fields,
             summary,
             "targets",
+            Recorded(w, "target", org, t.period, t.indicator),
             org=org,
             period=t.period.id,
             indicator=t.indicator,
         )
 
 
-def _assessment(dataset: Dataset, orgs: dict[str, m.OrgUnit], summary: LoadSummary) -> None:
+def _assessment(
+    dataset: Dataset, orgs: dict[str, m.OrgUnit], w: Write, summary: LoadSummary
+) -> None:
     """The workbook's assessment method belongs to its root unit (it scores the units below)."""
     root = orgs[dataset.tree.root.code]
     existing = {a.key: a for a in m.AssessmentItem.objects.filter(org=root)}
@@ -450,12 +503,15 @@ def _assessment(dataset: Dataset, orgs: dict[str, m.OrgUnit], summary: LoadSumma
             fields,
             summary,
             "assessment",
+            Recorded(w, "assessment", root, None, item.key),
             org=root,
             key=item.key,
         )
 
 
-def _checklist(dataset: Dataset, orgs: dict[str, m.OrgUnit], summary: LoadSummary) -> None:
+def _checklist(
+    dataset: Dataset, orgs: dict[str, m.OrgUnit], w: Write, summary: LoadSummary
+) -> None:
     existing: dict[tuple[int, str, str, int], m.ChecklistItem] = {}
     seen: Counter[tuple[int, str, str]] = Counter()
     for c in m.ChecklistItem.objects.order_by("position", "id"):
@@ -489,13 +545,16 @@ def _checklist(dataset: Dataset, orgs: dict[str, m.OrgUnit], summary: LoadSummar
             fields,
             summary,
             "checklist",
+            Recorded(w, "checklist", org, item.period, item.item),
             org=org,
             period=item.period.id,
             item=item.item,
         )
 
 
-def _narrative(dataset: Dataset, orgs: dict[str, m.OrgUnit], summary: LoadSummary) -> None:
+def _narrative(
+    dataset: Dataset, orgs: dict[str, m.OrgUnit], w: Write, summary: LoadSummary
+) -> None:
     """Narrative and report header belong to the workbook's own unit (meta `orgunit`, else the
     root) and its period; they replace what was stored for that unit when they differ."""
     code = dataset.meta.get("orgunit") or dataset.tree.root.code
@@ -506,6 +565,7 @@ def _narrative(dataset: Dataset, orgs: dict[str, m.OrgUnit], summary: LoadSummar
     wanted = [(n.section, n.text) for n in dataset.narrative]
     have = list(m.Narrative.objects.filter(org=org, period=period).values_list("section", "text"))
     if wanted and wanted != have:
+        _record_narrative(w, org, period, have, wanted)
         m.Narrative.objects.filter(org=org, period=period).delete()
         m.Narrative.objects.bulk_create(
             m.Narrative(org=org, period=period, section=s, text=t, position=i)
@@ -516,22 +576,124 @@ def _narrative(dataset: Dataset, orgs: dict[str, m.OrgUnit], summary: LoadSummar
     stored = dict(m.ReportHeader.objects.filter(org=org).values_list("key", "value"))
     for key, value in header.items():
         if stored.get(key) != value:
+            w.record("header", org, None, key, stored.get(key), value)
             m.ReportHeader.objects.update_or_create(org=org, key=key, defaults={"value": value})
             summary.updated["header"] += 1
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """Where `_upsert` records the change of one row: the write, the kind of change, the unit,
+    the period and the row's key."""
+
+    w: Write
+    kind: str
+    org: m.OrgUnit
+    period: Period | None
+    key: str
+
+
 def _upsert(
-    model: Any, row: Any, fields: dict[str, Any], summary: LoadSummary, kind: str, **keys: Any
+    model: Any,
+    row: Any,
+    fields: dict[str, Any],
+    summary: LoadSummary,
+    kind: str,
+    recorded: Recorded,
+    **keys: Any,
 ) -> None:
+    r = recorded
     if row is None:
+        r.w.record(r.kind, r.org, r.period, r.key, None, _fields_text(fields, fields))
         model.objects.create(**keys, **fields)
         summary.created[kind] += 1
         return
-    if any(getattr(row, k) != v for k, v in fields.items()):
+    changed = {k: v for k, v in fields.items() if getattr(row, k) != v}
+    if changed:
+        old = {k: getattr(row, k) for k in changed}
+        r.w.record(
+            r.kind,
+            r.org,
+            r.period,
+            r.key,
+            _fields_text(old, changed),
+            _fields_text(changed, changed),
+        )
         for k, v in fields.items():
             setattr(row, k, v)
         row.save()
         summary.updated[kind] += 1
+
+
+#: the fields of targets, the method and the checklist as the audit trail names them
+FIELD_NAMES = {
+    "op": "条件",
+    "value": "目标值",
+    "low": "下限",
+    "high": "上限",
+    "points": "分值",
+    "mode": "计分方式",
+    "step": "每",
+    "deduct": "扣分",
+    "veto": "一票否决",
+    "weight": "权重",
+    "group": "分组",
+    "split": "分期比例",
+    "requirement": "标准要求",
+    "result": "检查结果",
+    "problem": "发现问题",
+    "action": "整改措施",
+    "owner": "责任部门/责任人",
+    "deadline": "整改时限",
+    "closed": "整改完成",
+    "closed_on": "完成日期",
+}
+_QUIET = ("start", "end", "position", "row")
+
+
+def _fields_text(values: dict[str, Any], shown: dict[str, Any]) -> str:
+    """Fields as the audit trail shows them: 「目标值=510；分值=10」 (positions and spans left
+    out, they follow from the row's place and period)."""
+    parts = [
+        f"{FIELD_NAMES.get(k, k)}={_value_text(values[k])}"
+        for k in shown
+        if k not in _QUIET and values[k] not in (None, "")
+    ]
+    return "；".join(parts)
+
+
+def _value_text(v: Any) -> str:
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, float):
+        return _num(v)
+    return str(v)
+
+
+def _unit_text(u: m.OrgUnit) -> str:
+    parent = u.parent.code if u.parent_id and u.parent is not None else ""
+    return f"{u.name}（{u.kind or '—'}，上级 {parent or '无'}）"
+
+
+def _record_narrative(
+    w: Write,
+    org: m.OrgUnit,
+    period: str,
+    have: list[tuple[str, str]],
+    wanted: list[tuple[str, str]],
+) -> None:
+    """Each section whose paragraphs differ is one change."""
+
+    def by_section(rows: list[tuple[str, str]]) -> dict[str, str]:
+        out: dict[str, list[str]] = {}
+        for section, text in rows:
+            out.setdefault(section, []).append(text)
+        return {k: "\n".join(v) for k, v in out.items()}
+
+    old, new = by_section(have), by_section(wanted)
+    when = parse_period(period) if period else None
+    for section in [*new, *(k for k in old if k not in new)]:
+        w.record("narrative", org, when, section, old.get(section), new.get(section))
 
 
 def _num(x: float) -> str:

@@ -500,9 +500,10 @@ def packs_lint(path: Path) -> None:
 
 
 def _register_server_commands() -> None:
-    from zicha.cli.server import register
+    from zicha.cli.server import register, register_backups
 
     register(cli, guarded, _console)
+    register_backups(cli, guarded, _console)
 
 
 _register_server_commands()

@@ -1,4 +1,5 @@
-"""The server commands of CONTRACT §7: `serve`, `users add`, `load`.
+"""The server commands of CONTRACT §7: `serve`, `users add`, `load`, `audit verify`, `backup`,
+`restore`.
 
 Each takes `--data DIR` and `--db URL` (or `ZICHA_DATA` / `ZICHA_DATABASE_URL`) and sets Django up
 through `zicha.web.server.prepare` before it touches the database.
@@ -53,9 +54,9 @@ def register(cli: click.Group, guarded: Callable[[Any], Any], console: Callable[
         folder = prepare(data, db)
         out = console()
         if demo:
-            from zicha.actions.demo_county import load_demo_county
+            from zicha.actions.demo_county import open_demo
 
-            accounts = load_demo_county()
+            accounts = open_demo()
             out.print("[bold]示例县已载入。示例账号（用户名 / 密码 / 角色 / 单位）：[/bold]")
             for a in accounts:
                 out.print(f"  {a.username} / {a.password} / {a.role_name} / {a.org}")
@@ -102,9 +103,13 @@ def register(cli: click.Group, guarded: Callable[[Any], Any], console: Callable[
         from zicha.web.server import prepare
 
         prepare(data, db)
+        from zicha.actions.entry import Locked
         from zicha.actions.loading import load_workbook
 
-        summary = load_workbook(workbook)
+        try:
+            summary = load_workbook(workbook)
+        except Locked as exc:
+            refuse(console, exc.message, [str(p) for p in exc.problems])
         out = console()
         if not summary.changed:
             out.print(f"{workbook.name}：与服务器上的数据相同，没有变更。")
@@ -116,3 +121,92 @@ def register(cli: click.Group, guarded: Callable[[Any], Any], console: Callable[
             out.print(f"  新增：{created}")
         if updated:
             out.print(f"  更新：{updated}")
+
+    @cli.group()
+    def audit() -> None:
+        """变更记录（审计链）。"""
+
+    @audit.command("verify")
+    @database_options
+    @guarded
+    def audit_verify(data: Path | None, db: str | None) -> None:
+        """逐条核对变更记录的哈希链：完好退出码 0；有记录被改动或删除退出码 1，并指出第一条。"""
+        from zicha.web.server import prepare
+
+        prepare(data, db)
+        from zicha.actions.audit import verify
+
+        verdict = verify()
+        out = console()
+        if verdict.ok:
+            out.print(f"变更记录完好：共 {verdict.entries} 条，哈希链没有断裂。")
+            return
+        out.print(f"[bold red]变更记录已被篡改[/bold red]：{verdict.problem}。")
+        out.print(f"（核对到第 {verdict.entries} 条时发现；此前的记录完好。）")
+        sys.exit(1)
+
+
+def register_backups(
+    cli: click.Group, guarded: Callable[[Any], Any], console: Callable[[], Any]
+) -> None:
+    """`zicha backup FILE` and `zicha restore FILE`."""
+
+    @cli.command()
+    @click.argument("file", type=click.Path(path_type=Path))
+    @click.option(
+        "--portable",
+        is_flag=True,
+        help="SQLite 也写成通用的逻辑备份（可恢复到 PostgreSQL）",
+    )
+    @database_options
+    @guarded
+    def backup(file: Path, portable: bool, data: Path | None, db: str | None) -> None:
+        """服务器运行时也可备份：SQLite 用其在线备份接口，PostgreSQL 导出全部数据表。"""
+        from zicha.web.server import prepare
+
+        prepare(data, db)
+        from zicha.actions.backups import take
+
+        taken = take(file, portable)
+        out = console()
+        if taken.form == "sqlite":
+            out.print(f"已备份到 {file}（SQLite 数据库文件，{file.stat().st_size / 1e6:.1f} MB）。")
+        else:
+            rows = sum(taken.tables.values())
+            out.print(f"已备份到 {file}（逻辑备份：{len(taken.tables)} 张表，{rows} 行）。")
+
+    @cli.command()
+    @click.argument("file", type=click.Path(path_type=Path))
+    @database_options
+    @guarded
+    def restore(file: Path, data: Path | None, db: str | None) -> None:
+        """把备份恢复到一个空的数据目录（和空的数据库）；恢复后核对变更记录的哈希链。"""
+        from zicha.actions import backups
+
+        folder = backups.folder_for(data)
+        backups.check_backup(file)
+        backups.check_empty(folder, db)
+        from zicha.web.server import prepare
+
+        if backups.copy_sqlite(file, folder, db):
+            prepare(folder, db)
+        else:
+            prepare(folder, db, migrate=False)
+            backups.load(file)
+        verdict = backups.verify_after()
+        out = console()
+        out.print(f"已恢复到 {folder}。")
+        if verdict.ok:
+            out.print(f"变更记录完好：共 {verdict.entries} 条。")
+        else:
+            out.print(f"[bold red]变更记录有问题[/bold red]：{verdict.problem}。")
+            sys.exit(1)
+
+
+def refuse(console: Callable[[], Any], message: str, problems: list[str]) -> None:
+    """A write the server refused (a locked period): exit 2 with the rows named."""
+    out = console()
+    out.print(f"[bold red]未导入[/bold red]：{message}", highlight=False)
+    for p in problems[:50]:
+        out.print(f"  - {p}", highlight=False, markup=False)
+    sys.exit(2)

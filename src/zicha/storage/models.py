@@ -288,3 +288,101 @@ class ReportHeader(models.Model):
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["org", "key"], name="one_header_key")
         ]
+
+
+SUBMISSION_STATES = (
+    ("submitted", "已报送"),
+    ("returned", "已退回"),
+    ("approved", "已审核通过"),
+)
+
+
+class Submission(models.Model):
+    """A unit's report for a period, on its way through review: `submitted`, then `approved`
+    or `returned` (with the reviewer's comment) and submitted again. A unit and period without
+    a row is a draft. While submitted, and for good once approved, the data of the unit and
+    every unit below it, for every period overlapping this one, cannot change."""
+
+    org = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="submissions")
+    period = models.CharField(max_length=40)
+    start = models.DateField()
+    end = models.DateField()
+    state = models.CharField(max_length=16, choices=SUBMISSION_STATES)
+    submitted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: the latest submission, and the first (lateness is judged on the first)
+    submitted_at = models.DateTimeField()
+    first_submitted_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    #: the reviewer's comment on the latest return or approval
+    comment = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["org", "period"], name="one_submission_per_period")
+        ]
+        indexes: ClassVar = [models.Index(fields=["state", "start", "end"], name="submission_span")]
+
+
+class Deadline(models.Model):
+    """When the units below `org` must have submitted their report for `period`."""
+
+    org = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="deadlines")
+    period = models.CharField(max_length=40)
+    start = models.DateField()
+    end = models.DateField()
+    due = models.DateField()
+    set_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["org", "period"], name="one_deadline_per_period")
+        ]
+
+
+class AuditEntry(models.Model):
+    """One change, as it happened: append-only (database triggers refuse UPDATE and DELETE) and
+    chained: `hash` is the SHA-256 of this entry's canonical form, which includes `prev`, the
+    hash of the entry before. Units and users are kept as text, so an entry outlives renames."""
+
+    seq = models.BigIntegerField(primary_key=True)
+    time = models.DateTimeField()
+    user = models.CharField(max_length=150, blank=True, default="")
+    #: how the change came in: form, import, dataValueSets, load, checklist, review, …
+    path = models.CharField(max_length=20)
+    #: create, update or delete
+    action = models.CharField(max_length=8)
+    #: what changed: value, stated, birth, death, target, assessment, checklist, narrative, …
+    kind = models.CharField(max_length=20)
+    org = models.CharField(max_length=64, blank=True, default="")
+    period = models.CharField(max_length=40, blank=True, default="")
+    start = models.DateField(null=True, blank=True)
+    end = models.DateField(null=True, blank=True)
+    element = models.CharField(max_length=300, blank=True, default="")
+    old = models.TextField(null=True, blank=True)
+    new = models.TextField(null=True, blank=True)
+    comment = models.TextField(blank=True, default="")
+    prev = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["org", "element", "period"], name="audit_cell"),
+        ]
+
+
+class AuditHead(models.Model):
+    """The end of the audit chain: its last entry's number and hash. Appending locks this row,
+    so that entries are chained one after another whatever the number of writers; verifying
+    compares it with the last entry, so that entries removed from the end are found too."""
+
+    name = models.CharField(max_length=16, primary_key=True)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64)

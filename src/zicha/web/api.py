@@ -22,8 +22,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from zicha.actions import county, county_reports, exchange, imports
-from zicha.actions.entry import Refused
+from zicha.actions import (
+    audit,
+    county,
+    county_reports,
+    dashboard,
+    deadlines,
+    exchange,
+    imports,
+    metadata,
+    submissions,
+)
+from zicha.actions.entry import Locked, Refused
 from zicha.domain.errors import InputError, Problem
 from zicha.reports.json_view import computation_json, ranking_json
 
@@ -47,7 +57,8 @@ def refused_response(exc: Refused) -> Response:
 
 
 def answer(action: Callable[[], Any]) -> Any:
-    """Run an action and map its refusals onto HTTP."""
+    """Run an action and map its refusals onto HTTP: out of scope 404, unusable input 400, a
+    role that may not 403, a locked unit and period or a state that already moved 409."""
     try:
         return action()
     except county.NotInScope:
@@ -56,6 +67,15 @@ def answer(action: Callable[[], Any]) -> Any:
         return problems_response(exc)
     except Refused as exc:
         return refused_response(exc)
+    except Locked as exc:
+        return Response(
+            {"detail": exc.message, "problems": problems_json(exc.problems)},
+            status=status.HTTP_409_CONFLICT,
+        )
+    except submissions.Conflict as exc:
+        return Response(
+            {"detail": exc.message, "state": exc.state}, status=status.HTTP_409_CONFLICT
+        )
     except county_reports.PdfUnavailable as exc:
         return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
 
@@ -202,6 +222,9 @@ class DataValueSetsView(APIView):
             OpenApiParameter("orgUnit", str, required=True),
             OpenApiParameter("period", str, required=True),
             OpenApiParameter("children", bool),
+            OpenApiParameter(
+                "idScheme", str, enum=["CODE", "UID"], description="UID：用元数据的 UID"
+            ),
         ],
         responses={200: ANY_JSON},
         summary="数据值（DHIS2 格式）",
@@ -209,9 +232,13 @@ class DataValueSetsView(APIView):
     def get(self, request: Request) -> Response:
         def run() -> Response:
             children = (_q(request, "children") or "").lower() in ("true", "1", "yes")
+            schemes = [
+                _q(request, k) for k in ("idScheme", "dataElementIdScheme", "orgUnitIdScheme")
+            ]
+            uids = any((x or "").upper() == "UID" for x in schemes)
             return Response(
                 exchange.data_value_set(
-                    request.user, _q(request, "orgUnit"), _q(request, "period"), children
+                    request.user, _q(request, "orgUnit"), _q(request, "period"), children, uids
                 )
             )
 
@@ -225,6 +252,205 @@ class DataValueSetsView(APIView):
             return Response(summary.as_json(), status=code)
 
         return answer(run)
+
+
+class SubmissionsView(APIView):
+    """`GET /api/submissions[?state=]`, `POST /api/submissions` `{"org", "period"}`."""
+
+    parser_classes: ClassVar[list[Any]] = [JSONParser]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("state", str, enum=[*submissions.STATES, "draft"]),
+        ],
+        responses={200: ANY_JSON},
+        summary="报送（本人管辖范围内）",
+    )
+    def get(self, request: Request) -> Response:
+        def run() -> Response:
+            rows = submissions.visible(request.user, _q(request, "state"))
+            return Response([submissions.submission_json(r) for r in rows])
+
+        return answer(run)
+
+    @extend_schema(
+        request=inline_serializer(
+            "SubmissionIn", {"org": serializers.CharField(), "period": serializers.CharField()}
+        ),
+        responses={201: ANY_JSON, 403: ANY_JSON, 409: ANY_JSON},
+        summary="报送本单位某期数据",
+    )
+    def post(self, request: Request) -> Response:
+        def run() -> Response:
+            data = _body(request)
+            period = county.period_of(_text(data.get("period")))
+            row = submissions.submit(request.user, _text(data.get("org")), period)
+            body = submissions.submission_json(row)
+            return Response(
+                {k: body[k] for k in ("id", "org", "period", "state")},
+                status=status.HTTP_201_CREATED,
+            )
+
+        return answer(run)
+
+
+class DecisionView(APIView):
+    """`POST /api/submissions/ID/approve` and `…/return` with `{"comment"}`."""
+
+    parser_classes: ClassVar[list[Any]] = [JSONParser]
+    verdict: submissions.Verdict = "approve"
+
+    @extend_schema(
+        request=inline_serializer("Decision", {"comment": serializers.CharField(required=False)}),
+        responses={200: ANY_JSON, 403: ANY_JSON, 404: ANY_JSON, 409: ANY_JSON},
+        summary="审核报送：通过或退回",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        def run() -> Response:
+            comment = _text(_body(request).get("comment")) or ""
+            row = submissions.decide(request.user, pk, self.verdict, comment)
+            body = submissions.submission_json(row)
+            return Response({k: body[k] for k in ("id", "org", "period", "state", "comment")})
+
+        return answer(run)
+
+
+class AuditView(APIView):
+    """`GET /api/audit?org=CODE[&period=ID]` → the changes, newest first."""
+
+    @extend_schema(
+        parameters=[
+            ORG,
+            OpenApiParameter("period", str, description="只看与此期间重叠的变更"),
+            OpenApiParameter("element", str, description="只看此数据项（或其他键）"),
+            OpenApiParameter("limit", int, description="最多返回条数（默认全部）"),
+            OpenApiParameter("before", int, description="只看序号小于此数的（翻页）"),
+        ],
+        responses={200: ANY_JSON},
+        summary="变更记录",
+    )
+    def get(self, request: Request) -> Response:
+        def run() -> Response:
+            text = _q(request, "period")
+            rows = audit.entries(
+                request.user,
+                _q(request, "org"),
+                county.period_of(text) if text else None,
+                element=_q(request, "element"),
+                limit=_int(request, "limit"),
+                before=_int(request, "before"),
+            )
+            return Response([audit.entry_json(e) for e in rows])
+
+        return answer(run)
+
+
+class DeadlinesView(APIView):
+    """`GET /api/deadlines`, `POST /api/deadlines` `{"org", "period", "due"}`."""
+
+    parser_classes: ClassVar[list[Any]] = [JSONParser]
+
+    @extend_schema(responses={200: ANY_JSON}, summary="报送期限及各单位报送情况")
+    def get(self, request: Request) -> Response:
+        def run() -> Response:
+            rows = deadlines.set_by_or_below(request.user)
+            return Response(
+                [deadlines.deadline_json(d, deadlines.children_status(d)) for d in rows]
+            )
+
+        return answer(run)
+
+    @extend_schema(
+        request=inline_serializer(
+            "DeadlineIn",
+            {
+                "org": serializers.CharField(),
+                "period": serializers.CharField(),
+                "due": serializers.DateField(),
+            },
+        ),
+        responses={201: ANY_JSON, 403: ANY_JSON},
+        summary="设定报送期限（审核员、管理员）",
+    )
+    def post(self, request: Request) -> Response:
+        def run() -> Response:
+            data = _body(request)
+            period = county.period_of(_text(data.get("period")))
+            row = deadlines.set_deadline(
+                request.user, _text(data.get("org")), period, _text(data.get("due")) or ""
+            )
+            return Response(
+                deadlines.deadline_json(row, deadlines.children_status(row)),
+                status=status.HTTP_201_CREATED,
+            )
+
+        return answer(run)
+
+
+class MetadataView(APIView):
+    """`GET /api/metadata`: the pack's data elements, indicators and the caller's org units as
+    DHIS2 metadata JSON."""
+
+    @extend_schema(responses={200: ANY_JSON}, summary="DHIS2 元数据")
+    def get(self, request: Request) -> Response:
+        return answer(lambda: Response(metadata.metadata(request.user)))
+
+
+class MetadataListView(APIView):
+    """`GET /api/dataElements`, `/api/indicators`, `/api/organisationUnits` as DHIS2 lists them
+    (`page`, `pageSize`, `paging=false`)."""
+
+    key = "dataElements"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("page", int),
+            OpenApiParameter("pageSize", int),
+            OpenApiParameter("paging", bool),
+        ],
+        responses={200: ANY_JSON},
+        summary="DHIS2 元数据列表",
+    )
+    def get(self, request: Request) -> Response:
+        def run() -> Response:
+            if (_q(request, "paging") or "").lower() == "false":
+                return Response(metadata.listing(request.user, self.key, None, None))
+            page = max(1, _int(request, "page") or 1)
+            size = max(1, min(_int(request, "pageSize") or 50, 10000))
+            return Response(metadata.listing(request.user, self.key, page, size))
+
+        return answer(run)
+
+
+class DashboardView(APIView):
+    """`GET /api/dashboard?org=CODE&period=ID`: the dashboard's figures (reviewers and
+    administrators), all from the same computation as `/api/compute` and `/api/rank`."""
+
+    @extend_schema(parameters=[ORG, PERIOD], responses={200: ANY_JSON}, summary="仪表盘数据")
+    def get(self, request: Request) -> Response:
+        def run() -> Response:
+            scope = county.resolve(request.user, _q(request, "org"), _q(request, "period"))
+            return Response(dashboard.dashboard(scope))
+
+        return answer(run)
+
+
+def _body(request: Request) -> dict[str, Any]:
+    return request.data if isinstance(request.data, dict) else {}
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _int(request: Request, name: str) -> int | None:
+    text = _q(request, name)
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise InputError([Problem(column=name, found=text, expected="整数")]) from None
 
 
 def _q(request: Request, name: str) -> str | None:

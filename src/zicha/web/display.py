@@ -6,11 +6,15 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from django.utils import timezone
+
+from zicha.actions import audit, county, submissions
 from zicha.actions.form import Grid
 from zicha.domain.errors import InputError
 from zicha.domain.numbers import fmt, fmt_trim
 from zicha.domain.result import STATUS_LABELS, UNRANKED_LABELS, Computation, Ranking
 from zicha.reports.wording import bound_phrase, pct
+from zicha.storage import models as m
 
 #: what each kind of imported row is called on the page
 IMPORT_KINDS = {
@@ -150,3 +154,54 @@ def grid_cell(
 
 def import_rows(counts: dict[str, int]) -> list[tuple[str, int]]:
     return [(IMPORT_KINDS.get(k, k), n) for k, n in counts.items() if n]
+
+
+def element_names() -> dict[str, str]:
+    """The Chinese names of the pack's data elements and indicators, by id."""
+    try:
+        pack = county.server_pack()
+    except InputError:
+        return {}
+    return {
+        **{i.id: i.name for i in pack.indicators.values()},
+        **{e.id: e.name for e in pack.elements.values()},
+    }
+
+
+def audit_rows(rows: list[m.AuditEntry], names: dict[str, str]) -> list[dict[str, Any]]:
+    """Audit entries as the 变更记录 page and the grid's history show them."""
+    out = []
+    named = element_names()
+    for e in rows:
+        out.append(
+            {
+                "seq": e.seq,
+                "time": timezone.localtime(e.time).strftime("%Y-%m-%d %H:%M:%S"),
+                "user": e.user or "命令行（管理员）",
+                "path": audit.PATH_NAMES.get(e.path, e.path),
+                "kind": audit.KIND_NAMES.get(e.kind, e.kind),
+                "org": e.org,
+                "org_name": names.get(e.org, e.org),
+                "period": e.period,
+                "element": named.get(e.element, e.element)
+                if e.kind in ("value", "stated", "target")
+                else e.element,
+                "action": e.action,
+                "action_label": audit.ACTION_NAMES.get(e.action, e.action),
+                "old": _shown(e.kind, e.old),
+                "new": _shown(e.kind, e.new),
+                "comment": e.comment,
+                "state_change": e.kind == "submission",
+            }
+        )
+    return out
+
+
+def _shown(kind: str, text: str | None) -> str:
+    """An old or new value as the page shows it: a submission's state in words, "—" for
+    nothing."""
+    if text is None:
+        return "—"
+    if kind == "submission":
+        return submissions.STATE_NAMES.get(text, text)
+    return text

@@ -14,8 +14,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
-from zicha.actions import board, county, county_reports, form, imports, ledger
-from zicha.actions.entry import Refused
+from zicha.actions import (
+    audit,
+    board,
+    county,
+    county_reports,
+    deadlines,
+    form,
+    imports,
+    ledger,
+    submissions,
+)
+from zicha.actions.entry import Locked, Refused
 from zicha.domain.checklist import RESULTS
 from zicha.domain.errors import InputError
 from zicha.domain.period import Period
@@ -50,6 +60,12 @@ def page(*roles: str, methods: tuple[str, ...] = ("GET",)) -> Callable[[View], V
             except InputError as exc:
                 problems = [str(p) for p in exc.problems]
                 return render(request, "400.html", {"problems": problems}, status=400)
+            except Locked as exc:
+                problems = [str(p) for p in exc.problems]
+                ctx = {"message": exc.message, "problems": problems}
+                return render(request, "409.html", ctx, status=409)
+            except submissions.Conflict as exc:
+                return render(request, "409.html", {"message": exc.message}, status=409)
 
         return inner
 
@@ -128,7 +144,121 @@ def home(request: HttpRequest) -> HttpResponse:
         ctx["indicators"] = display.indicator_rows(ov.computation)[:8]
         ctx["score"] = display.score(ov.computation)
     ctx["children"] = board.children_of(chosen.unit)
+    ctx.update(_desk(request.user, chosen))
     return render(request, "zicha/home.html", ctx)
+
+
+def _desk(user: m.User, chosen: Chosen) -> dict[str, Any]:
+    """What is due and what came back (a clerk), who is late (a reviewer)."""
+    ctx: dict[str, Any] = {}
+    if user.role == "reviewer" or user.role == "admin":
+        ctx["followed"] = [
+            (d, deadlines.children_status(d)) for d in deadlines.set_by_or_below(user)[:4]
+        ]
+        ctx["waiting"] = len(submissions.visible(user, "submitted"))
+    if user.role != "reviewer" and user.org is not None:
+        ctx["due"] = deadlines.own_status(user)
+        ctx["returned"] = [
+            s for s in submissions.visible(user, "returned") if s.org_id == user.org_id
+        ]
+        if chosen.period is not None and chosen.unit.pk == user.org_id:
+            ctx["submission"] = submissions.state_of(chosen.unit, chosen.period)
+            ctx["may_submit"] = ctx["submission"] is None or ctx["submission"].state == "returned"
+    return ctx
+
+
+@page("clerk", "admin", methods=("POST",))
+def submit(request: HttpRequest) -> HttpResponse:
+    """报送审核: the clerk submits its unit's period, then the 工作台 again."""
+    org = request.POST.get("org")
+    period = county.period_of(request.POST.get("period"))
+    submissions.submit(request.user, org, period)
+    return redirect(f"/?org={org}&period={period.id}")
+
+
+@page("reviewer", "admin")
+def review(request: HttpRequest) -> HttpResponse:
+    """审核: what waits (and since when), each unit's findings and score, approve or return."""
+    user = request.user
+    ctx: dict[str, Any] = {
+        "rows": submissions.inbox(user),
+        "followed": [(d, deadlines.children_status(d)) for d in deadlines.set_by_or_below(user)],
+        "today": deadlines.today(),
+        "deadline_units": list(
+            county.visible_units(user).filter(children__isnull=False).distinct()[:200]
+        ),
+    }
+    return render(request, "zicha/review.html", ctx)
+
+
+@page("reviewer", "admin", methods=("POST",))
+def review_decide(request: HttpRequest, pk: int, verdict: str) -> HttpResponse:
+    """Approve or return one submission, then the 审核 page again."""
+    if verdict not in ("approve", "return"):
+        raise Http404
+    submissions.decide(
+        request.user,
+        pk,
+        "approve" if verdict == "approve" else "return",
+        request.POST.get("comment", ""),
+    )
+    return redirect("/review")
+
+
+@page("reviewer", "admin", methods=("POST",))
+def review_deadline(request: HttpRequest) -> HttpResponse:
+    """Set when the units below a unit must submit a period."""
+    period = county.period_of(request.POST.get("period"))
+    deadlines.set_deadline(
+        request.user, request.POST.get("org"), period, request.POST.get("due", "")
+    )
+    return redirect("/review")
+
+
+@page()
+def audit_page(request: HttpRequest) -> HttpResponse:
+    """变更记录: who changed what, when, by which path; newest first, 200 at a time."""
+    user = request.user
+    unit = county.unit_for(user, request.GET.get("org") or _root_of(user))
+    text = (request.GET.get("period") or "").strip()
+    period = county.period_of(text) if text else None
+    element = (request.GET.get("element") or "").strip() or None
+    before = request.GET.get("before")
+    rows = audit.entries(
+        user,
+        unit.code,
+        period,
+        element=element,
+        limit=AUDIT_PAGE,
+        before=int(before) if before and before.isdigit() else None,
+    )
+    units = list(county.visible_units(user).only("code", "name", "path")[:500])
+    ctx = {
+        "unit": unit,
+        "period_text": text,
+        "element": element or "",
+        "units": [(u.code, "　" * (u.depth - units[0].depth) + u.name) for u in units],
+        "rows": display.audit_rows(rows, board.unit_names()),
+        "older": rows[-1].seq if len(rows) == AUDIT_PAGE else None,
+    }
+    return render(request, "zicha/audit.html", ctx)
+
+
+AUDIT_PAGE = 200
+
+
+@page()
+def entry_history(request: HttpRequest) -> HttpResponse:
+    """The changes of one cell of the grid (htmx, into the side panel)."""
+    period = county.period_of(request.GET.get("period"))
+    element = request.GET.get("element", "")
+    rows = audit.cell_history(request.user, request.GET.get("org"), element, period)
+    ctx = {
+        "rows": display.audit_rows(rows, {}),
+        "element": display.element_names().get(element, element),
+        "period": period,
+    }
+    return render(request, "zicha/_history.html", ctx)
 
 
 @page()
@@ -151,12 +281,22 @@ def entry_cell(request: HttpRequest) -> HttpResponse:
     element, period = data.get("element", ""), data.get("period", "")
     shown = data.get("shown_period", "")
     ctx: dict[str, Any] = {"editable": True, "org_code": data.get("org"), "shown": shown}
+    # the cell keeps its label (the element's Chinese name and the period) after a save
+    name = display.element_names().get(element, element)
     try:
         saved = form.save_cell(request.user, data.get("org"), element, period, text)
     except InputError as exc:
-        ctx["cell"] = display.grid_cell(element, period, text, "", data.get("r"), data.get("c"))
+        ctx["cell"] = display.grid_cell(
+            element, period, text, "", data.get("r"), data.get("c"), name
+        )
         ctx["error"] = display.problem_text(exc)
         return render(request, "zicha/_cell.html", ctx, status=400)
+    except Locked as exc:
+        ctx["cell"] = display.grid_cell(
+            element, period, text, "", data.get("r"), data.get("c"), name
+        )
+        ctx["error"] = exc.message
+        return render(request, "zicha/_cell.html", ctx, status=409)
     ctx["cell"] = display.grid_cell(
         saved.cell.element,
         saved.cell.period.id,
@@ -164,6 +304,7 @@ def entry_cell(request: HttpRequest) -> HttpResponse:
         saved.cell.comment,
         data.get("r"),
         data.get("c"),
+        name,
     )
     ctx["saved"] = saved.changed
     ctx["unit"] = saved.unit
@@ -211,6 +352,10 @@ def import_page(request: HttpRequest) -> HttpResponse:
                 ctx["refused"] = exc.message
                 ctx["problems"] = [str(p) for p in exc.problems]
                 status = 403
+            except Locked as exc:
+                ctx["refused"] = exc.message
+                ctx["problems"] = [str(p) for p in exc.problems]
+                status = 409
     return render(request, "zicha/import.html", ctx, status=status)
 
 
@@ -258,6 +403,10 @@ def checklist_item(request: HttpRequest, pk: int) -> HttpResponse:
         ctx["item"] = ledger.item_for(request.user, pk)
         ctx["error"] = display.problem_text(exc)
         status = 400
+    except Locked as exc:
+        ctx["item"] = ledger.item_for(request.user, pk)
+        ctx["error"] = exc.message
+        status = 409
     return render(request, "zicha/_checklist_row.html", ctx, status=status)
 
 
@@ -310,3 +459,11 @@ def rank(request: HttpRequest) -> HttpResponse:
         except InputError as exc:
             ctx["rank_problem"] = display.problem_text(exc)
     return render(request, "zicha/rank.html", ctx)
+
+
+@page("reviewer", "admin")
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    """仪表盘: the charts of the units below, drawn in the browser from `/api/dashboard`."""
+    chosen = Chosen(request)
+    ctx = chosen.context(request)
+    return render(request, "zicha/dashboard.html", ctx)

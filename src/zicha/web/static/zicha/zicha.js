@@ -23,8 +23,22 @@
     if (event.key === "Enter" && !next) input.dispatchEvent(new Event("change", { bubbles: true }));
     if (next) { next.focus(); next.select(); }
   });
+  // the focused cell's changes, in the side panel (after a short pause, so that moving quickly
+  // through the grid does not ask for every cell passed over)
+  var historyTimer = null;
+  function showHistory(input) {
+    var panel = document.getElementById("history-panel");
+    if (!panel || !input.dataset.element || !window.htmx) return;
+    var query = new URLSearchParams({
+      org: input.dataset.org, element: input.dataset.element, period: input.dataset.period
+    });
+    window.htmx.ajax("GET", "/entry/history?" + query.toString(), { target: panel, swap: "innerHTML" });
+  }
   document.addEventListener("focusin", function (event) {
     var input = event.target;
-    if (input instanceof HTMLInputElement && input.closest("table.entry-grid")) input.select();
+    if (!(input instanceof HTMLInputElement) || !input.closest("table.entry-grid")) return;
+    input.select();
+    clearTimeout(historyTimer);
+    historyTimer = setTimeout(function () { showHistory(input); }, 150);
   });
 })();
