@@ -32,6 +32,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -86,7 +88,9 @@ def request(conn: http.client.HTTPConnection, path: str, headers: dict[str, str]
     return response.status
 
 
-def run_once(data: Path, db: str | None, clients: int, requests: int, org: str) -> dict[str, Any]:
+@contextmanager
+def serving(data: Path, db: str | None) -> Iterator[int]:
+    """A fresh `zicha serve` on a free port of 127.0.0.1, once it answers; stopped afterwards."""
     port = free_port()
     args = ["--data", str(data), *(["--db", db] if db else [])]
     server = subprocess.Popen(
@@ -106,6 +110,17 @@ def run_once(data: Path, db: str | None, clients: int, requests: int, org: str) 
                 if time.monotonic() > deadline:
                     raise RuntimeError("zicha serve did not start") from None
                 time.sleep(0.1)
+        yield port
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def run_once(data: Path, db: str | None, clients: int, requests: int, org: str) -> dict[str, Any]:
+    with serving(data, db) as port:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT_S)
         body = json.dumps({"username": "bench", "password": PASSWORD})
         conn.request("POST", "/api/token", body=body, headers={"Content-Type": "application/json"})
@@ -155,12 +170,6 @@ def run_once(data: Path, db: str | None, clients: int, requests: int, org: str) 
             "max_ms": round(max(latencies), 1),
             "per_second": round(len(latencies) / wall, 1),
         }
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 def commit() -> str:
@@ -222,19 +231,27 @@ def main(argv: list[str] | None = None) -> int:
             f"{name}: median p95 {s['p95_ms']:.1f} ms (target < {TARGET_P95_MS:.0f} ms: "
             f"{verdict}), p50 {s['p50_ms']:.1f} ms, {s['per_second']:.1f} requests/s"
         )
+    settings = {"clients": options.clients, "requests_per_client": options.requests}
+    save("server_load.json", options, settings, summary, runs)
+    return 0
+
+
+def save(
+    name: str, options: Any, settings: dict[str, Any], summary: Any, runs: dict[str, Any]
+) -> None:
+    """The results of a run of a server benchmark into bench/results/NAME, with when, which
+    commit, the machine and the county it ran on."""
     RESULTS.mkdir(exist_ok=True)
     report = {
         "when": datetime.now().isoformat(timespec="seconds"),
         "commit": commit(),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "county": {"townships": options.townships, "villages": options.villages},
-        "clients": options.clients,
-        "requests_per_client": options.requests,
+        **settings,
         "summary": summary,
         "runs": runs,
     }
-    (RESULTS / "server_load.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
-    return 0
+    (RESULTS / name).write_text(json.dumps(report, ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":

@@ -52,6 +52,7 @@ def test_compute_json_reproduces_the_seed(demo_workbook: Path) -> None:
         "low": None,
         "high": None,
         "points": 10.0,
+        "revisions": [],
     }
     # birth rate on the assumed average population (35504 + 35642) / 2
     avg = (35504 + 35642) / 2

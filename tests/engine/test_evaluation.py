@@ -318,3 +318,19 @@ def test_frame_evaluation_matches_row_evaluation(node: Node) -> None:
             assert math.isnan(value)
         else:
             assert value == pytest.approx(single)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("if(0/0 < if(c0 < 0, 0, 0), 0, 0)", [None, None, None]),
+        ("if(1 < if(c0 < 0, 5, 7), 1, 2)", [1.0, 1.0, 1.0]),
+        ("min(3, 4) + c0", [3.0, 5.5, 7.0]),
+    ],
+)
+def test_constant_parts_broadcast_over_the_frame(text: str, expected: list[float | None]) -> None:
+    """A part without references is one value for every row, also inside when/then chains
+    beside column expressions (found by the property test below)."""
+    frame = pl.DataFrame({"c0": [0.0, 2.5, 4.0]})
+    got = frame.with_columns(compile_expr(parse(text), lambda r: r.name).alias("x"))["x"]
+    assert got.to_list() == expected

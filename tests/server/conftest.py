@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
+from zicha.actions.accounts import add_user
 from zicha.actions.demo_county import ACCOUNTS, load_demo_county
 from zicha.workbook.export import write_raw_workbook
 
@@ -33,6 +34,8 @@ def api(db: Any) -> APIClient:
 
 
 def password_of(username: str) -> str:
+    if username == "tr":
+        return "zicha-tr"
     return next(a.password for a in ACCOUNTS if a.username == username)
 
 
@@ -68,6 +71,13 @@ def reviewer(db: Any) -> APIClient:
 @pytest.fixture
 def admin(db: Any) -> APIClient:
     return client_for("admin")
+
+
+@pytest.fixture
+def township_reviewer(db: Any) -> APIClient:
+    """A reviewer of 东河镇 (510002) only, made for the test (user `tr`)."""
+    add_user("tr", "reviewer", "510002", "zicha-tr")
+    return client_for("tr")
 
 
 def values_xlsx(rows: list[list[str]]) -> io.BytesIO:

@@ -14,19 +14,9 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from tests.server.conftest import client_for, values_xlsx
-from zicha.actions.accounts import add_user
 from zicha.storage import models as m
 
 P = "2010OctS1"
-
-
-@pytest.fixture
-def township_reviewer(db: Any) -> APIClient:
-    add_user("tr", "reviewer", "510002", "zicha-tr")
-    client = APIClient()
-    token = client.post("/api/token", {"username": "tr", "password": "zicha-tr"}, format="json")
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token.json()['token']}")
-    return client
 
 
 # ---------------------------------------------------------------------------------------------

@@ -166,7 +166,9 @@ def test_targets_registers_and_narrative_loaded_are_recorded(db: Any) -> None:
         load_dataset(read_workbook(path, get_pack), None, "示例县.xlsx")
     kinds = {e.kind: e for e in m.AuditEntry.objects.filter(path="load").order_by("-seq")[:5]}
     assert kinds["target"].org == "510002"
-    assert kinds["target"].new is not None and "目标值=100" in kinds["target"].new
+    # a target as a reviewer writes it, and the day it takes effect (a closed year: its start)
+    assert (kinds["target"].old, kinds["target"].new) == ("≤316", "≤100")
+    assert kinds["target"].comment == "自2010-10-01起适用"
     # register rows: one entry per unit and month, its row count before and after
     birth = kinds["birth"]
     assert (birth.org, birth.period, birth.element) == ("51000201", "201104", "births")

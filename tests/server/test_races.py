@@ -78,15 +78,17 @@ def race(
     """`first` runs until just after a statement matching its pattern and holds; `second` starts
     and runs into it; once it waits, `first` goes on. Returns each worker's outcome and whether
     the second was seen waiting."""
-    results: Any = CTX.Queue()
+    # one queue per worker: which of them reports first is up to the scheduler
+    results1: Any = CTX.Queue()
+    results2: Any = CTX.Queue()
     reached, go = CTX.Event(), CTX.Event()
     s1, s2 = CTX.Event(), CTX.Event()
     task1, args1, pattern = first
     task2, args2 = second
     p1 = CTX.Process(
-        target=workers.act, args=(data, db, task1, args1, s1, Pause(pattern, reached, go), results)
+        target=workers.act, args=(data, db, task1, args1, s1, Pause(pattern, reached, go), results1)
     )
-    p2 = CTX.Process(target=workers.act, args=(data, db, task2, args2, s2, None, results, unheld))
+    p2 = CTX.Process(target=workers.act, args=(data, db, task2, args2, s2, None, results2, unheld))
     p1.start()
     try:
         assert reached.wait(120), "the first worker never reached its statement"
@@ -98,11 +100,11 @@ def race(
     if p2.pid is not None:
         p2.join(120)
     outcomes: dict[str, tuple[Any, ...]] = {}
-    for _ in range(2):
+    for results in (results1, results2):
         try:
             out = results.get(timeout=30)
         except queue.Empty:
-            break
+            continue
         assert out[1] != "error", out[2]
         outcomes[out[0] if out[0] not in outcomes else out[0] + "2"] = out[1:]
     return outcomes, waited

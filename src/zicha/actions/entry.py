@@ -41,13 +41,18 @@ import polars as pl
 from django.db import connection, transaction
 
 from zicha.actions import audit
-from zicha.domain.errors import Problem
+from zicha.domain.assessment import MODE_LABELS, AssessmentItem
+from zicha.domain.errors import InputError, Problem
+from zicha.domain.numbers import plain
 from zicha.domain.period import Period, parse_period
+from zicha.domain.target import Bound, Revision, target_text
 from zicha.storage import bulk
 from zicha.storage import models as m
 
 #: the roles that change data (a reviewer reads its subtree and changes no data value)
 DATA_ROLES = ("clerk", "admin")
+#: the roles that set targets and the assessment method (for the units below their own)
+TARGET_ROLES = ("reviewer", "admin")
 
 #: how a write came in: the data-entry form, an uploaded workbook, DHIS2, `zicha load`, the
 #: checklist and ledger editor, the targets editor
@@ -111,6 +116,8 @@ class Write:
     how: How
     changed: bool = False
     changes: list[audit.Change] = field(default_factory=list, repr=False)
+    #: the day of the write: a target changed without a date takes effect from it
+    today: dt.date = field(default_factory=dt.date.today)
     _locks: dict[str, list[Lock]] | None = field(default=None, repr=False)
     _held: set[int] = field(default_factory=set, repr=False)
     _above: dict[str, list[Lock]] = field(default_factory=dict, repr=False)
@@ -266,18 +273,26 @@ def _joined(where: Problem, reason: str) -> str:
 
 
 @contextmanager
-def write(user: m.User | None, how: How) -> Iterator[Write]:
-    """Open a write: refuse a role that changes no data, run the body in one transaction,
-    append its changes to the audit trail and bump the data version when anything changed.
-    An exception inside rolls everything back, the audit entries with it."""
-    if user is not None and user.role not in DATA_ROLES:
-        raise Refused("审核员只能查看数据，不能修改数据")
+def write(user: m.User | None, how: How, today: dt.date | None = None) -> Iterator[Write]:
+    """Open a write: refuse a role that may not write this way (data for clerks and
+    administrators, targets for reviewers and administrators), run the body in one
+    transaction, append its changes to the audit trail and bump the data version when anything
+    changed. An exception inside rolls everything back, the audit entries with it."""
+    if user is not None:
+        if how == "targets" and user.role not in TARGET_ROLES:
+            raise Refused(TARGETS_BY_REVIEWERS)
+        if how != "targets" and user.role not in DATA_ROLES:
+            raise Refused(DATA_BY_CLERKS)
     with transaction.atomic():
-        w = Write(user, how)
+        w = Write(user, how, today=today or dt.date.today())
         yield w
         audit.append(w.changes, user, how)
         if w.changed:
             bump_data_version()
+
+
+DATA_BY_CLERKS = "审核员只能查看数据，不能修改数据"
+TARGETS_BY_REVIEWERS = "目标和考核办法由审核员或管理员设定，填报员不能修改"
 
 
 def bump_data_version() -> None:
@@ -335,6 +350,8 @@ def put_values(w: Write, cells: list[Cell]) -> Counts:
     The whole batch is checked before anything is written (scope, then locks on the cells that
     would change); values equal to what is stored are left alone (`ignored`), so writing the
     same values again changes nothing, even in a locked period. Every change is recorded."""
+    if cells and w.user is not None and w.user.role not in DATA_ROLES:
+        raise Refused(DATA_BY_CLERKS)
     w.check_units((c.org, c.where) for c in cells)
     counts = Counts()
     if not cells:
@@ -448,3 +465,330 @@ def _insert_values(rows: list[m.DataValue]) -> None:
         },
     )
     bulk.insert_frame(m.DataValue, frame.with_columns(updated_at=pl.lit(bulk.now())))
+
+
+# ---------------------------------------------------------------------------------------------
+# targets and the assessment method
+
+
+@dataclass(frozen=True)
+class TargetChange:
+    """One change of a target or of an item of the assessment method, as the audit trail
+    records it: what (`kind`, `key`: the indicator id or the method item's key), whose (`unit`,
+    `period`: the target's period id, "" for the method), from what to what (as a reviewer
+    writes it; None: there was none, or there is none now) and, for a target, from which day."""
+
+    kind: Literal["target", "assessment"]
+    unit: m.OrgUnit
+    period: str
+    key: str
+    old: str | None
+    new: str | None
+    effective: dt.date | None = None
+
+
+def record_change(w: Write, change: TargetChange) -> None:
+    """The one place every change of a target or of the assessment method passes through, in
+    the writer's transaction, after the change is written: into the audit trail, a target's day
+    of effect in the entry's comment. Targets and the method are the reviewer's: no submission
+    locks them."""
+    comment = f"自{change.effective.isoformat()}起适用" if change.effective else ""
+    w.record(
+        change.kind, change.unit, change.period or None, change.key, change.old, change.new, comment
+    )
+
+
+@dataclass(frozen=True)
+class TargetCell:
+    """A target to set: from `effective` on (None: `default_effective`) the target of `org`,
+    `period` and `indicator` is `bound` with `points` (None: the method's); `bound` None drops
+    the target from that day."""
+
+    org: m.OrgUnit
+    period: Period
+    indicator: str
+    bound: Bound | None
+    points: float | None = None
+    effective: dt.date | None = None
+    where: Problem = field(default_factory=Problem)
+
+
+def default_effective(period: Period, today: dt.date) -> dt.date:
+    """The day a change of a target takes effect when none is given: today while its period
+    runs (the parts already over keep the target they had), else the period's first day
+    (targets set before the year begins, or a closed year's corrected).
+
+    >>> from zicha.domain.period import parse_period
+    >>> year, day = parse_period("2010Oct"), dt.date
+    >>> default_effective(year, day(2011, 5, 1)), default_effective(year, day(2026, 1, 1))
+    (datetime.date(2011, 5, 1), datetime.date(2010, 10, 1))
+    """
+    if period.start < today <= period.end:
+        return today
+    return period.start
+
+
+State = tuple[Bound, float | None] | None
+
+
+@dataclass
+class _Version:
+    valid_from: dt.date
+    state: State
+    row: m.Target | None = None
+
+
+def _state_of(row: m.Target) -> State:
+    if row.removed:
+        return None
+    return (Bound(row.op, row.value, row.low, row.high), row.points)
+
+
+def _state_text(state: State) -> str | None:
+    return None if state is None else target_text(*state)
+
+
+def _apply(versions: list[_Version], day: dt.date, new: State) -> tuple[bool, str | None]:
+    """Make the target `new` from `day` on in `versions` (sorted by day). Answers whether that
+    changed anything, and the text of what it replaced (None: no target)."""
+    before = [v for v in versions if v.valid_from < day]
+    later = [v for v in versions if v.valid_from >= day]
+    prior = before[-1].state if before else None
+    at_day = later[0].state if later and later[0].valid_from == day else prior
+    dropped = [v for v in later if v.valid_from > day]
+    if at_day == new and not dropped:
+        return False, None
+    kept = list(before)
+    if new != prior:
+        reuse = later[0].row if later and later[0].valid_from == day else None
+        kept.append(_Version(day, new, reuse))
+    versions[:] = kept
+    old = [_state_text(at_day) or "无"] + [
+        Revision(
+            v.valid_from, v.state[0] if v.state else None, v.state[1] if v.state else None
+        ).text()
+        for v in dropped
+    ]
+    return True, None if old == ["无"] else "；".join(old)
+
+
+def may_set_target(user: m.User | None, unit: m.OrgUnit) -> bool:
+    """Whether `user` may set targets of `unit`: an administrator (or `zicha load`) anywhere, a
+    reviewer for the units below its own."""
+    if user is None or user.role == "admin":
+        return True
+    org = user.org
+    return (
+        user.role in TARGET_ROLES
+        and org is not None
+        and unit.path.startswith(org.path)
+        and unit.pk != org.pk
+    )
+
+
+def put_targets(w: Write, cells: list[TargetCell]) -> list[TargetChange]:
+    """Set targets from a day on: the only code that changes the target table.
+
+    Each cell says "from this day on, the target is this": the versions starting on or after
+    that day give way to it, earlier ones stay, so the periods that ended before keep the
+    target they were set. A cell that changes nothing is left alone: setting the same targets
+    again changes nothing. The whole batch is checked first: a day outside the target's period
+    (400), a role that sets no targets or a unit not below the writer's own (403) refuse it."""
+    if not cells:
+        return []
+    stored: dict[tuple[int, str, str], list[m.Target]] = {}
+    for row in m.Target.objects.filter(
+        org__in={c.org.pk for c in cells},
+        period__in={c.period.id for c in cells},
+        indicator__in={c.indicator for c in cells},
+    ).order_by("valid_from"):
+        stored.setdefault((row.org_id, row.period, row.indicator), []).append(row)
+    versions: dict[tuple[int, str, str], list[_Version]] = {}
+    changes: list[tuple[TargetCell, TargetChange]] = []
+    wrong_days: list[Problem] = []
+    for c in cells:
+        key = (c.org.pk, c.period.id, c.indicator)
+        day = c.effective or default_effective(c.period, w.today)
+        if not c.period.start <= day <= c.period.end:
+            wrong_days.append(
+                Problem(
+                    sheet=c.where.sheet,
+                    row=c.where.row,
+                    column="生效日期",
+                    found=day.isoformat(),
+                    expected=f"{c.period.label}之内的日期（{c.period.start}至{c.period.end}）",
+                )
+            )
+            continue
+        if key not in versions:
+            versions[key] = [_Version(r.valid_from, _state_of(r), r) for r in stored.get(key, [])]
+        new: State = None if c.bound is None else (c.bound, c.points)
+        changed, old = _apply(versions[key], day, new)
+        if changed:
+            change = TargetChange(
+                "target", c.org, c.period.id, c.indicator, old, _state_text(new), day
+            )
+            changes.append((c, change))
+    if wrong_days:
+        raise InputError(wrong_days)
+    if changes and w.user is not None and w.user.role not in TARGET_ROLES:
+        raise Refused(
+            "目标由审核员或管理员设定，填报员的工作簿不能修改目标；本次未写入任何数据",
+            [Problem(sheet="目标", message="工作簿中的目标与服务器上的不同")],
+        )
+    outside = [c.where for c, _ in changes if not may_set_target(w.user, c.org)]
+    if outside:
+        raise Refused(
+            f"有 {len(outside)} 个目标属于本单位或管辖范围以外的单位：审核员只能为本单位以下的"
+            "单位设定目标；本次未写入任何数据",
+            outside,
+        )
+    first = {(c.org.pk, c.period.id, c.indicator): c for c in reversed(cells)}
+    for key, now in versions.items():
+        _save_versions(w, stored.get(key, []), now, first[key])
+    for _, change in changes:
+        record_change(w, change)
+    return [change for _, change in changes]
+
+
+def _save_versions(
+    w: Write, stored: list[m.Target], versions: list[_Version], cell: TargetCell
+) -> None:
+    """Write the versions of one target (`cell` names it) where they differ from `stored`."""
+    keep = {v.row.pk for v in versions if v.row is not None}
+    gone = [r.pk for r in stored if r.pk not in keep]
+    if gone:
+        m.Target.objects.filter(pk__in=gone).delete()
+    for v in versions:
+        bound, points = v.state if v.state is not None else (Bound("<="), None)
+        fields = {
+            "removed": v.state is None,
+            "op": "" if v.state is None else bound.op,
+            "value": bound.value,
+            "low": bound.low,
+            "high": bound.high,
+            "points": points,
+        }
+        row = v.row
+        if row is None:
+            m.Target.objects.create(
+                org=cell.org,
+                period=cell.period.id,
+                start=cell.period.start,
+                end=cell.period.end,
+                indicator=cell.indicator,
+                valid_from=v.valid_from,
+                updated_by=w.user,
+                **fields,
+            )
+        elif any(getattr(row, k) != x for k, x in fields.items()):
+            for k, x in fields.items():
+                setattr(row, k, x)
+            row.updated_by = w.user
+            row.save()
+
+
+@dataclass(frozen=True)
+class MethodItem:
+    """An item of the assessment method `org` scores the units below it by: `item` (None
+    removes the item `key`)."""
+
+    org: m.OrgUnit
+    key: str
+    item: AssessmentItem | None
+    where: Problem = field(default_factory=Problem)
+
+
+def method_fields(item: AssessmentItem) -> dict[str, object]:
+    """An item as the assessment table stores it."""
+    return {
+        "points": item.points,
+        "mode": item.mode,
+        "step": item.step,
+        "deduct": item.deduct,
+        "veto": item.veto,
+        "weight": item.weight,
+        "group": item.group or "",
+        "split": ":".join(plain(x) for x in item.split) if item.split else "",
+    }
+
+
+def method_text(row: m.AssessmentItem | None) -> str | None:
+    """An item of the method in a line, for the audit trail."""
+    if row is None:
+        return None
+    mode = MODE_LABELS.get(row.mode, row.mode)
+    parts = [f"{plain(row.points)}分" if row.points is not None else "默认分值", mode]
+    if row.step is not None or row.deduct is not None:
+        parts.append(f"每{plain(row.step)}扣{plain(row.deduct)}")
+    if row.veto:
+        parts.append("一票否决")
+    if row.weight != 1.0:
+        parts.append(f"权重{plain(row.weight)}")
+    if row.group:
+        parts.append(f"分组{row.group}")
+    if row.split:
+        parts.append(f"分期{row.split}")
+    return "，".join(parts)
+
+
+def put_assessment(w: Write, items: list[MethodItem]) -> list[TargetChange]:
+    """Set (or remove) items of an assessment method: the only code that changes the method.
+
+    Items equal to what is stored are left alone; new items go after the unit's last one. The
+    whole batch is checked first: a role that sets no method, or a unit outside the writer's
+    subtree, refuses it (403)."""
+    if not items:
+        return []
+    items = list({(i.org.pk, i.key): i for i in items}.values())  # the last of each key
+    stored = {
+        (a.org_id, a.key): a
+        for a in m.AssessmentItem.objects.filter(org__in={i.org.pk for i in items})
+    }
+    plans: list[tuple[MethodItem, m.AssessmentItem | None, dict[str, object] | None]] = []
+    for i in items:
+        row = stored.get((i.org.pk, i.key))
+        if i.item is None:
+            if row is not None:
+                plans.append((i, row, None))
+            continue
+        wanted = method_fields(i.item)
+        if row is None or any(getattr(row, k) != x for k, x in wanted.items()):
+            plans.append((i, row, wanted))
+    if plans and w.user is not None and w.user.role not in TARGET_ROLES:
+        raise Refused(
+            "考核办法由审核员或管理员设定，填报员的工作簿不能修改考核办法；本次未写入任何数据",
+            [Problem(sheet="考核办法", message="工作簿中的考核办法与服务器上的不同")],
+        )
+    w.check_units((i.org, i.where) for i, _, _ in plans)
+    changes: list[TargetChange] = []
+    last: dict[int, int] = {}
+    for i, row, fields in plans:
+        old = method_text(row)
+        if fields is None:
+            assert row is not None
+            row.delete()
+            new_row: m.AssessmentItem | None = None
+        elif row is None:
+            if i.org.pk not in last:
+                top = (
+                    m.AssessmentItem.objects.filter(org=i.org)
+                    .order_by("-position")
+                    .values_list("position", flat=True)
+                    .first()
+                )
+                last[i.org.pk] = -1 if top is None else top
+            last[i.org.pk] += 1
+            new_row = m.AssessmentItem.objects.create(
+                org=i.org, key=i.key, position=last[i.org.pk], updated_by=w.user, **fields
+            )
+        else:
+            for k, x in fields.items():
+                setattr(row, k, x)
+            row.updated_by = w.user
+            row.save()
+            new_row = row
+        change = TargetChange("assessment", i.org, "", i.key, old, method_text(new_row))
+        changes.append(change)
+        record_change(w, change)
+    return changes

@@ -14,11 +14,10 @@ from __future__ import annotations
 import os
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-
-from django.db import transaction
 
 from zicha.actions import county
 from zicha.actions.entry import DATA_ROLES, Refused
@@ -58,6 +57,16 @@ def import_upload(user: m.User, name: str, size: int, chunks: Iterable[bytes]) -
     `InputError` (400) for anything unusable; either way nothing is written."""
     if user.role not in DATA_ROLES:
         raise Refused("审核员只能查看数据，不能导入数据")
+    with received(name, size, chunks) as (path, shown):
+        dataset = read_workbook(path, resolver(), known=org_tree() if pack_id() else None)
+        return _write(user, dataset, shown)
+
+
+@contextmanager
+def received(name: str, size: int, chunks: Iterable[bytes]) -> Iterator[tuple[Path, str]]:
+    """An uploaded `.xlsx` (or `.zip` of CSV files) in a temporary folder, checked against the
+    size limits and unpacked: the workbook's path (a file, or the folder of CSV files) and the
+    name to show in messages. The folder is removed afterwards."""
     shown = PurePosixPath(name.replace("\\", "/")).name or "上传的文件"
     suffix = PurePosixPath(shown).suffix.lower()
     if suffix not in SUFFIXES:
@@ -91,8 +100,7 @@ def import_upload(user: m.User, name: str, size: int, chunks: Iterable[bytes]) -
         else:
             target = folder / shown
             upload.rename(target)
-        dataset = read_workbook(target, _resolver(), known=org_tree() if pack_id() else None)
-        return _write(user, dataset, shown)
+        yield target, shown
 
 
 def check_archive(path: Path, shown: str) -> None:
@@ -186,7 +194,7 @@ def _member_name(info: zipfile.ZipInfo) -> str:
         return info.filename
 
 
-def _resolver() -> Callable[[str | None], Pack]:
+def resolver() -> Callable[[str | None], Pack]:
     """Packs by built-in id only (an uploaded workbook never names a folder on the server);
     a workbook that names none is the server's pack."""
     current = pack_id()
@@ -206,10 +214,7 @@ def _write(user: m.User, dataset: Dataset, shown: str) -> Imported:
         if not dataset.meta.get("orgunit") and user.org is not None:
             # the narrative and report header of a clerk's workbook are its own unit's
             dataset.meta["orgunit"] = user.org.code
-    with transaction.atomic():
-        summary = load_dataset(dataset, user, shown, how="import")
-        if user.role != "admin":
-            _check_kept(summary)
+    summary = load_dataset(dataset, user, shown, how="import")
     counts: dict[str, int] = {}
     for kind, n in (summary.created + summary.updated).items():
         counts[kind] = n
@@ -262,15 +267,6 @@ def _check_scope(user: m.User, dataset: Dataset) -> None:
             f"只有管理员可以修改组织机构（工作簿中与服务器不同的单位：{listed}）",
             [Problem(sheet="组织机构", message=f"单位 {c} 与服务器上的不同") for c in changed[:50]],
         )
-
-
-def _check_kept(summary: LoadSummary) -> None:
-    for kind, what in (("targets", "目标"), ("assessment", "考核办法")):
-        if summary.created[kind] or summary.updated[kind]:
-            raise Refused(
-                f"{what}由审核员或管理员设定，填报员的工作簿不能修改{what}；本次未写入任何数据",
-                [Problem(sheet=what, message=f"工作簿中的{what}与服务器上的不同")],
-            )
 
 
 def _outside(sheet: str, row: int | None, code: str) -> Problem:

@@ -20,7 +20,18 @@ from typing import Any
 
 import polars as pl
 
-from zicha.actions.entry import Cell, How, Write, bump_data_version, put_values, write
+from zicha.actions.entry import (
+    Cell,
+    How,
+    MethodItem,
+    TargetCell,
+    Write,
+    bump_data_version,
+    put_assessment,
+    put_targets,
+    put_values,
+    write,
+)
 from zicha.domain.errors import InputError, Problem
 from zicha.domain.orgunit import OrgUnit
 from zicha.domain.pack import Pack
@@ -454,29 +465,21 @@ def _missing_rows(incoming: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
 
 
 def _targets(dataset: Dataset, orgs: dict[str, m.OrgUnit], w: Write, summary: LoadSummary) -> None:
-    existing = {(t.org_id, t.period, t.indicator): t for t in m.Target.objects.all()}
-    for t in dataset.targets:
-        org = orgs[t.org_unit]
-        fields = {
-            "start": t.period.start,
-            "end": t.period.end,
-            "op": t.bound.op,
-            "value": t.bound.value,
-            "low": t.bound.low,
-            "high": t.bound.high,
-            "points": t.points,
-        }
-        _upsert(
-            m.Target,
-            existing.get((org.pk, t.period.id, t.indicator)),
-            fields,
-            summary,
-            "targets",
-            Recorded(w, "target", org, t.period, t.indicator),
-            org=org,
-            period=t.period.id,
-            indicator=t.indicator,
+    """The workbook's targets, through the one write path (a target that differs from the one
+    in force takes effect as `entry.default_effective` says)."""
+    cells = [
+        TargetCell(
+            orgs[t.org_unit],
+            t.period,
+            t.indicator,
+            t.bound,
+            t.points,
+            where=Problem(sheet="目标", column="单位代码", found=t.org_unit),
         )
+        for t in dataset.targets
+    ]
+    for change in put_targets(w, cells):
+        (summary.created if change.old is None else summary.updated)["targets"] += 1
 
 
 def _assessment(
@@ -484,29 +487,12 @@ def _assessment(
 ) -> None:
     """The workbook's assessment method belongs to its root unit (it scores the units below)."""
     root = orgs[dataset.tree.root.code]
-    existing = {a.key: a for a in m.AssessmentItem.objects.filter(org=root)}
-    for position, item in enumerate(dataset.assessment):
-        fields = {
-            "points": item.points,
-            "mode": item.mode,
-            "step": item.step,
-            "deduct": item.deduct,
-            "veto": item.veto,
-            "weight": item.weight,
-            "group": item.group or "",
-            "split": ":".join(_num(x) for x in item.split) if item.split else "",
-            "position": position,
-        }
-        _upsert(
-            m.AssessmentItem,
-            existing.get(item.key),
-            fields,
-            summary,
-            "assessment",
-            Recorded(w, "assessment", root, None, item.key),
-            org=root,
-            key=item.key,
-        )
+    items = [
+        MethodItem(root, item.key, item, Problem(sheet="考核办法", found=item.key))
+        for item in dataset.assessment
+    ]
+    for change in put_assessment(w, items):
+        (summary.created if change.old is None else summary.updated)["assessment"] += 1
 
 
 def _checklist(

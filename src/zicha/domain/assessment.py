@@ -21,6 +21,15 @@ MODE_NAMES: dict[str, Mode] = {
 }
 
 
+#: the Chinese name of each mode, as the 考核办法 sheet writes it
+MODE_LABELS: dict[Mode, str] = {
+    "all_or_nothing": "达标得分",
+    "deduct": "按差距扣分",
+    "pro_rata": "按比例得分",
+    "fixed": "固定扣分",
+}
+
+
 @dataclass(frozen=True)
 class AssessmentItem:
     """One row of the `assessment` sheet (or of a pack's `assessment.toml`).

@@ -50,3 +50,15 @@ def fmt_trim(x: float | None, decimals: int = 2, missing: str = "—") -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
+
+
+def plain(x: float | None) -> str:
+    """A number as a person writes it into a cell: every digit it has, no trailing ".0", ""
+    when missing (for targets and method items, not for rounded figures).
+
+    >>> plain(510.0), plain(0.1), plain(31.64), plain(None)
+    ('510', '0.1', '31.64', '')
+    """
+    if x is None:
+        return ""
+    return str(int(x)) if float(x).is_integer() else repr(float(x))

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
+from zicha.domain.numbers import plain
 from zicha.domain.period import Period
 
 Op = Literal["<=", "<", ">=", ">", "=", "range"]
@@ -71,20 +74,50 @@ class Bound:
         '105～107'
         """
         if self.op == "range":
-            return f"{_num(self.low)}～{_num(self.high)}"
+            return f"{plain(self.low)}～{plain(self.high)}"
         symbol = {"<=": "≤", "<": "<", ">=": "≥", ">": ">", "=": "="}[self.op]
-        return f"{symbol}{_num(self.value)}"
+        return f"{symbol}{plain(self.value)}"
 
 
-def _num(x: float | None) -> str:
-    if x is None:
-        return ""
-    return str(int(x)) if float(x).is_integer() else repr(float(x))
+@dataclass(frozen=True)
+class Revision:
+    """One version of a target: from `valid_from` on, `bound` (None: no target any more) and
+    `points`."""
+
+    valid_from: date
+    bound: Bound | None
+    points: float | None = None
+
+    def text(self) -> str:
+        """The version as a reviewer reads it.
+
+        >>> Revision(date(2011, 5, 1), Bound("<=", 480.0), 10.0).text()
+        '2011年5月1日起≤480（10分）'
+        """
+        when = f"{self.valid_from.year}年{self.valid_from.month}月{self.valid_from.day}日起"
+        return when + target_text(self.bound, self.points)
+
+
+def target_text(bound: Bound | None, points: float | None = None) -> str:
+    """A target and its own points as a reviewer writes them.
+
+    >>> target_text(Bound(">=", 85.0), 15.0), target_text(None)
+    ('≥85（15分）', '不再考核')
+    """
+    if bound is None:
+        return "不再考核"
+    return bound.text() + (f"（{plain(points)}分）" if points is not None else "")
 
 
 @dataclass(frozen=True)
 class Target:
-    """A bound on an indicator for an org unit over a period, with points (None: use the pack's)."""
+    """A bound on an indicator for an org unit over a period, with points (None: use the pack's).
+
+    A target may be revised during its period: each version is a `Target` in force from
+    `valid_from` (None: the period's start) until the day before `valid_to` (None: the period's
+    end), and every version carries the whole history in `revisions`, oldest first (empty when
+    it was never revised). A period is judged by the version in force on its last day.
+    """
 
     org_unit: str
     period: Period
@@ -92,3 +125,69 @@ class Target:
     bound: Bound
     points: float | None = None
     source: str | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    revisions: tuple[Revision, ...] = ()
+    #: the row of the sheet it was read from (None: not read from a sheet)
+    row: int | None = None
+
+    def in_force(self, day: date) -> bool:
+        """Whether this version applies on `day`.
+
+        >>> from zicha.domain.period import parse_period
+        >>> t = Target("510001", parse_period("2010Oct"), "births", Bound("<=", 510.0),
+        ...            valid_to=date(2011, 5, 1))
+        >>> t.in_force(date(2011, 3, 31)), t.in_force(date(2011, 9, 30))
+        (True, False)
+        """
+        if self.valid_from is not None and day < self.valid_from:
+            return False
+        return self.valid_to is None or day < self.valid_to
+
+    @property
+    def revised(self) -> bool:
+        """Whether the target was set or changed after its period had begun."""
+        return bool(self.revisions)
+
+
+def versioned_targets(
+    versions: Iterable[tuple[str, Period, str, Revision]], source: str | None = None
+) -> list[Target]:
+    """Targets from their versions (unit, period, indicator, revision): one `Target` for each
+    version that sets a bound, in force until the next version starts, each carrying the whole
+    history. Targets come out in the order their first version came in.
+
+    >>> from zicha.domain.period import parse_period
+    >>> year = parse_period("2010Oct")
+    >>> ts = versioned_targets([
+    ...     ("510001", year, "births", Revision(date(2010, 10, 1), Bound("<=", 510.0))),
+    ...     ("510001", year, "births", Revision(date(2011, 5, 1), Bound("<=", 480.0))),
+    ... ])
+    >>> [(t.bound.value, t.valid_from, t.valid_to) for t in ts]
+    [(510.0, None, datetime.date(2011, 5, 1)), (480.0, datetime.date(2011, 5, 1), None)]
+    """
+    groups: dict[tuple[str, str, str], tuple[Period, list[Revision]]] = {}
+    for org, period, indicator, revision in versions:
+        groups.setdefault((org, period.id, indicator), (period, []))[1].append(revision)
+    out: list[Target] = []
+    for (org, _, indicator), (period, revisions) in groups.items():
+        history = tuple(sorted(revisions, key=lambda r: r.valid_from))
+        whole = len(history) == 1 and history[0].valid_from <= period.start
+        for i, r in enumerate(history):
+            if r.bound is None:
+                continue
+            until = history[i + 1].valid_from if i + 1 < len(history) else None
+            out.append(
+                Target(
+                    org,
+                    period,
+                    indicator,
+                    r.bound,
+                    r.points,
+                    source,
+                    r.valid_from if r.valid_from > period.start else None,
+                    until,
+                    () if whole else history,
+                )
+            )
+    return out

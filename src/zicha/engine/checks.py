@@ -299,8 +299,10 @@ def _standard_error(ind: Indicator, num: float, den: float) -> float | None:
 
 def targets_passed_down(pack: Pack, tree: OrgTree, targets: Sequence[Target]) -> list[Finding]:
     """The parts of a count's cap or floor, set for the units below, must add up to the parent's
-    target: caps may not exceed it, floors may not fall short of it."""
+    target: caps may not exceed it, floors may not fall short of it. Targets revised during
+    their period are compared as they stand at its end."""
     out: list[Finding] = []
+    targets = [t for t in targets if t.valid_to is None]
     by_key = {(t.org_unit, t.period.id, t.indicator): t for t in targets}
     for t in targets:
         ind = pack.indicators.get(t.indicator)

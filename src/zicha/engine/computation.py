@@ -149,10 +149,11 @@ class Engine:
     # ------------------------------------------------------------------ targets
 
     def target_for(self, org: str, period: Period, indicator: str) -> Target | None:
-        """The target that applies: set on this period or the shortest enclosing one."""
+        """The target that applies: set on this period or the shortest enclosing one, in the
+        version in force on the period's last day."""
         best: Target | None = None
         for t in self._targets.get((org, indicator), ()):
-            if not t.period.contains(period):
+            if not t.period.contains(period) or not t.in_force(period.end):
                 continue
             if best is None or t.period.days <= best.period.days:
                 best = t

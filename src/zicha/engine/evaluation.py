@@ -107,6 +107,12 @@ class _Compiler:
     # ------------------------------------------------------------------ nodes
 
     def compile(self, node: Node) -> _Compiled:
+        compiled = self._compile(node)
+        if not isinstance(node, Number | String | Bool | Null | Ref) and not references(node):
+            return _constant(compiled)
+        return compiled
+
+    def _compile(self, node: Node) -> _Compiled:
         if isinstance(node, Number):
             return _Compiled(pl.lit(float(node.value), dtype=pl.Float64), "number", node)
         if isinstance(node, String):
@@ -217,6 +223,24 @@ class _Compiler:
             extreme = pl.max_horizontal(numbers)
         expr = pl.when(any_null).then(None).otherwise(extreme)
         return _Compiled(expr.cast(pl.Float64), "number", node)
+
+
+def _constant(c: _Compiled) -> _Compiled:
+    """A part without references, computed once into a literal of its kind.
+
+    polars mis-broadcasts some when/then chains of literals beside column expressions (the
+    result keeps the length of the literal part); a single typed literal is broadcast correctly.
+    """
+    value = pl.select(c.expr.alias("value")).item()
+    if c.kind == "number":
+        return _Compiled(
+            pl.lit(None if value is None else float(value), dtype=pl.Float64), "number", c.node
+        )
+    if c.kind == "bool":
+        return _Compiled(pl.lit(value, dtype=pl.Boolean), "bool", c.node)
+    if c.kind == "string":
+        return _Compiled(pl.lit(value, dtype=pl.String), "string", c.node)
+    return c
 
 
 _MIRROR: dict[str, Literal["==", "!=", "<", "<=", ">", ">="]] = {

@@ -192,7 +192,7 @@ def targets_for_no_period(
             Finding(
                 "targets_for_no_period",
                 "warning",
-                f"{tree.get(org).name}的 {len(mine)} 个目标（期间"
+                f"{tree.get(org).name}的 {_count(mine)} 个目标（期间"
                 f"{'、'.join(p.label for p in periods)}）不包含报告期间（{labels}），"
                 f"报告中将没有任何目标{year_hint(pack, periods, reported)}",
                 (),
@@ -203,22 +203,27 @@ def targets_for_no_period(
     return out
 
 
+def _count(targets: Iterable[Target]) -> int:
+    """How many targets: the versions of a target revised during its period are one."""
+    return len({(t.period.id, t.indicator) for t in targets})
+
+
 def no_target_applies(
     pack: Pack, tree: OrgTree, targets: Iterable[Target], org: str, period: Period, judged: int
 ) -> list[Finding]:
-    """In a computation: the unit has targets, but none for this period (`judged` is how many
+    """In a computation: the unit has targets, but all for other periods (`judged` is how many
     of its indicators have one)."""
     if judged:
         return []
     mine = [t for t in targets if t.org_unit == org]
-    if not mine:
-        return []
+    if not mine or any(t.period.contains(period) for t in mine):
+        return []  # none, or withdrawn during their period: no slip
     periods = sorted({t.period for t in mine})
     return [
         Finding(
             "no_target_applies",
             "warning",
-            f"{tree.get(org).name}填有 {len(mine)} 个目标，期间为"
+            f"{tree.get(org).name}填有 {_count(mine)} 个目标，期间为"
             f"{'、'.join(p.label for p in periods)}，都不包含{period.label}：本期没有可判断的目标"
             f"{year_hint(pack, periods, [period])}",
             (),

@@ -7,6 +7,7 @@ from typing import Any
 from zicha.domain.finding import Finding
 from zicha.domain.period import Period
 from zicha.domain.result import Comparison, Computation, IndicatorResult, Interval, Ranking
+from zicha.domain.target import Revision
 from zicha.reports.checklist_view import checklist_json
 
 
@@ -31,6 +32,7 @@ def indicator_json(r: IndicatorResult) -> dict[str, Any]:
             "low": b.low,
             "high": b.high,
             "points": r.points,
+            "revisions": [revision_json(v) for v in r.target.revisions],
         }
     return {
         "id": ind.id,
@@ -64,6 +66,19 @@ def interval_json(i: Interval | None) -> dict[str, Any] | None:
     if i is None:
         return None
     return {"low": i.low, "high": i.high, "level": i.level, "events": i.events}
+
+
+def revision_json(v: Revision) -> dict[str, Any]:
+    """One version of a target revised during its period (`op` null: dropped from that day)."""
+    b = v.bound
+    return {
+        "valid_from": v.valid_from.isoformat(),
+        "op": b.op if b else None,
+        "value": b.value if b else None,
+        "low": b.low if b else None,
+        "high": b.high if b else None,
+        "points": v.points,
+    }
 
 
 def comparison_json(c: Comparison | None) -> dict[str, Any] | None:

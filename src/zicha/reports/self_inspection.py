@@ -27,6 +27,7 @@ from zicha.reports.document import (
     Paragraph,
     Placeholder,
     Table,
+    format_date_cn,
 )
 from zicha.reports.wording import (
     PROSE_UNITS,
@@ -166,6 +167,9 @@ def _targets(ctx: ReportContext) -> list[Block]:
                 )
             )
         )
+    revised = revision_note(targeted, c.period.end)
+    if revised:
+        blocks.append(Paragraph(revised))
     if c.score.max:
         veto = "，但有一票否决项未完成，考核结果为不合格" if c.score.vetoed else ""
         blocks.append(
@@ -180,6 +184,22 @@ def _targets(ctx: ReportContext) -> list[Block]:
     if ctx.charts:
         blocks += _charts(ctx, targeted)
     return blocks
+
+
+def revision_note(targeted: Sequence[IndicatorResult], end: date) -> str | None:
+    """A sentence on the targets revised during their period: each version, and that the
+    period is judged by the one in force on its last day (None when none was revised)."""
+    revised = [r for r in targeted if r.target is not None and r.target.revised]
+    if not revised:
+        return None
+    parts = []
+    for r in revised:
+        assert r.target is not None
+        versions = "；".join(v.text() for v in r.target.revisions)
+        parts.append(f"{r.indicator.name}（{versions}）")
+    return (
+        f"年度中调整了目标：{'，'.join(parts)}。本期按期末（{format_date_cn(end)}）适用的目标考核。"
+    )
 
 
 def target_table(c: Computation) -> Table:

@@ -196,23 +196,29 @@ class RegisterDigest(models.Model):
 
 
 class Target(models.Model):
-    """A bound on an indicator for an org unit and period."""
+    """One version of a bound on an indicator for an org unit and period: in force from
+    `valid_from` until the next version of the same target starts. A target revised during its
+    period has several rows; `removed` marks a version that drops the target from that day."""
 
     org = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="targets")
     period = models.CharField(max_length=40)
     start = models.DateField()
     end = models.DateField()
     indicator = models.CharField(max_length=100)
+    valid_from = models.DateField()
+    removed = models.BooleanField(default=False)
     op = models.CharField(max_length=8)
     value = models.FloatField(null=True, blank=True)
     low = models.FloatField(null=True, blank=True)
     high = models.FloatField(null=True, blank=True)
     points = models.FloatField(null=True, blank=True)
+    updated_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints: ClassVar = [
             models.UniqueConstraint(
-                fields=["org", "period", "indicator"], name="one_target_per_item"
+                fields=["org", "period", "indicator", "valid_from"], name="one_target_version"
             )
         ]
 
@@ -231,6 +237,8 @@ class AssessmentItem(models.Model):
     group = models.CharField(max_length=100, blank=True, default="")
     split = models.CharField(max_length=100, blank=True, default="")
     position = models.IntegerField(default=0)
+    updated_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering: ClassVar = ["position", "id"]

@@ -12,8 +12,8 @@ from zicha.domain.assessment import MODE_NAMES, AssessmentItem, parse_split
 from zicha.domain.checklist import ChecklistItem
 from zicha.domain.narrative import NarrativeSection
 from zicha.domain.orgunit import OrgTree, OrgUnit
-from zicha.domain.period import parse_period
-from zicha.domain.target import Bound, Target
+from zicha.domain.period import Period, parse_period
+from zicha.domain.target import Bound, Revision, Target, versioned_targets
 from zicha.storage import models as m
 
 PACK_SETTING = "pack"
@@ -43,33 +43,55 @@ def org_tree() -> OrgTree:
 
 
 def targets(units: Any = None) -> list[Target]:
-    """The targets of the given units (a queryset of ids; every unit when None)."""
+    """The targets of the given units (a queryset of ids; every unit when None), every version
+    in force from its day on."""
     rows = m.Target.objects.all() if units is None else m.Target.objects.filter(org__in=units)
-    return [
-        Target(code, parse_period(period), indicator, Bound(op, value, low, high), points, "目标")
-        for code, period, indicator, op, value, low, high, points in rows.order_by(
-            "id"
-        ).values_list("org__code", "period", "indicator", "op", "value", "low", "high", "points")
-    ]
+    return target_versions(rows)
+
+
+def target_versions(rows: Any) -> list[Target]:
+    """The targets of a queryset of target rows, every version in force from its day on."""
+    periods: dict[str, Period] = {}
+    versions = []
+    for code, period, indicator, valid_from, removed, op, value, low, high, points in rows.order_by(
+        "id"
+    ).values_list(
+        "org__code",
+        "period",
+        "indicator",
+        "valid_from",
+        "removed",
+        "op",
+        "value",
+        "low",
+        "high",
+        "points",
+    ):
+        when = periods.get(period) or periods.setdefault(period, parse_period(period))
+        bound = None if removed else Bound(op, value, low, high)
+        versions.append((code, when, indicator, Revision(valid_from, bound, points)))
+    return versioned_targets(versions, "目标")
 
 
 def assessment() -> list[AssessmentItem]:
     """The assessment method's items, in the order of the sheet."""
-    return [
-        AssessmentItem(
-            a.key,
-            a.points,
-            MODE_NAMES.get(a.mode, "all_or_nothing"),
-            a.step,
-            a.deduct,
-            a.veto,
-            a.weight,
-            a.group or None,
-            parse_split(a.split) if a.split else None,
-            "考核办法",
-        )
-        for a in m.AssessmentItem.objects.all()
-    ]
+    return [method_item(a) for a in m.AssessmentItem.objects.all()]
+
+
+def method_item(a: m.AssessmentItem) -> AssessmentItem:
+    """A stored item of the assessment method as the engine reads it."""
+    return AssessmentItem(
+        a.key,
+        a.points,
+        MODE_NAMES.get(a.mode, "all_or_nothing"),
+        a.step,
+        a.deduct,
+        a.veto,
+        a.weight,
+        a.group or None,
+        parse_split(a.split) if a.split else None,
+        "考核办法",
+    )
 
 
 def checklist(units: Any = None) -> list[ChecklistItem]:

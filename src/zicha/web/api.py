@@ -32,6 +32,7 @@ from zicha.actions import (
     imports,
     metadata,
     submissions,
+    target_exchange,
 )
 from zicha.actions.entry import Locked, Refused
 from zicha.domain.errors import InputError, Problem
@@ -433,6 +434,188 @@ class DashboardView(APIView):
             return Response(dashboard.dashboard(scope))
 
         return answer(run)
+
+
+CHANGES = inline_serializer(
+    "Changes",
+    {
+        "changes": inline_serializer(
+            "Change",
+            {
+                "kind": serializers.ChoiceField(["target", "assessment"]),
+                "org_unit": serializers.CharField(),
+                "period": serializers.CharField(allow_null=True),
+                "indicator": serializers.CharField(),
+                "old": serializers.CharField(allow_null=True, help_text="改前（无则为 null）"),
+                "new": serializers.CharField(allow_null=True, help_text="改后（删除则为 null）"),
+                "valid_from": serializers.DateField(allow_null=True, help_text="目标自该日起适用"),
+            },
+            many=True,
+        )
+    },
+)
+PROBLEMS = {400: ANY_JSON, 403: ANY_JSON, 404: ANY_JSON}
+
+
+class TargetsView(APIView):
+    """`GET/PUT /api/targets?org=CODE&period=ID`: the targets of a unit and the units below it
+    (reviewers and administrators set them, for the units below their own)."""
+
+    parser_classes: ClassVar[list[Any]] = [JSONParser]
+
+    @extend_schema(
+        parameters=[ORG, PERIOD],
+        responses={200: ANY_JSON, 404: ANY_JSON},
+        summary="目标（本单位及下级单位）",
+        description="期间恰为 period 的目标，按期末适用的版本；versions 列出年中调整的各个版本。",
+    )
+    def get(self, request: Request) -> Response:
+        return answer(
+            lambda: Response(
+                target_exchange.targets_document(
+                    request.user, _q(request, "org"), _q(request, "period")
+                )
+            )
+        )
+
+    @extend_schema(
+        parameters=[ORG, PERIOD],
+        request=inline_serializer(
+            "TargetsBody",
+            {
+                "effective": serializers.DateField(
+                    required=False,
+                    help_text="调整自该日起生效（默认：年度进行中为今天，否则为年度第一天）",
+                ),
+                "targets": inline_serializer(
+                    "TargetRow",
+                    {
+                        "org_unit": serializers.CharField(
+                            required=False, help_text="单位代码（默认 org）"
+                        ),
+                        "indicator": serializers.CharField(help_text="指标代码或名称"),
+                        "target": serializers.CharField(
+                            required=False,
+                            allow_null=True,
+                            help_text="目标值，如 <=510、>=85、105-107；null 或空删除目标",
+                        ),
+                        "op": serializers.ChoiceField(
+                            ["<=", "<", ">=", ">", "=", "range"], required=False
+                        ),
+                        "value": serializers.FloatField(required=False, allow_null=True),
+                        "low": serializers.FloatField(required=False, allow_null=True),
+                        "high": serializers.FloatField(required=False, allow_null=True),
+                        "points": serializers.FloatField(required=False, allow_null=True),
+                    },
+                    many=True,
+                ),
+            },
+        ),
+        responses={200: CHANGES, **PROBLEMS},
+        summary="设定目标",
+    )
+    def put(self, request: Request) -> Response:
+        return answer(
+            lambda: Response(
+                target_exchange.put_targets_document(
+                    request.user, _q(request, "org"), _q(request, "period"), request.data
+                )
+            )
+        )
+
+
+class AssessmentView(APIView):
+    """`GET/PUT /api/assessment?org=CODE`: the assessment method (考核办法)."""
+
+    parser_classes: ClassVar[list[Any]] = [JSONParser]
+
+    @extend_schema(
+        parameters=[ORG],
+        responses={200: ANY_JSON, 404: ANY_JSON},
+        summary="考核办法",
+        description="为下级单位计分的考核办法（最上级单位设定）；defaults 为业务包的默认计分办法。",
+    )
+    def get(self, request: Request) -> Response:
+        return answer(
+            lambda: Response(target_exchange.assessment_document(request.user, _q(request, "org")))
+        )
+
+    @extend_schema(
+        parameters=[ORG],
+        request=inline_serializer(
+            "AssessmentBody",
+            {
+                "items": inline_serializer(
+                    "AssessmentRow",
+                    {
+                        "indicator": serializers.CharField(help_text="指标代码或名称"),
+                        "points": serializers.FloatField(required=False, allow_null=True),
+                        "mode": serializers.CharField(
+                            required=False,
+                            help_text="all_or_nothing、deduct、pro_rata、fixed（或中文名）",
+                        ),
+                        "step": serializers.FloatField(required=False, allow_null=True),
+                        "deduct": serializers.FloatField(required=False, allow_null=True),
+                        "veto": serializers.BooleanField(required=False),
+                        "weight": serializers.FloatField(required=False, allow_null=True),
+                        "group": serializers.CharField(required=False, allow_null=True),
+                        "split": serializers.CharField(
+                            required=False, allow_null=True, help_text="分期比例，如 4:3:3"
+                        ),
+                        "remove": serializers.BooleanField(
+                            required=False, help_text="true：删除该项，恢复业务包默认"
+                        ),
+                    },
+                    many=True,
+                )
+            },
+        ),
+        responses={200: CHANGES, **PROBLEMS},
+        summary="设定考核办法",
+    )
+    def put(self, request: Request) -> Response:
+        return answer(
+            lambda: Response(
+                target_exchange.put_assessment_document(
+                    request.user, _q(request, "org"), request.data
+                )
+            )
+        )
+
+
+class AgreementsView(APIView):
+    """`GET /api/agreements?org=CODE&period=ID[&unit=CODE][&date=DATE]`: the target
+    responsibility agreements of `org` with its children (a zip), or with one child (.docx)."""
+
+    @extend_schema(
+        parameters=[
+            ORG,
+            PERIOD,
+            OpenApiParameter("unit", str, description="下级单位代码：只要这一份（.docx）"),
+            OpenApiParameter("date", str, description="签订日期（默认留空，手写）"),
+        ],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **PROBLEMS},
+        summary="目标管理责任书",
+    )
+    def get(self, request: Request) -> Any:
+        def run() -> FileResponse:
+            f = target_exchange.agreement_download(
+                request.user,
+                _q(request, "org"),
+                _q(request, "period"),
+                _q(request, "unit"),
+                _q(request, "date"),
+            )
+            return file_response(f.name, f.data, f.media_type)
+
+        return answer(run)
+
+
+def file_response(name: str, data: bytes, media_type: str) -> FileResponse:
+    """A file to download, from memory."""
+    return FileResponse(
+        io.BytesIO(data), as_attachment=True, filename=name, content_type=media_type
+    )
 
 
 def _body(request: Request) -> dict[str, Any]:

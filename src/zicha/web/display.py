@@ -4,15 +4,22 @@ labels, missing shown as "—", never as zero."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from zicha.actions import audit, county, submissions
+from zicha.actions.entry import TargetChange
 from zicha.actions.form import Grid
+from zicha.actions.targets import Row, Slot, TargetGrid
 from zicha.domain.errors import InputError
 from zicha.domain.numbers import fmt, fmt_trim
+from zicha.domain.pack import Indicator
 from zicha.domain.result import STATUS_LABELS, UNRANKED_LABELS, Computation, Ranking
+from zicha.domain.target import Bound
 from zicha.reports.wording import bound_phrase, pct
 from zicha.storage import models as m
 
@@ -205,3 +212,153 @@ def _shown(kind: str, text: str | None) -> str:
     if kind == "submission":
         return submissions.STATE_NAMES.get(text, text)
     return text
+
+
+# ---------------------------------------------------------------------------------------------
+# 目标设置
+
+#: the columns of the method the grid edits as text (arrow keys move between them)
+METHOD_TEXT = ("points", "step", "deduct", "split")
+MODES = (
+    ("all_or_nothing", "达标得分"),
+    ("deduct", "按差距扣分"),
+    ("pro_rata", "按比例得分"),
+    ("fixed", "固定扣分"),
+)
+
+
+def target_rows(grid: TargetGrid) -> list[dict[str, Any]]:
+    """The rows of the target grid, each cell with its place for keyboard moves."""
+    return [target_row(row, r) for r, row in enumerate(grid.rows)]
+
+
+def target_row(row: Row, r: object) -> dict[str, Any]:
+    ind = row.indicator
+    first = len(METHOD_TEXT)
+    method = row.method
+    split = ":".join(number(x) for x in method.split) if method and method.split else ""
+    total = None
+    if row.total is not None:
+        t = row.total
+        total = {
+            "text": Bound(t.op, t.value).text(),  # type: ignore[arg-type]
+            "given": t.given,
+            "of": t.of,
+        }
+    return {
+        "id": ind.id,
+        "name": ind.name,
+        "unit": ind.unit,
+        "r": r,
+        "method": {
+            "points": number(method.points) if method else "",
+            "mode": method.mode if method else "",
+            "step": number(method.step) if method else "",
+            "deduct": number(method.deduct) if method else "",
+            "veto": bool(method and method.veto),
+            "split": split,
+            "stored": row.method_stored,
+            "cols": {k: i for i, k in enumerate(METHOD_TEXT)},
+        },
+        "own": target_box(target_cell(row.own, ind, r, first)),
+        "children": [
+            target_box(target_cell(s, ind, r, first + 1 + j)) for j, s in enumerate(row.children)
+        ],
+        "total": total,
+        "finding": row.passed_down.message if row.passed_down else None,
+    }
+
+
+def target_cell(slot: Slot, ind: Indicator, r: object, c: object) -> dict[str, Any]:
+    t = slot.target
+    return {
+        "org": slot.unit.code,
+        "indicator": ind.id,
+        "text": t.bound.text() if t is not None else "",
+        "points": number(t.points) if t is not None and t.points is not None else "",
+        "revised": bool(slot.history),
+        "history": "；".join(v.text() for v in slot.history),
+        "editable": slot.editable,
+        "r": r,
+        "c": c,
+        "label": f"{ind.name} {slot.unit.name}",
+    }
+
+
+def target_cell_typed(org: str, indicator: str, text: str, r: object, c: object) -> dict[str, Any]:
+    """A cell holding what was typed into it (refused: shown again with the message)."""
+    return {
+        "org": org,
+        "indicator": indicator,
+        "text": text,
+        "points": "",
+        "revised": False,
+        "history": "",
+        "editable": True,
+        "r": r,
+        "c": c,
+        "label": f"{indicator} {org}",
+    }
+
+
+def target_box(cell: dict[str, Any], saved: bool = False, error: str | None = None) -> SafeString:
+    """The HTML of one target cell (made here rather than by a template: a county's grid has a
+    thousand of them), to sit in the grid's table."""
+    classes = "box" + (" bad" if error else "") + (" saved" if saved else "")
+    classes += " revised" if cell["revised"] else ""
+    title = format_html(' title="年中调整：{}"', cell["history"]) if cell["history"] else ""
+    if cell["editable"]:
+        # saved on change (an input's own trigger); the grid's table gives the target, the
+        # swap, the day the change takes effect and the unit and year of the grid
+        where = {"org": cell["org"], "indicator": cell["indicator"]}
+        where |= {"r": str(cell["r"]), "c": str(cell["c"])}
+        action = mark_safe(f" hx-post=\"/targets/cell\" hx-vals='{json_attribute(where)}'")
+    else:
+        action = mark_safe(' readonly title="本单位的目标由上级设定"')
+    marks: list[SafeString] = []  # each made safe here, joined below
+    if cell["points"]:
+        marks.append(format_html('<span class="pts">{}分</span>', cell["points"]))
+    if cell["revised"]:
+        marks.append(mark_safe('<span class="rev" aria-label="年中调整过">调</span>'))
+    if error:
+        marks.append(format_html('<div class="msg" role="alert">{}</div>', error))
+    return format_html(
+        '<div class="{}"{}><input name="value" autocomplete="off" value="{}" aria-label="{}" '
+        'data-r="{}" data-c="{}"{}>{}</div>',
+        classes,
+        title,
+        cell["text"],
+        cell["label"],
+        cell["r"],
+        cell["c"],
+        action,
+        mark_safe("".join(marks)),
+    )
+
+
+_JSON_ESCAPES = str.maketrans({"&": "\\u0026", "<": "\\u003c", ">": "\\u003e", "'": "\\u0027"})
+
+
+def json_attribute(value: dict[str, str]) -> str:
+    """JSON for an HTML attribute in single quotes: the characters HTML gives a meaning to are
+    written as JSON escapes, which read back as the same text.
+
+    >>> json_attribute({"org": "A'<&>"})
+    '{"org": "A\\\\u0027\\\\u003c\\\\u0026\\\\u003e"}'
+    """
+    return json.dumps(value, ensure_ascii=False).translate(_JSON_ESCAPES)
+
+
+def passed_down_rows(grid: TargetGrid) -> list[str]:
+    """The "targets passed down" findings of the grid, as sentences."""
+    return [row.passed_down.message for row in grid.rows if row.passed_down is not None]
+
+
+def change_text(c: TargetChange) -> str:
+    """A change of a target or of the method, as the page lists it."""
+    indicator = county.server_pack().indicators.get(c.key)
+    what = indicator.name if indicator is not None else c.key
+    if c.kind == "target":
+        when = f"（自{c.effective.isoformat()}起）" if c.effective else ""
+        return f"{c.unit.name} {c.period} {what}：{c.old or '无'} → {c.new or '删除'}{when}"
+    return f"考核办法 {what}：{c.old or '默认'} → {c.new or '恢复默认'}"

@@ -7,7 +7,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
-from zicha.web import api, pages
+from zicha.web import api, pages, target_pages
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -40,6 +40,9 @@ urlpatterns = [
     path("api/dataElements", api.MetadataListView.as_view(key="dataElements")),
     path("api/indicators", api.MetadataListView.as_view(key="indicators")),
     path("api/organisationUnits", api.MetadataListView.as_view(key="organisationUnits")),
+    path("api/targets", api.TargetsView.as_view()),
+    path("api/assessment", api.AssessmentView.as_view()),
+    path("api/agreements", api.AgreementsView.as_view()),
     path("api/schema", SpectacularJSONAPIView.as_view(**open_to_all), name="schema"),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="schema", **open_to_all)),
     path("login", pages.LoginView.as_view()),
@@ -61,5 +64,11 @@ urlpatterns = [
     path("checklist/new", pages.checklist_add),
     path("checklist/<int:pk>", pages.checklist_item),
     path("rank", pages.rank),
+    path("targets", target_pages.target_page),
+    path("targets/cell", target_pages.target_cell),
+    path("targets/method", target_pages.target_method),
+    path("targets/copy", target_pages.target_copy),
+    path("targets/export", target_pages.target_export),
+    path("targets/import", target_pages.target_import),
     path("report", pages.report),
 ]

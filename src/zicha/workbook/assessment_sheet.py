@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 from zicha.domain.assessment import MODE_NAMES, AssessmentItem, parse_split
@@ -33,6 +33,65 @@ def _split(value: object) -> tuple[float, ...]:
         raise CellError("分期比例，如 4:3:3 或 3:3:2:2", str(err)) from None
 
 
+#: what each column of the sheet holds, parsed
+PARSERS: dict[str, Callable[[object], Any]] = {
+    "points": cells.parse_points,
+    "mode": _mode,
+    "step": cells.parse_number,
+    "deduct": cells.parse_number,
+    "veto": cells.parse_flag,
+    "weight": cells.parse_number,
+    "group": cells.parse_text,
+    "split": _split,
+}
+
+#: a cell that cannot be used: its column's key, what it held, what is wrong
+CellProblem = tuple[str, object, CellError]
+
+
+def assessment_item(
+    key: str, cell: Mapping[str, object], source: str | None = None
+) -> tuple[AssessmentItem | None, list[CellProblem]]:
+    """One row of the assessment sheet for the item `key` (an indicator id or a checklist
+    item), its cells by column key (a blank or absent cell takes the default): the item, or
+    None and every cell that cannot be used.
+
+    >>> item, problems = assessment_item("births", {"points": "10", "mode": "按差距扣分"})
+    >>> item, [(k, str(err)) for k, _, err in problems]
+    (None, [('deduct', '计分方式为deduct时须填写扣分，应为数字')])
+    """
+    values: dict[str, Any] = {}
+    problems: list[CellProblem] = []
+    for name, parse in PARSERS.items():
+        raw_value = cell.get(name)
+        if raw_value is None or is_blank(raw_value):
+            continue
+        try:
+            values[name] = parse(raw_value)
+        except CellError as err:
+            problems.append((name, raw_value, err))
+    mode = values.get("mode", "all_or_nothing")
+    if not problems and mode in ("deduct", "fixed") and "deduct" not in values:
+        problems.append(("deduct", None, CellError("数字", f"计分方式为{mode}时须填写扣分")))
+    if not problems and mode == "deduct" and values.get("step", 1.0) <= 0:
+        problems.append(("step", cell.get("step"), CellError("大于 0 的数")))
+    if problems:
+        return None, problems
+    item = AssessmentItem(
+        key=key,
+        points=values.get("points"),
+        mode=mode,
+        step=values.get("step"),
+        deduct=values.get("deduct"),
+        veto=bool(values.get("veto", False)),
+        weight=values.get("weight", 1.0),
+        group=values.get("group"),
+        split=values.get("split"),
+        source=source,
+    )
+    return item, []
+
+
 def read_assessment(
     reader: SheetReader, pack: Pack | None, checklist_items: Collection[str] = ()
 ) -> list[AssessmentItem]:
@@ -43,24 +102,12 @@ def read_assessment(
     sheet = reader.sheets.get("assessment")
     if sheet is None:
         return []
-    keys = ("indicator", "points", "mode", "step", "deduct", "veto", "weight", "group", "split")
+    keys = ("indicator", *PARSERS)
     present = [k for k in keys if k == "indicator" or k in sheet.match.index]
     items: list[AssessmentItem] = []
     seen: dict[str, int] = {}
     for row, *raw in records(sheet, *present):
         cell = dict(zip(present, raw, strict=True))
-        values: dict[str, Any] = {}
-        ok = True
-        parsers: dict[str, Callable[[object], Any]] = {
-            "points": cells.parse_points,
-            "mode": _mode,
-            "step": cells.parse_number,
-            "deduct": cells.parse_number,
-            "veto": cells.parse_flag,
-            "weight": cells.parse_number,
-            "group": cells.parse_text,
-            "split": _split,
-        }
         key_raw = cell["indicator"]
         if is_blank(key_raw):
             reader._add(sheet, row, "indicator", message="单元格为空", expected="指标的代码或名称")
@@ -81,24 +128,11 @@ def read_assessment(
                 message="没有这个指标或检查事项",
             )
             continue
-        for name, parse in parsers.items():
-            raw_value = cell.get(name)
-            if raw_value is None or is_blank(raw_value):
-                continue
-            try:
-                values[name] = parse(raw_value)
-            except CellError as err:
-                reader._add(sheet, row, name, found=raw_value, error=err)
-                ok = False
-        mode = values.get("mode", "all_or_nothing")
-        if ok and mode in ("deduct", "fixed") and "deduct" not in values:
-            reader._add(
-                sheet, row, "deduct", message=f"计分方式为{mode}时须填写扣分", expected="数字"
-            )
-            ok = False
-        if ok and mode == "deduct" and values.get("step", 1.0) <= 0:
-            reader._add(sheet, row, "step", found=cell.get("step"), expected="大于 0 的数")
-            ok = False
+        item, problems = assessment_item(
+            key, cell, f"{sheet.raw.file}，工作表「{sheet.raw.name}」第 {row} 行"
+        )
+        for name, found, err in problems:
+            reader._add(sheet, row, name, found=found, error=err)
         if key in seen:
             reader._add(
                 sheet,
@@ -107,22 +141,9 @@ def read_assessment(
                 found=key_raw,
                 message=f"与第 {seen[key]} 行重复：同一指标只能有一行计分办法",
             )
-            ok = False
-        if not ok:
+            continue
+        if item is None:
             continue
         seen[key] = row
-        items.append(
-            AssessmentItem(
-                key=key,
-                points=values.get("points"),
-                mode=mode,
-                step=values.get("step"),
-                deduct=values.get("deduct"),
-                veto=bool(values.get("veto", False)),
-                weight=values.get("weight", 1.0),
-                group=values.get("group"),
-                split=values.get("split"),
-                source=f"{sheet.raw.file}，工作表「{sheet.raw.name}」第 {row} 行",
-            )
-        )
+        items.append(item)
     return items

@@ -694,8 +694,14 @@ def parse_bound(value: object, unit: str = "") -> Bound:
         bound = domain_parse_bound(text)
     except ExpressionError as err:
         shown = _text(value, "bound")
-        if text == shown:
-            raise CellError(None, str(err)) from None
+        if text == shown.replace(" ", ""):
+            # no word read as a sign: the grammar's own message, where it stopped in the text typed
+            message = str(err)
+            try:
+                domain_parse_bound(shown)
+            except ExpressionError as typed:
+                message = str(typed)
+            raise CellError(None, message) from None
         raise CellError(EXPECTED["bound"], f"无法识别的目标值「{shown}」") from None
     for x in (bound.value, bound.low, bound.high):
         if x is not None:

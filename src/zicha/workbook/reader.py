@@ -11,7 +11,7 @@ polars. A register of five million rows never becomes five million Python calls;
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,16 +69,19 @@ def read_workbook(
     pack_resolver: PackResolver,
     progress: Progress | None = None,
     known: OrgTree | None = None,
+    only: Collection[str] | None = None,
 ) -> Dataset:
     """Read and check an .xlsx workbook or a folder of CSV files (CONTRACT §1).
 
     `pack_resolver` turns the `pack` of the meta sheet into a Pack (None when the workbook
     names none: the resolver's default). `progress`, when given, is called with each sheet's
     name as it is read. `known` is the org tree already known (a server's): a workbook without
-    an org-units sheet then refers to its units. Raises InputError listing every problem found.
+    an org-units sheet then refers to its units. `only` names the sheets wanted (by English
+    key; the meta sheet is read too): others are left unread, and at least one of them must be
+    there. Raises InputError listing every problem found.
     """
     path = Path(path)
-    return SheetReader(path, pack_resolver, progress, known).read()
+    return SheetReader(path, pack_resolver, progress, known, only).read()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -176,9 +179,11 @@ class SheetReader:
         resolver: PackResolver,
         progress: Progress | None,
         known: OrgTree | None = None,
+        only: Collection[str] | None = None,
     ) -> None:
         self.path = path
         self.known = known
+        self.only = None if only is None else {*only, "meta"}
         self.resolver = resolver
         self.progress = progress
         self.problems = _Problems()
@@ -237,7 +242,7 @@ class SheetReader:
         present: set[str] = set()
         for order, spec in enumerate(SHEETS):
             ref = self.source.sheets.get(spec.key)
-            if ref is None:
+            if ref is None or (self.only is not None and spec.key not in self.only):
                 continue
             if self.progress is not None:
                 self.progress(ref.name)
@@ -282,7 +287,10 @@ class SheetReader:
                 self.sheets[spec.key] = sheet
         if "orgunits" not in present and self.known is None:
             self.problems.add(Problem(file=self.display, message=f"缺少工作表{ORGUNITS.names}"), -1)
-        data = [SHEET_BY_KEY[k] for k in ("values", "births", "deaths", "checklist")]
+        wanted: tuple[str, ...] = ("values", "births", "deaths", "checklist")
+        if self.only is not None:
+            wanted = tuple(s.key for s in SHEETS if s.key in self.only - {"meta"})
+        data = [SHEET_BY_KEY[k] for k in wanted]
         if not present & {s.key for s in data}:
             names = "、".join(s.names for s in data)
             self.problems.add(
@@ -771,6 +779,7 @@ class SheetReader:
                 bound=values["target"],
                 points=points,
                 source=f"{sheet.raw.file}，工作表「{sheet.raw.name}」第 {row} 行",
+                row=row,
             )
             key3 = (target.org_unit, target.period.id, target.indicator)
             if key3 in seen:

@@ -1,4 +1,4 @@
-// The data-entry grid: arrows move between cells, Enter moves down (saving as it leaves),
+// The data-entry and target grids: arrows move between cells, Enter moves down (saving as it leaves),
 // Tab moves on as usual. Saving itself is htmx's (hx-trigger="change").
 (function () {
   "use strict";
