@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo serve test lint typecheck unit bench template clean
+.PHONY: setup demo serve test lint typecheck unit bench bench-steps template clean
 
 $(BIN)/zicha: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,12 @@ unit: setup
 
 test: lint typecheck unit
 
+# end to end, zicha against DuckDB and polars at 0.5–20 M register rows (bench/results/README.md)
 bench: setup
+	$(BIN)/python bench/e2e.py
+
+# zicha's steps one by one at 5 M rows (read, .xlsx, engine), against bare DuckDB and calamine
+bench-steps: setup
 	$(BIN)/python bench/run.py
 
 clean:

@@ -304,6 +304,11 @@ def run(sizes: list[float], repeat: int, out: Path, check: bool) -> int:
                 "table": shapes,
                 "runs": runs,
                 "summary": summary(runs),
+                # the child's own VmHWM against wait4's ru_maxrss: equal unless this harness was
+                # bigger than the child when it spawned it (see the README)
+                "ru_maxrss_equals_vmhwm": all(
+                    abs(r["peak_mb"] - r["ru_maxrss_mb"]) < 1 for rs in runs.values() for r in rs
+                ),
             }
         )
     report["growth"] = growth(report["sizes"])
