@@ -170,6 +170,13 @@ def _values(folder: Path, codes: pl.Series) -> pl.DataFrame:
     return vals
 
 
+def _sum(col: str) -> pl.Expr:
+    """The sum, null when every value is null (polars' own sum gives 0 there: missing is not
+    zero)."""
+    c = pl.col(col)
+    return pl.when(c.is_not_null().any()).then(c.sum()).alias(col)
+
+
 def _value(indicator: str, numerator: str, factor: float, den: str | None) -> pl.Expr:
     if numerator == "births - deaths":
         num = pl.col("births") - pl.col("deaths")
@@ -210,10 +217,10 @@ def table(folder: Path) -> pl.DataFrame:
         .lazy()
         .join(anc, left_on="org", right_on="org_unit")
         .group_by("ancestor", "month")
-        .agg(pl.col(*BIRTH_ELEMENTS, "deaths").sum())
+        .agg(_sum(e) for e in (*BIRTH_ELEMENTS, "deaths"))
         .join_where(periods, pl.col("month") >= pl.col("pstart"), pl.col("month") <= pl.col("pend"))
         .group_by(org_unit="ancestor", period="period")
-        .agg(pl.col(*BIRTH_ELEMENTS, "deaths").sum())
+        .agg(_sum(e) for e in (*BIRTH_ELEMENTS, "deaths"))
     )
     vals = _values(folder, codes).lazy()
     flows = (
