@@ -16,7 +16,9 @@ import time
 
 T_START = time.perf_counter()
 
+import re  # noqa: E402
 import sys  # noqa: E402
+from collections.abc import Iterable  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -28,8 +30,8 @@ def _text(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
-def _in(values: object) -> str:
-    return "(" + ", ".join(_text(str(v)) for v in values) + ")"  # type: ignore[attr-defined]
+def _in(values: Iterable[str]) -> str:
+    return "(" + ", ".join(_text(v) for v in values) + ")"
 
 
 def _csv(path: Path) -> str:
@@ -58,13 +60,6 @@ def _case(column: str, mapping: dict[str, object]) -> str:
 
 _SEX = _case("sex", spec.SEX)
 _FLAG = _case("in_policy", spec.FLAG)
-BIRTH_ELEMENTS = (
-    "births",
-    "births_male",
-    "births_female",
-    "births_in_policy",
-    "births_out_policy_order3plus",
-)
 
 
 def _value(indicator: str, numerator: str, factor: float, denominator: str | None) -> str:
@@ -76,20 +71,20 @@ def _value(indicator: str, numerator: str, factor: float, denominator: str | Non
     return f'{value} AS "val:{indicator}"'
 
 
-def statements(folder: Path) -> list[str]:
-    """The SQL, in order; the checks in between are `checks`."""
+def statements(folder: Path) -> dict[str, str]:
+    """The SQL by the table each statement makes, in order; `build` runs them with the checks."""
     births, deaths = _csv(folder / "births.csv"), _csv(folder / "deaths.csv")
     periods = ", ".join(f"({_text(pid)}, DATE '{a}', DATE '{b}')" for pid, a, b in spec.periods())
     stocks = ", ".join(f"max(value) FILTER (element = {_text(e)}) AS {e}" for e in spec.STOCKS)
     flows = ", ".join(f"sum(value) FILTER (element = {_text(e)}) AS {e}" for e in spec.FLOWS)
-    sums = ", ".join(f"sum({e}) AS {e}" for e in (*BIRTH_ELEMENTS, "deaths"))
+    sums = ", ".join(f"sum({e}) AS {e}" for e in spec.REGISTER_ELEMENTS)
     filled = ", ".join(
         f"CASE WHEN {'b' if e != 'deaths' else 'd'}_covered THEN coalesce(r.{e}, 0) "
         f"ELSE r.{e} END AS {e}"
-        for e in (*BIRTH_ELEMENTS, "deaths")
+        for e in spec.REGISTER_ELEMENTS
     )
     values = ", ".join(_value(*f) for f in spec.FORMULAS)
-    return [
+    sql = [
         f"""CREATE TEMP TABLE units AS
             SELECT trim(code) AS code, nullif(trim(parent), '') AS parent
             FROM {_csv(folder / "orgunits.csv")}""",
@@ -124,7 +119,6 @@ def statements(folder: Path) -> list[str]:
                     TRY_CAST(trim(age) AS DOUBLE) AS age
                 FROM {deaths}
             ) GROUP BY ALL""",
-        # -- checks here (`checks`) --
         # the months each register is the complete record of: no row there means no event
         """CREATE TEMP TABLE spans AS SELECT
             (SELECT min(month) FROM births_m) AS b_first,
@@ -133,7 +127,7 @@ def statements(folder: Path) -> list[str]:
             (SELECT last_day(max(month)) FROM deaths_m) AS d_last""",
         f"""CREATE TEMP TABLE registers AS
             WITH months AS (
-                SELECT org, month, {", ".join(BIRTH_ELEMENTS)}, NULL::DOUBLE AS deaths
+                SELECT org, month, {", ".join(spec.BIRTH_ELEMENTS)}, NULL::DOUBLE AS deaths
                 FROM births_m
                 UNION ALL BY NAME
                 SELECT org, month, deaths FROM deaths_m
@@ -147,11 +141,9 @@ def statements(folder: Path) -> list[str]:
             SELECT trim(orgunit) AS org, trim(period) AS pid, trim(element) AS element,
                 TRY_CAST(trim(value) AS DOUBLE) AS value, trim(value) AS raw
             FROM {_csv(folder / "values.csv")}""",
-        # -- the period ids of values.csv are parsed here (`value_periods`) --
         """CREATE TEMP TABLE vals AS
             SELECT DISTINCT v.org, v.element, p.pstart AS first, p.pend AS last, v.value
             FROM vals_raw v JOIN value_periods p ON p.pid = v.pid""",
-        # -- the duplicate check here --
         f"""CREATE TEMP TABLE levels AS
             WITH days AS (
                 SELECT pend AS day FROM periods UNION SELECT pstart - 1 FROM periods
@@ -189,25 +181,31 @@ def statements(folder: Path) -> list[str]:
             )
             SELECT org_unit, period, {values} FROM e""",
     ]
+    return {_made(stmt): stmt for stmt in sql}
 
 
-def _problem(message: str) -> spec.InputError:
-    return spec.InputError(message)
+def _made(stmt: str) -> str:
+    found = re.search(r"CREATE (?:TEMP )?TABLE (\w+)", stmt)
+    assert found is not None
+    return found[1]
 
 
 def build(con: Any, folder: Path) -> None:
     """Run the statements on `con`, with the checks; the table is `result`."""
     sql = statements(folder)
-    for stmt in sql[:5]:
-        con.execute(stmt)
+
+    def run(*tables: str) -> None:
+        for name in tables:
+            con.execute(sql[name])
+
+    run("units", "closure", "periods", "births_m", "deaths_m")
     checks(con)
-    for stmt in sql[5:8]:
-        con.execute(stmt)
+    run("spans", "registers", "vals_raw")
     pids = [r[0] for r in con.execute("SELECT DISTINCT pid FROM vals_raw").fetchall()]
     parsed = {p: spec.parse_period(p or "") for p in pids}
     bad = sorted(str(p) for p, span in parsed.items() if span is None)
     if bad:
-        raise _problem(f"values.csv：期间无法识别：{'、'.join(bad[:5])}")
+        raise spec.InputError(f"values.csv：期间无法识别：{'、'.join(bad[:5])}")
     con.execute("CREATE TEMP TABLE value_periods (pid VARCHAR, pstart DATE, pend DATE)")
     con.executemany(
         "INSERT INTO value_periods VALUES (?, ?, ?)",
@@ -218,16 +216,15 @@ def build(con: Any, folder: Path) -> None:
         " OR org NOT IN (SELECT code FROM units)"
     ).fetchone()
     if blank:
-        raise _problem(f"values.csv：{blank} 行的单位、数据项或数值缺失或无法识别")
-    con.execute(sql[8])
+        raise spec.InputError(f"values.csv：{blank} 行的单位、数据项或数值缺失或无法识别")
+    run("vals")
     (clash,) = con.execute(
         "SELECT count(*) FROM (SELECT org, element, first, last FROM vals GROUP BY ALL"
         " HAVING count(*) > 1)"
     ).fetchone()
     if clash:
-        raise _problem(f"values.csv：{clash} 处同一单位、数据项、期间有两个不同的数值")
-    for stmt in sql[9:]:
-        con.execute(stmt)
+        raise spec.InputError(f"values.csv：{clash} 处同一单位、数据项、期间有两个不同的数值")
+    run("levels", "flows", "result")
 
 
 def checks(con: Any) -> None:
@@ -235,13 +232,13 @@ def checks(con: Any) -> None:
     for name in ("births", "deaths"):
         (bad,) = con.execute(f"SELECT coalesce(sum(bad), 0) FROM {name}_m").fetchone()
         if bad:
-            raise _problem(f"{name}.csv：{bad} 行的日期、性别或其他项无法识别")
+            raise spec.InputError(f"{name}.csv：{bad} 行的日期、性别或其他项无法识别")
         (unknown,) = con.execute(
             f"SELECT count(*) FROM {name}_m WHERE org IS NULL"
             " OR org NOT IN (SELECT code FROM units)"
         ).fetchone()
         if unknown:
-            raise _problem(f"{name}.csv：有 {unknown} 组登记的单位代码不在组织机构中")
+            raise spec.InputError(f"{name}.csv：有 {unknown} 组登记的单位代码不在组织机构中")
 
 
 def table(folder: Path) -> tuple[list[str], list[tuple[Any, ...]]]:

@@ -21,14 +21,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import e2e_spec as spec  # noqa: E402
 import polars as pl  # noqa: E402
 
-BIRTH_ELEMENTS = (
-    "births",
-    "births_male",
-    "births_female",
-    "births_in_policy",
-    "births_out_policy_order3plus",
-)
-
 
 def _scan(path: Path) -> pl.LazyFrame:
     # every column as text: as integers the codes would lose their leading zeros
@@ -217,10 +209,10 @@ def table(folder: Path) -> pl.DataFrame:
         .lazy()
         .join(anc, left_on="org", right_on="org_unit")
         .group_by("ancestor", "month")
-        .agg(_sum(e) for e in (*BIRTH_ELEMENTS, "deaths"))
+        .agg(_sum(e) for e in spec.REGISTER_ELEMENTS)
         .join_where(periods, pl.col("month") >= pl.col("pstart"), pl.col("month") <= pl.col("pend"))
         .group_by(org_unit="ancestor", period="period")
-        .agg(_sum(e) for e in (*BIRTH_ELEMENTS, "deaths"))
+        .agg(_sum(e) for e in spec.REGISTER_ELEMENTS)
     )
     vals = _values(folder, codes).lazy()
     flows = (
@@ -260,7 +252,7 @@ def table(folder: Path) -> pl.DataFrame:
         .then(pl.col(e).fill_null(0.0))
         .otherwise(pl.col(e))
         .alias(e)
-        for e in (*BIRTH_ELEMENTS, "deaths")
+        for e in spec.REGISTER_ELEMENTS
     ]
     grid = units.lazy().select(org_unit="code").join(periods, how="cross")
     opening = levels.select(

@@ -66,6 +66,15 @@ DATE_FORMS = ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y.%m.%d", "%Y%m%d")
 MAX_ORDER = 20
 MAX_AGE = 150
 
+#: the elements counted from the registers (the pack's registers.toml)
+BIRTH_ELEMENTS = (
+    "births",
+    "births_male",
+    "births_female",
+    "births_in_policy",
+    "births_out_policy_order3plus",
+)
+REGISTER_ELEMENTS = (*BIRTH_ELEMENTS, "deaths")
 #: data elements of values.csv by how they aggregate over time (the pack's elements.toml)
 FLOWS = ("budget_spent", "contraception_due", "contraception_done")
 STOCKS = ("population", "married_women", "long_acting_users")
