@@ -169,6 +169,12 @@ def _sum(col: str) -> pl.Expr:
     return pl.when(c.is_not_null().any()).then(c.sum()).alias(col)
 
 
+def _sum_of(element: str) -> pl.Expr:
+    """The sum of one element's values in a long (element, value) group, null without any."""
+    mine = pl.col("element") == element
+    return pl.when(mine.any()).then(pl.col("value").filter(mine).sum()).alias(element)
+
+
 def _value(indicator: str, numerator: str, factor: float, den: str | None) -> pl.Expr:
     if numerator == "births - deaths":
         num = pl.col("births") - pl.col("deaths")
@@ -220,12 +226,7 @@ def table(folder: Path) -> pl.DataFrame:
         .join(anc, left_on="org", right_on="org_unit")
         .join_where(periods, pl.col("first") >= pl.col("pstart"), pl.col("last") <= pl.col("pend"))
         .group_by(org_unit="ancestor", period="period")
-        .agg(
-            pl.when((pl.col("element") == e).any())
-            .then(pl.col("value").filter(pl.col("element") == e).sum())
-            .alias(e)
-            for e in spec.FLOWS
-        )
+        .agg(_sum_of(e) for e in spec.FLOWS)
     )
     days = pl.concat(
         [
@@ -240,12 +241,7 @@ def table(folder: Path) -> pl.DataFrame:
         .agg(pl.col("value").sort_by("last").last())
         .join(anc, left_on="org", right_on="org_unit")
         .group_by(org_unit="ancestor", day="day")
-        .agg(
-            pl.when((pl.col("element") == e).any())
-            .then(pl.col("value").filter(pl.col("element") == e).sum())
-            .alias(e)
-            for e in spec.STOCKS
-        )
+        .agg(_sum_of(e) for e in spec.STOCKS)
     )
     filled = [
         pl.when(covered(births if e != "deaths" else deaths))

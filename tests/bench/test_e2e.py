@@ -16,11 +16,14 @@ import generate  # noqa: E402
 import steps  # noqa: E402
 
 from zicha.packs.registry import get_pack  # noqa: E402
+from zicha.workbook import cells  # noqa: E402
 
 
 def test_duckdb_and_polars_give_zichas_table(tmp_path: Path) -> None:
     zicha_periods = [(p.id, p.start, p.end) for p in steps.all_periods(get_pack(None))]
     assert e2e_spec.periods() == zicha_periods
+    assert (e2e_spec.SEX, e2e_spec.FLAG) == (cells.SEX, cells.FLAG)
+    assert (e2e_spec.MAX_ORDER, e2e_spec.MAX_AGE) == (cells.MAX_ORDER, cells.MAX_AGE)
     folder = generate.write_csv_folder(2_000, out=tmp_path / "province")
     # the deaths register starts in December (before it deaths are missing, not 0), and some
     # stocks and flows were never entered (their levels carry forward, or are missing)
