@@ -203,7 +203,7 @@ def show(report: dict[str, Any]) -> None:
     )
     for col in ("rows", "", "wall s", "after imports s", "start+imports s", "CPU s", "peak MiB"):
         table.add_column(col, justify="right")
-    table.add_column("zicha ÷ it (wall, peak)", justify="right")
+    table.add_column("zicha ÷ it (wall, CPU, peak)", justify="right")
     for size in report["sizes"]:
         s = size["summary"]
         for c in CONTESTANTS:
@@ -211,7 +211,7 @@ def show(report: dict[str, Any]) -> None:
             ratio = ""
             if c != "zicha":
                 r = s[f"zicha/{c}"]
-                ratio = f"{r['wall']:.2f}×, {r['peak']:.2f}×"
+                ratio = f"{r['wall']:.2f}×, {r['cpu']:.2f}×, {r['peak']:.2f}×"
             table.add_row(
                 f"{size['rows'] / 1e6:g} M" if c == "zicha" else "",
                 c,
