@@ -29,6 +29,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -41,7 +42,6 @@ CONTESTANTS = ("zicha", "duckdb", "polars")
 SIZES = (0.5, 1.5, 5.0, 10.0, 20.0)  # millions of register rows
 WALL_TARGET = 1.0  # zicha's median wall at most this × DuckDB's
 MEMORY_TARGET = 1.5  # zicha's median peak at most this × DuckDB's
-MIB = 1024 * 1024
 
 
 # ---------------------------------------------------------------------------------------------
@@ -58,20 +58,23 @@ def _rss_mb() -> float | None:
 def run_once(contestant: str, folder: Path) -> dict[str, Any]:
     """One contestant in a fresh interpreter: its measures."""
     script = BENCH / f"e2e_{contestant}.py"
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, str(script), str(folder)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    out, err = proc.stdout.read(), proc.stderr.read()  # type: ignore[union-attr]
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    proc.stdout.close()  # type: ignore[union-attr]
-    proc.stderr.close()  # type: ignore[union-attr]
-    if proc.returncode != 0:
-        raise SystemExit(f"{contestant} failed (exit {proc.returncode}):\n{err.decode()}")
+    # stderr to a file: two pipes read one after the other could fill and block the child
+    with tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, str(script), str(folder)], stdout=subprocess.PIPE, stderr=err
+        )
+        assert proc.stdout is not None
+        out = proc.stdout.read()
+        # os.wait4, not proc.wait(): it reaps the child and gives its resource usage
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        proc.stdout.close()
+        if proc.returncode != 0:
+            err.seek(0)
+            message = err.read().decode(errors="replace")
+            raise SystemExit(f"{contestant} failed (exit {proc.returncode}):\n{message}")
     child = json.loads(out.decode().strip().splitlines()[-1])
     return {
         "wall_s": wall,

@@ -117,7 +117,7 @@ def closure(units: pl.DataFrame) -> pl.DataFrame:
 
 
 def _check(frame: pl.DataFrame, name: str, codes: pl.Series) -> None:
-    bad = frame["bad"].sum()
+    bad = int(frame["bad"].sum())
     if bad:
         raise spec.InputError(f"{name}.csv：{bad} 行的日期、性别或其他项无法识别")
     unknown = frame.filter(pl.col("org").is_null() | ~pl.col("org").is_in(codes.implode()))
