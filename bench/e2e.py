@@ -87,6 +87,8 @@ def run_once(contestant: str, folder: Path) -> dict[str, Any]:
         "ru_maxrss_mb": usage.ru_maxrss / 1024,
         "rows": child["rows"],
         "columns": child["columns"],
+        # zicha's read, engine build and table, in seconds
+        **({"phases": child["phases"]} if "phases" in child else {}),
     }
 
 
@@ -157,6 +159,9 @@ def summary(runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         c: {m: spread([r[m] for r in rs]) for m in MEASURES} for c, rs in runs.items()
     }
     z = out["zicha"]
+    phased = [r["phases"] for r in runs["zicha"] if "phases" in r]
+    if phased:
+        z["phases"] = {k: spread([p[k] for p in phased]) for k in phased[0]}
     for other in ("duckdb", "polars"):
         o = out[other]
         out[f"zicha/{other}"] = {

@@ -25,18 +25,25 @@ if str(BENCH.parent / "src") not in sys.path:
 import e2e_spec as spec  # noqa: E402
 
 
-def compute(folder: Path) -> Any:
-    """zicha's whole table (a polars DataFrame), as `steps.py zicha_engine` computes it."""
+def compute(folder: Path, phases: dict[str, float] | None = None) -> Any:
+    """zicha's whole table (a polars DataFrame), as `steps.py zicha_engine` computes it;
+    `phases` gets the seconds of reading, building the engine and computing the table."""
     from steps import all_periods
 
     from zicha.actions.session import workbook_engine
     from zicha.packs.registry import get_pack
     from zicha.workbook.reader import read_workbook
 
+    t0 = time.perf_counter()
     dataset = read_workbook(folder, get_pack)
     pack = get_pack(dataset.pack_id)
+    t1 = time.perf_counter()
     engine = workbook_engine(pack, dataset)
-    return engine.table([u.code for u in dataset.tree], all_periods(pack))
+    t2 = time.perf_counter()
+    table = engine.table([u.code for u in dataset.tree], all_periods(pack))
+    if phases is not None:
+        phases.update(read_s=t1 - t0, engine_s=t2 - t1, table_s=time.perf_counter() - t2)
+    return table
 
 
 def table(folder: Path) -> Any:
@@ -52,12 +59,15 @@ def main() -> None:
     from zicha.workbook.reader import read_workbook  # noqa: F401
 
     t_imported = time.perf_counter()
+    phases: dict[str, float] = {}
     try:
-        result = compute(folder)
+        result = compute(folder, phases)
     except InputError as err:
         print(err, file=sys.stderr)
         raise SystemExit(2) from None
-    spec.report(T_START, t_imported, {"rows": result.height, "columns": result.width})
+    spec.report(
+        T_START, t_imported, {"rows": result.height, "columns": result.width, "phases": phases}
+    )
 
 
 if __name__ == "__main__":
