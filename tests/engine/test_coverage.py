@@ -90,3 +90,32 @@ def test_an_empty_month_of_a_busy_township_is_a_gap() -> None:
     assert (found.org_unit, found.period) == ("T", "201012")
     assert "东乡出生登记在2010年12月没有任何记录" in found.message
     assert "在有记录的 5 个月中平均每月 12.0 条" in found.message
+
+
+def test_a_month_empty_everywhere_is_one_finding_of_the_unit_above() -> None:
+    """Both busy townships lack December: the register lacks it, said once at the county."""
+    months = ["2010-10", "2010-11", "2011-01", "2011-02", "2011-03"]
+    data = dataset(ORGS, births=births(*monthly("T", months, 12), *monthly("U", months, 15)))
+    (found,) = rule(workbook_engine(PACK, data).check(), "register_gap")
+    assert (found.org_unit, found.period) == ("X", "201012")
+    assert "测试县出生登记在2010年12月没有任何记录" in found.message
+    assert "在有记录的 5 个月中平均每月 27.0 条" in found.message
+    assert found.also == (("T", "201012"), ("U", "201012"))
+
+
+def test_a_unit_with_more_empty_months_keeps_its_own_finding() -> None:
+    """December is empty everywhere, and 东乡 also lacks February: two findings."""
+    data = dataset(
+        ORGS,
+        births=births(
+            *monthly("T", ["2010-10", "2010-11", "2011-01", "2011-03"], 12),
+            *monthly("U", ["2010-10", "2010-11", "2011-01", "2011-02", "2011-03"], 15),
+        ),
+    )
+    found = rule(workbook_engine(PACK, data).check(), "register_gap")
+    assert sorted((f.org_unit, f.period, f.also) for f in found) == [
+        ("T", "201012", ()),
+        ("X", "201012", (("U", "201012"),)),
+    ]
+    (town,) = [f for f in found if f.org_unit == "T"]
+    assert "东乡出生登记在2010年12月、2011年2月没有任何记录" in town.message

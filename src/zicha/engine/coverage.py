@@ -173,7 +173,10 @@ def gaps(
     root: str | None = None,
 ) -> list[Finding]:
     """Months with no row for a unit whose months with rows hold many: one finding per unit and
-    register, for the finest units (the county's empty month is its township's). The months
+    register, for the finest units (the county's empty month is its township's), unless the same
+    months are empty in two or more branches below a unit: then that unit says it once, the units
+    below in `also` (a register without October anywhere is one finding, not one per township).
+    The months
     looked at are the register's own and those of `periods` that reach into them (a report to
     31 March of a register that stops in February); `root` limits the units judged to its
     subtree (a computation's unit and those below it)."""
@@ -212,10 +215,17 @@ def gaps(
             flagged[unit] = [m for m in months if m not in seen]
         elements = tuple(e.element for e in pack.registers[cov.sheet].elements)
         sheet = SHEET_NAMES.get(cov.sheet, cov.sheet)
-        for unit, empty in flagged.items():
+        said: dict[str, str] = {}  # a unit whose finding a unit above it says: that unit
+        for unit in sorted(flagged, key=lambda u: len(tree.ancestors(u))):
+            empty = flagged[unit]
+            if unit in said:
+                continue
             finer = [d for d in tree.descendants(unit) if set(flagged.get(d, ())) >= set(empty)]
-            if finer:
-                continue  # the same empty months show in a unit below
+            branches = {_branch(tree, unit, d) for d in finer}
+            if len(branches) == 1:
+                continue  # the same empty months show in one unit below: it says them
+            also = [d for d in finer if flagged[d] == empty]  # units with more months keep theirs
+            said.update((d, unit) for d in also)
             row = per_unit.filter(pl.col("unit") == unit)
             total, active = row["total"].item(), row["active"].item()
             shown = "、".join(_label(m) for m in empty[:6])
@@ -231,9 +241,18 @@ def gaps(
                     elements,
                     unit,
                     _month_period(empty[0]).id,
+                    also=tuple((d, _month_period(empty[0]).id) for d in sorted(also)),
                 )
             )
     return out
+
+
+def _branch(tree: OrgTree, unit: str, below: str) -> str:
+    """The child of `unit` whose subtree holds `below`."""
+    for a in (below, *tree.ancestors(below)):
+        if tree.get(a).parent == unit:
+            return a
+    raise ValueError(f"{below} is not below {unit}")
 
 
 def rows_in(facts: Facts, pack: Pack, root: str, period: Period) -> bool:
