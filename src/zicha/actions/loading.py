@@ -172,10 +172,14 @@ def _move(unit: OrgUnit, stored: dict[str, m.OrgUnit], w: Write, summary: LoadSu
     row.save()
     w.record("orgunit", row, None, row.code, old_text, _unit_text(row))
     if old_path != path:
+        subtree = [row.pk]
         for below in m.OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=row.pk):
             below.path = path + below.path[len(old_path) :]
             below.save(update_fields=["path"])
             stored[below.code] = below
+            subtree.append(below.pk)
+        if m.province_of(old_path) != row.province:
+            m.RegisterMonth.objects.filter(org_id__in=subtree).update(province=row.province)
     summary.updated["orgunits"] += 1
 
 
@@ -291,7 +295,12 @@ def _registers(
             with contextlib.suppress(BaseException):
                 wait()
     if months:
-        bulk.insert_frame(m.RegisterMonth, pl.concat(months).sort("org", "element", "start"))
+        provinces = pl.DataFrame(
+            {"org": [o.pk for o in orgs.values()], "province": [o.province for o in orgs.values()]},
+            schema={"org": pl.Int64, "province": pl.Int64},
+        )
+        counted = pl.concat(months).join(provinces, on="org", how="left")
+        bulk.insert_frame(m.RegisterMonth, counted.sort("org", "element", "start"))
     if digests:
         bulk.insert_frame(m.RegisterDigest, pl.concat(digests))
 

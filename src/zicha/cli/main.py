@@ -500,10 +500,11 @@ def packs_lint(path: Path) -> None:
 
 
 def _register_server_commands() -> None:
-    from zicha.cli.server import register, register_backups
+    from zicha.cli.server import register, register_backups, register_database
 
     register(cli, guarded, _console)
     register_backups(cli, guarded, _console)
+    register_database(cli, guarded, _console)
 
 
 _register_server_commands()

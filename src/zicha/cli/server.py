@@ -1,5 +1,5 @@
 """The server commands of CONTRACT §7: `serve`, `users add`, `load`, `audit verify`, `backup`,
-`restore`.
+`restore`, `db partition`.
 
 Each takes `--data DIR` and `--db URL` (or `ZICHA_DATA` / `ZICHA_DATABASE_URL`) and sets Django up
 through `zicha.web.server.prepare` before it touches the database.
@@ -144,6 +144,42 @@ def register(cli: click.Group, guarded: Callable[[Any], Any], console: Callable[
         out.print(f"[bold red]变更记录已被篡改[/bold red]：{verdict.problem}。")
         out.print(f"（核对到第 {verdict.entries} 条时发现；此前的记录完好。）")
         sys.exit(1)
+
+
+def register_database(
+    cli: click.Group, guarded: Callable[[Any], Any], console: Callable[[], Any]
+) -> None:
+    """`zicha db partition`."""
+
+    @cli.group("db")
+    def db_group() -> None:
+        """服务器数据库的维护。"""
+
+    @db_group.command("partition")
+    @database_options
+    @guarded
+    def db_partition(data: Path | None, db: str | None) -> None:
+        """（仅 PostgreSQL）把按月汇总的登记数据按统计年度、再按省分区。
+
+        可重复运行：补建新年度、新省的分区，并把默认分区中的行移入。"""
+        from zicha.web.server import prepare
+
+        prepare(data, db)
+        from zicha.actions.partitions import partition_facts
+
+        summary = partition_facts()
+        out = console()
+        if summary.converted:
+            out.print("已把按月汇总表改为分区表（按统计年度、再按省）。")
+        if summary.created:
+            shown = "、".join(summary.created[:5]) + ("…" if len(summary.created) > 5 else "")
+            out.print(f"新建分区 {len(summary.created)} 个：{shown}")
+        else:
+            out.print("分区齐全，没有新建。")
+        if summary.moved:
+            out.print(f"从默认分区移入各自分区 {summary.moved} 行。")
+        rows = sum(summary.leaves.values())
+        out.print(f"共 {len(summary.leaves)} 个末级分区，{rows} 行。")
 
 
 def register_backups(

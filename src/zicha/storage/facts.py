@@ -6,8 +6,8 @@ each one's subtree is the units whose materialized path starts with its own, so 
 question reads its own rows and no others. Sums come back per asked unit and month (or entry
 span) and are spread over the periods here, on a few hundred rows at most.
 
-The same SQL runs on SQLite and PostgreSQL (a `VALUES` list of the asked units, `LIKE` on the
-path, a window function for the last level of a stock).
+The same SQL runs on SQLite and PostgreSQL (a `VALUES` list of the asked units, a range of
+the path, a window function for the last level of a stock).
 """
 
 from __future__ import annotations
@@ -92,9 +92,17 @@ _UNITS = _table(m.OrgUnit)
 _VALUES = _table(m.DataValue)
 _MONTHS = _table(m.RegisterMonth)
 _DIGESTS = _table(m.RegisterDigest)
-_IN_SUBTREE = (
-    f"JOIN {_UNITS} o ON o.id = {{alias}}.org_id JOIN asked ON o.path LIKE asked.path || '%%'"
+#: a unit in an asked unit's subtree: its path between the asked path and the same path with
+#: its last "/" raised to "0" (the character after "/"), a range an index on the path serves
+#: from the asked unit's side of a join, where `LIKE asked.path || '%'` reads every unit; the
+#: comparison is bytewise on both databases (PostgreSQL's pattern operators, which its
+#: `varchar_pattern_ops` index serves, SQLite's default BINARY collation)
+_WITHIN = (
+    "o.path ~>=~ asked.path AND o.path ~<~ asked.upper"
+    if connection.vendor == "postgresql"
+    else "o.path >= asked.path AND o.path < asked.upper"
 )
+_IN_SUBTREE = f"JOIN {_UNITS} o ON o.id = {{alias}}.org_id JOIN asked ON {_WITHIN}"
 #: an entered value a register gives too (same element, unit and month): the register is used
 _SUPERSEDED = (
     f"EXISTS (SELECT 1 FROM {_MONTHS} r WHERE r.org_id = v.org_id AND r.element = v.element "
@@ -128,15 +136,29 @@ class DatabaseFacts:
     # ------------------------------------------------------------------ helpers
 
     def _asked(self, orgs: Sequence[str]) -> Iterator[tuple[str, list[Any]]]:
-        """`WITH asked(code, path) AS (VALUES …)` for each chunk of the asked units."""
-        unique = list(dict.fromkeys(orgs))
-        for i in range(0, len(unique), CHUNK):
-            chunk = unique[i : i + CHUNK]
-            rows = ", ".join(["(%s, %s)"] * len(chunk))
+        """`WITH asked(code, path, upper) AS (VALUES …)` for each chunk of the asked units
+        (`upper`: the end of the path range of the unit's subtree, see `_WITHIN`)."""
+        for chunk in self._chunks(orgs):
+            rows = ", ".join(["(%s, %s, %s)"] * len(chunk))
             params: list[Any] = []
             for code in chunk:
-                params += [code, self._path[code]]
-            yield f"WITH asked(code, path) AS (VALUES {rows})", params
+                path = self._path[code]
+                params += [code, path, path[:-1] + "0"]
+            yield f"WITH asked(code, path, upper) AS (VALUES {rows})", params
+
+    @staticmethod
+    def _chunks(orgs: Sequence[str]) -> Iterator[list[str]]:
+        unique = list(dict.fromkeys(orgs))
+        for i in range(0, len(unique), CHUNK):
+            yield unique[i : i + CHUNK]
+
+    def _provinces(self, orgs: Sequence[str]) -> list[int] | None:
+        """The provinces the asked units lie in, or None when the root is asked (all of them):
+        a condition on the partition key lets PostgreSQL skip the other provinces' partitions."""
+        paths = [self._path[code] for code in orgs]
+        if any(p.count("/") < 2 for p in paths):
+            return None
+        return sorted({m.province_of(p) for p in paths})
 
     @staticmethod
     def _spread(spans: pl.DataFrame, periods: Sequence[Period]) -> pl.DataFrame:
@@ -185,15 +207,22 @@ class DatabaseFacts:
         high = max(p.end for p in periods)
         end = _q("end")
         parts = []
-        for asked, params in self._asked(orgs):
+        for (asked, params), chunk in zip(self._asked(orgs), self._chunks(orgs), strict=True):
+            # `start <= high` follows from `end <= high`; said, it bounds the partitions read
+            bounds = [*params, *elements, low, high, high]
+            province = ""
+            provinces = self._provinces(chunk) if table == _MONTHS else None
+            if provinces is not None:
+                province = f"AND v.province IN ({_marks(len(provinces))}) "
+                bounds += provinces
             sql = (
                 f"{asked} SELECT asked.code, v.element, v.start, v.{end}, SUM(v.value) "
                 f"FROM {table} v {_IN_SUBTREE.format(alias='v')} "
                 f"WHERE v.element IN ({_marks(len(elements))}) "
-                f"AND v.start >= %s AND v.{end} <= %s {where} "
+                f"AND v.start >= %s AND v.{end} <= %s AND v.start <= %s {province}{where} "
                 f"GROUP BY asked.code, v.element, v.start, v.{end}"
             )
-            parts.append(fetch_frame(sql, [*params, *elements, low, high, *extra], _SPANS))
+            parts.append(fetch_frame(sql, [*bounds, *extra], _SPANS))
         return pl.concat(parts)
 
     # ------------------------------------------------------------------ questions
@@ -333,7 +362,7 @@ class DatabaseFacts:
                 f"FROM {_VALUES} v WHERE v.stated = %s "
                 f"AND v.element IN ({_marks(len(elements))}) AND v.{end} <= %s "
                 f"AND v.org_id IN (SELECT o.id FROM {_UNITS} o "
-                "JOIN asked ON o.path LIKE asked.path || '%%')) "
+                f"JOIN asked ON {_WITHIN})) "
                 "SELECT asked.code, days.day, l.element, SUM(l.value) FROM levels l "
                 "JOIN days ON l.since <= days.day AND (l.until IS NULL OR days.day < l.until) "
                 f"{_IN_SUBTREE.format(alias='l')} "

@@ -42,6 +42,18 @@ class OrgUnit(models.Model):
     def depth(self) -> int:
         return self.path.count("/") - 1
 
+    @property
+    def province(self) -> int:
+        return province_of(self.path)
+
+
+def province_of(path: str) -> int:
+    """The primary key of the unit just below the root that holds the unit of `path` (a
+    province, in a national tree); the root's own key for the root. The partition key of the
+    month-grain facts (`RegisterMonth.province`)."""
+    keys = path.split("/")
+    return int(keys[1] if len(keys) > 2 else keys[0])
+
 
 class User(AbstractUser):
     """A person with one role and one org unit: it sees that unit and every unit below it."""
@@ -161,6 +173,9 @@ class RegisterMonth(models.Model):
     start = models.DateField()
     end = models.DateField()
     value = models.FloatField()
+    #: `province_of` the unit: with `start`, the key PostgreSQL's partitions are cut by
+    #: (`zicha.storage.partitions`); written with the row, and again when the unit moves
+    province = models.BigIntegerField(default=0)
 
     class Meta:
         constraints: ClassVar = [
