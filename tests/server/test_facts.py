@@ -5,6 +5,7 @@ and loading the same data again changes nothing."""
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 import math
 import tempfile
 from datetime import date, timedelta
@@ -91,6 +92,7 @@ def empty_database() -> None:
         m.Death,
         m.RegisterMonth,
         m.RegisterDigest,
+        m.RegisterTotal,
         m.Target,
         m.AssessmentItem,
         m.ChecklistItem,
@@ -193,6 +195,13 @@ def test_a_changed_month_is_compared_row_by_row(db: Any) -> None:
     )
     # 东一村's girls of January 2024: the birth of 2024-01-22 and the one added
     assert january.value == 2
+    # the register's months over every unit: January has one birth more, the others as before
+    totals = dict(m.RegisterTotal.objects.filter(sheet="births").values_list("start", "rows"))
+    by_month = Counter(d.replace(day=1) for d in more["date"].to_list())
+    assert totals == by_month
+    assert totals[date(2024, 1, 1)] == 1 + sum(
+        1 for d in county.BIRTHS["date"].to_list() if (d.year, d.month) == (2024, 1)
+    )
     assert_agree(workbook_engine(get_pack(None), bigger), database_engine(), ("2023Oct",))
 
 

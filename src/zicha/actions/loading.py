@@ -273,6 +273,8 @@ def _registers(
 
     months: list[pl.DataFrame] = []
     digests: list[pl.DataFrame] = []
+    #: (sheet, start, rows) of the digests a load replaces
+    replaced: list[pl.DataFrame] = []
     try:
         for sheet, frame in sheets:
             plan = _plan(sheet, frame, ids, stored[sheet], settle)
@@ -288,6 +290,8 @@ def _registers(
                 months.append(counted.with_columns(sheet=pl.lit(plan.sheet)))
             if plan.digests.height:
                 digests.append(plan.digests)
+            if plan.replaced.height:
+                replaced.append(plan.replaced)
         settle()
     finally:
         # on a failure here, the writing must end before the transaction is rolled back
@@ -302,7 +306,31 @@ def _registers(
         counted = pl.concat(months).join(provinces, on="org", how="left")
         bulk.insert_frame(m.RegisterMonth, counted.sort("org", "element", "start"))
     if digests:
-        bulk.insert_frame(m.RegisterDigest, pl.concat(digests))
+        # in the order of the (org, sheet, start) index: a unit's months share a page or two
+        bulk.insert_frame(m.RegisterDigest, pl.concat(digests).sort("org", "sheet", "start"))
+    if digests or replaced:
+        _add_totals(pl.concat(digests) if digests else None, replaced)
+
+
+def _add_totals(digests: pl.DataFrame | None, replaced: list[pl.DataFrame]) -> None:
+    """`RegisterTotal` moved by the digests written, less those they replace."""
+    parts = [] if digests is None else [digests.select("sheet", "start", "rows")]
+    parts += [r.select("sheet", "start", -pl.col("rows")) for r in replaced]
+    change = pl.concat(parts).group_by("sheet", "start").agg(pl.col("rows").sum())
+    keys = change.select("sheet", "start")
+    stored = bulk.fetch_frame(
+        f"SELECT sheet, start, rows FROM {m.RegisterTotal._meta.db_table}",
+        [],
+        {"sheet": pl.String(), "start": pl.Date(), "rows": pl.Int64()},
+    ).join(keys, on=["sheet", "start"], how="semi")
+    totals = (
+        pl.concat([stored, change])
+        .group_by("sheet", "start")
+        .agg(pl.col("rows").sum())
+        .sort("sheet", "start")
+    )
+    bulk.delete_keys(m.RegisterTotal, stored.select("sheet", "start"))
+    bulk.insert_frame(m.RegisterTotal, totals)
 
 
 def _record_rows(
@@ -381,6 +409,8 @@ class _Plan:
     added: pl.DataFrame
     counted: pl.DataFrame
     digests: pl.DataFrame
+    #: (sheet, start, rows) of the stored digests replaced (months that differ)
+    replaced: pl.DataFrame
 
 
 def _plan(
@@ -414,8 +444,9 @@ def _plan(
     added = rows.join(new.select(_GROUP), on=_GROUP, how="semi")
     labels = {"sheet": pl.lit(sheet), "scheme": pl.lit(DIGEST_SCHEME)}
     digests = new.select(*_GROUP, "rows", "digest").with_columns(**labels)
+    replaced = differ.select(pl.lit(sheet).alias("sheet"), "start", rows="rows_stored")
     if differ.height == 0:
-        return _Plan(sheet, model, cols, added, added, digests)
+        return _Plan(sheet, model, cols, added, added, digests, replaced)
     settle()
     kept = _hashed(_stored_rows(model, cols, differ.select(_GROUP)), cols)
     extra = _missing_rows(rows.join(differ.select(_GROUP), on=_GROUP, how="semi"), kept)
@@ -430,6 +461,7 @@ def _plan(
         pl.concat([added, extra.select(added.columns)]),
         pl.concat([added, whole.select(added.columns)]),
         pl.concat([digests, _digests(whole).with_columns(**labels)]),
+        replaced,
     )
 
 

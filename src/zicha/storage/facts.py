@@ -320,8 +320,8 @@ class DatabaseFacts:
     def register_totals(self, sheet: str) -> pl.DataFrame:
         if sheet not in self._totals:
             self._totals[sheet] = fetch_frame(
-                f"SELECT start, CAST(SUM(rows) AS BIGINT) FROM {_DIGESTS} WHERE sheet = %s "
-                "GROUP BY start ORDER BY start",
+                f"SELECT start, rows FROM {_table(m.RegisterTotal)} WHERE sheet = %s "
+                "AND rows > 0 ORDER BY start",
                 [sheet],
                 _MONTH_TOTALS,
             )

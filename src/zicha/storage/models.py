@@ -210,6 +210,21 @@ class RegisterDigest(models.Model):
         ]
 
 
+class RegisterTotal(models.Model):
+    """A register's rows in one month over every unit: the sum of that month's
+    `RegisterDigest.rows`, kept by the loader as it writes them, so that the register's months
+    are known from a dozen rows a year, whatever the number of units."""
+
+    sheet = models.CharField(max_length=20)
+    start = models.DateField()
+    rows = models.BigIntegerField()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["sheet", "start"], name="one_total_per_month")
+        ]
+
+
 class Target(models.Model):
     """One version of a bound on an indicator for an org unit and period: in force from
     `valid_from` until the next version of the same target starts. A target revised during its

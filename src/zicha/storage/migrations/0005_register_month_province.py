@@ -1,5 +1,6 @@
 # The month-grain facts carry the province of their unit (the unit just below the root): with
 # the month, the key PostgreSQL's declarative partitions are cut by (`zicha db partition`).
+# Each register's rows per month over every unit are kept in a table of their own.
 
 from django.db import migrations, models
 
@@ -16,6 +17,15 @@ def provinces(apps, schema_editor):
             RegisterMonth.objects.filter(org_id__in=units[i : i + 500]).update(province=province)
 
 
+def totals(apps, schema_editor):
+    RegisterDigest = apps.get_model("storage", "RegisterDigest")
+    RegisterTotal = apps.get_model("storage", "RegisterTotal")
+    sums = RegisterDigest.objects.values("sheet", "start").annotate(n=models.Sum("rows"))
+    RegisterTotal.objects.bulk_create(
+        RegisterTotal(sheet=s["sheet"], start=s["start"], rows=s["n"]) for s in sums
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("storage", "0004_target_versions"),
@@ -28,4 +38,24 @@ class Migration(migrations.Migration):
             field=models.BigIntegerField(default=0),
         ),
         migrations.RunPython(provinces, migrations.RunPython.noop),
+        migrations.CreateModel(
+            name="RegisterTotal",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sheet", models.CharField(max_length=20)),
+                ("start", models.DateField()),
+                ("rows", models.BigIntegerField()),
+            ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(fields=("sheet", "start"), name="one_total_per_month")
+                ],
+            },
+        ),
+        migrations.RunPython(totals, migrations.RunPython.noop),
     ]
