@@ -77,15 +77,23 @@ def test_the_province_of_a_unit_is_the_unit_below_the_root(db: Any) -> None:
         assert province == m.province_of(m.OrgUnit.objects.get(pk=org).path)
 
 
-def test_sqlite_refuses_partitions(db: Any) -> None:
-    if connection.vendor != "sqlite":
-        pytest.skip("the SQLite pass")
+def test_the_partition_command(db: Any) -> None:
     from zicha.cli.main import cli
 
+    loaded_county()
     result = CliRunner().invoke(cli, ["db", "partition"])
-    assert result.exit_code == 2, result.output
-    assert "分区只用于 PostgreSQL 数据库" in result.output
-    assert not partitions.is_partitioned()
+    if connection.vendor == "sqlite":
+        assert result.exit_code == 2, result.output
+        assert "分区只用于 PostgreSQL 数据库" in result.output
+        assert "当前数据库为 sqlite" in result.output
+        assert not partitions.is_partitioned()
+        return
+    assert result.exit_code == 0, result.output
+    assert "已把按月汇总表改为分区表" in result.output
+    assert partitions.is_partitioned()
+    again = CliRunner().invoke(cli, ["db", "partition"])
+    assert again.exit_code == 0, again.output
+    assert "分区齐全，没有新建" in again.output
 
 
 @on_postgres
