@@ -166,8 +166,9 @@ def append(changes: Iterable[Change], user: m.User | None, path: str) -> int:
 
 
 def _insert(rows: list[tuple[Any, ...]]) -> None:
-    """INSERT the entries (FIELDS, then the hash) with one prepared statement: the ORM's
-    bulk_create would split them into statements of a few dozen rows on SQLite."""
+    """INSERT the entries (FIELDS, then the hash) with one prepared statement (the ORM's
+    bulk_create would split them into statements of a few dozen rows on SQLite), or COPY them
+    on PostgreSQL."""
     meta = m.AuditEntry._meta
     fields = [meta.get_field(f) for f in (*FIELDS, "hash")]
     table = connection.ops.quote_name(meta.db_table)
@@ -182,6 +183,13 @@ def _insert(rows: list[tuple[Any, ...]]) -> None:
             prepared[(i, value)] = fields[i].get_db_prep_save(value, connection)
         return prepared[(i, value)]
 
+    if connection.vendor == "postgresql":
+        # COPY: a load's tens of thousands of entries in a fraction of the statements' time
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row([prep(i, v) for i, v in enumerate(row)])
+        return
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5000):
             cursor.executemany(
