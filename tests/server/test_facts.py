@@ -5,9 +5,9 @@ and loading the same data again changes nothing."""
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
 import math
 import tempfile
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any

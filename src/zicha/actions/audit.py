@@ -185,10 +185,10 @@ def _insert(rows: list[tuple[Any, ...]]) -> None:
 
     if connection.vendor == "postgresql":
         # COPY: a load's tens of thousands of entries in a fraction of the statements' time
-        with connection.cursor() as cursor:
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row([prep(i, v) for i, v in enumerate(row)])
+        sql_copy = f"COPY {table} ({names}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(sql_copy) as copy:
+            for row in rows:
+                copy.write_row([prep(i, v) for i, v in enumerate(row)])
         return
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5000):

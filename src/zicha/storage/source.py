@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
+
 from zicha.domain.assessment import MODE_NAMES, AssessmentItem, parse_split
 from zicha.domain.checklist import ChecklistItem
 from zicha.domain.narrative import NarrativeSection
@@ -19,16 +21,24 @@ from zicha.storage import models as m
 PACK_SETTING = "pack"
 
 
+def _value(model: Any, key: str, name: str) -> str | None:
+    """One row's `value` by its primary key, in plain SQL: asked on every request, where the
+    ORM's compiling of the query cost more than the database's answer."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {table} WHERE {key} = %s", [name])
+        row = cursor.fetchone()
+    return None if row is None else str(row[0])
+
+
 def pack_id() -> str | None:
     """The pack this server works with (set by the first workbook loaded)."""
-    row = m.Setting.objects.filter(key=PACK_SETTING).first()
-    return row.value if row else None
+    return _value(m.Setting, "key", PACK_SETTING)
 
 
 def data_version() -> str:
     """The token of the data as it is now ("" before the first write)."""
-    row = m.DataVersion.objects.filter(name="data").first()
-    return row.value if row else ""
+    return _value(m.DataVersion, "name", "data") or ""
 
 
 def org_tree() -> OrgTree:
