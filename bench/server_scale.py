@@ -8,7 +8,9 @@ The province is bench/generate.py's CSV folder (1 province, 10 counties × 10 to
 villages; `--rows` register rows). The county is cut from it: the townships of its first three
 counties, put directly under the root, with their villages, values and register rows (30
 townships, 631 units, 30 % of the rows). Township 010101 has the very same rows in both, so both
-give the same figures and only the size around it differs.
+give the same figures and only the size around it differs. The province is loaded a second time
+into a database whose month-grain facts are then partitioned (`zicha db partition`: by
+statistical year and province).
 
 Each database is loaded once (`zicha load`'s action, timed). Then, `--repeat` rounds alternating
 the databases, each measurement in a fresh interpreter: `GET /api/compute?org=…&period=2023OctS1`
@@ -91,7 +93,7 @@ def _prepare(data: str, db: str) -> None:
     prepare(Path(data), db or None)
 
 
-def step_load(data: str, db: str, folder: str) -> dict[str, Any]:
+def step_load(data: str, db: str, folder: str, partition: str = "") -> dict[str, Any]:
     _prepare(data, db)
     from zicha.actions.accounts import add_user
     from zicha.actions.loading import load_workbook
@@ -100,6 +102,13 @@ def step_load(data: str, db: str, folder: str) -> dict[str, Any]:
     load_workbook(folder)
     seconds = time.perf_counter() - t0
     add_user(USER, "admin", ROOT_UNIT, PASSWORD)
+    partitioned: dict[str, Any] = {}
+    if partition:
+        from zicha.actions.partitions import partition_facts
+
+        t1 = time.perf_counter()
+        done = partition_facts()
+        partitioned = {"partition_s": time.perf_counter() - t1, "leaves": len(done.leaves)}
     from django.db import connection
 
     with connection.cursor() as c:
@@ -112,7 +121,13 @@ def step_load(data: str, db: str, folder: str) -> dict[str, Any]:
             "SELECT (SELECT COUNT(*) FROM storage_birth) + (SELECT COUNT(*) FROM storage_death)"
         )
         rows = c.fetchone()[0]
-    return {"seconds": seconds, "units": units, "register_months": months, "register_rows": rows}
+    return {
+        "seconds": seconds,
+        "units": units,
+        "register_months": months,
+        "register_rows": rows,
+        **partitioned,
+    }
 
 
 def _client() -> Any:
@@ -215,19 +230,24 @@ def main(argv: list[str] | None = None) -> int:
     province = generate.csv_folder(args.rows)
     if not (province / "SIZE").exists():
         generate.write_csv_folder(args.rows)
-    folders = {"province": province, "county": county_folder(province)}
-    urls = {"province": pg, "county": pg + "_county"}
+    folders = {
+        "province": province,
+        "province, partitioned": province,
+        "county": county_folder(province),
+    }
+    urls = {"province": pg, "province, partitioned": pg + "_parts", "county": pg + "_county"}
     info = machine()
     loads: dict[str, dict[str, Any]] = {}
     townships: dict[str, list[dict[str, Any]]] = {k: [] for k in folders}
     roots: dict[str, list[dict[str, Any]]] = {k: [] for k in folders}
     explains: dict[str, list[dict[str, Any]]] = {k: [] for k in folders}
     with tempfile.TemporaryDirectory(prefix="zicha-scale-") as tmp:
-        data = {k: Path(tmp) / k for k in folders}
+        data = {k: Path(tmp) / k.replace(", ", "-") for k in folders}
         for name, folder in folders.items():
             data[name].mkdir()
             fresh_postgres(urls[name])
-            loads[name] = run_step("load", str(data[name]), urls[name], str(folder))
+            parts = "partition" if name.endswith("partitioned") else ""
+            loads[name] = run_step("load", str(data[name]), urls[name], str(folder), parts)
             print(f"{name}: loaded in {loads[name]['seconds']:.1f} s {loads[name]}", flush=True)
         for r in range(args.repeat):
             for name in folders:
@@ -244,7 +264,9 @@ def main(argv: list[str] | None = None) -> int:
                     f"warm {root['warm_s'] * 1000:.1f} ms",
                     flush=True,
                 )
-    same = townships["province"][0]["figures"] == townships["county"][0]["figures"]
+    same = all(
+        townships[name][0]["figures"] == townships["county"][0]["figures"] for name in folders
+    )
     result: dict[str, Any] = {
         "date": datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": info,
@@ -253,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
         "period": PERIOD,
         "through": "Django test client (GET /api/compute, bearer token), fresh process per run",
         "township": TOWNSHIP,
-        "same_figures_in_both": same,
+        "same_figures_in_all": same,
         "loads": loads,
         "summary": {
             name: {
@@ -292,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{s['township_pages']:.0f} pages; root cold {s['root_cold_ms']:.0f} ms "
             f"(target < 2000), warm {s['root_warm_ms']:.1f} ms (target < 100)"
         )
-    print(f"same figures for {TOWNSHIP} in both: {same}")
+    print(f"same figures for {TOWNSHIP} in all three: {same}")
     return 0
 
 
