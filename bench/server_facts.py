@@ -111,9 +111,10 @@ def step_prepare(data: str, db: str) -> dict[str, Any]:
 STEPS = {"prepare": step_prepare, "load": step_load, "compute": step_compute}
 
 
-def run_step(*args: str) -> dict[str, Any]:
+def run_step(*args: str, script: str = __file__) -> dict[str, Any]:
+    """`script step ARGS…` in a fresh interpreter; the JSON of its last line."""
     out = subprocess.run(
-        [sys.executable, __file__, "step", *args],
+        [sys.executable, script, "step", *args],
         capture_output=True,
         text=True,
         check=False,

@@ -33,7 +33,6 @@ import argparse
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -87,10 +86,9 @@ def county_folder(province: Path) -> Path:
 
 
 def _prepare(data: str, db: str) -> None:
-    os.environ.pop("ZICHA_DATABASE_URL", None)
-    from zicha.web.server import prepare
+    from server_facts import _prepare as prepare
 
-    prepare(Path(data), db or None)
+    prepare(data, db)
 
 
 def step_load(data: str, db: str, folder: str, partition: str = "") -> dict[str, Any]:
@@ -198,17 +196,9 @@ STEPS = {"load": step_load, "api": step_api, "explain": step_explain}
 
 
 def run_step(*args: str) -> dict[str, Any]:
-    out = subprocess.run(
-        [sys.executable, __file__, "step", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
-    )
-    if out.returncode:
-        raise RuntimeError(f"step {args} failed:\n{out.stdout}\n{out.stderr}")
-    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
-    return result
+    from server_facts import run_step as run
+
+    return run(*args, script=__file__)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -106,8 +106,18 @@ _IN_SUBTREE = f"JOIN {_UNITS} o ON o.id = {{alias}}.org_id JOIN asked ON {_WITHI
 #: an entered value a register gives too (same element, unit and month): the register is used
 _SUPERSEDED = (
     f"EXISTS (SELECT 1 FROM {_MONTHS} r WHERE r.org_id = v.org_id AND r.element = v.element "
-    f"AND r.start >= v.start AND r.start <= v.{_q('end')})"
+    f"AND r.start >= v.start AND r.start <= v.{_q('end')}{{province}})"
 )
+
+
+def _superseded(provinces: list[int] | None) -> tuple[str, list[Any]]:
+    """`_SUPERSEDED` and its parameters; bounded to the provinces of the units asked when they
+    are known, so that a partitioned table is probed in their partitions only."""
+    if provinces is None:
+        return _SUPERSEDED.format(province=""), []
+    return _SUPERSEDED.format(province=f" AND r.province IN ({_marks(len(provinces))})"), [
+        *provinces
+    ]
 
 
 class DatabaseFacts:
@@ -231,8 +241,9 @@ class DatabaseFacts:
         self, orgs: Sequence[str], elements: Sequence[str], periods: Sequence[Period]
     ) -> pl.DataFrame:
         flows = [e for e in elements if e not in self._stocks]
+        superseded, sp = _superseded(self._provinces(orgs))
         spans = self._span_sums(
-            _VALUES, orgs, flows, periods, f"AND v.stated = %s AND NOT {_SUPERSEDED}", [False]
+            _VALUES, orgs, flows, periods, f"AND v.stated = %s AND NOT {superseded}", [False, *sp]
         )
         return self._summed([self._spread(spans, periods)])
 
@@ -375,14 +386,16 @@ class DatabaseFacts:
     def _entered(self, root: str | None, stated: bool) -> pl.DataFrame:
         path = self._path[root] if root is not None else ""
         end, row = _q("end"), _q("row")
-        superseded = "0" if stated else f"CASE WHEN {_SUPERSEDED} THEN 1 ELSE 0 END"
+        exists, sp = _superseded(self._provinces([root]) if root is not None else None)
+        superseded = "0" if stated else f"CASE WHEN {exists} THEN 1 ELSE 0 END"
         sql = (
             f"SELECT o.code, v.element, v.period, v.start, v.{end}, v.value, v.comment, "
             f"v.{row}, {superseded} FROM {_VALUES} v JOIN {_UNITS} o ON o.id = v.org_id "
             "WHERE v.stated = %s AND o.path LIKE %s "
             f"ORDER BY v.{row} IS NULL, v.{row}, v.id"
         )
-        frame = fetch_frame(sql, [stated, path + "%"], _ENTERED)
+        params = [stated, path + "%"] if stated else [*sp, stated, path + "%"]
+        frame = fetch_frame(sql, params, _ENTERED)
         return frame.with_columns(
             pl.when(pl.col("comment") != "").then(pl.col("comment")).alias("comment")
         )
