@@ -95,3 +95,12 @@ def test_the_suite_runs_on_the_database_asked_for(db: Any) -> None:
 
     wanted = "postgresql" if os.environ.get("ZICHA_TEST_DATABASE_URL") else "sqlite"
     assert connection.vendor == wanted
+
+
+def test_a_postgresql_connection_is_kept_between_requests() -> None:
+    from zicha.storage.config import database_settings
+
+    db = database_settings("postgresql://zicha:secret@127.0.0.1:5432/zicha")
+    assert db["CONN_MAX_AGE"] == 60  # not the URL parser's 0: a new connection per request
+    assert db["CONN_HEALTH_CHECKS"] is True
+    assert (db["NAME"], db["HOST"], db["PORT"]) == ("zicha", "127.0.0.1", 5432)

@@ -82,7 +82,9 @@ def database_settings(url: str) -> dict[str, Any]:
             "timeout": BUSY_TIMEOUT_MS / 1000,
         }
     elif "postgresql" in engine:
-        db.setdefault("CONN_MAX_AGE", 60)
+        # a connection kept by each serving thread: the URL parser's default (0) would open
+        # a connection (a new server process) for every request
+        db["CONN_MAX_AGE"] = 60
         db["CONN_HEALTH_CHECKS"] = True
     else:
         raise InputError(
