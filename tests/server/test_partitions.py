@@ -117,6 +117,9 @@ def test_partitioned_facts_give_the_same_figures(db: Any) -> None:
     for leaf, rows in summary.leaves.items():
         in_2023 = leaf.startswith(partitions.year_table("2023Oct")) and not leaf.endswith("_p0")
         assert (rows > 0) == in_2023, (leaf, rows)
+    for p in provinces:
+        own = m.RegisterMonth.objects.filter(province=p)
+        assert summary.leaves[partitions.province_table("2023Oct", p)] == own.count() > 0
     same(before, everything())
     # a second run finds nothing to do
     again = partition_facts(TODAY)
