@@ -41,7 +41,7 @@ def demo_dataset(changes: dict[tuple[str, str, str], str] | None = None) -> Data
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "示例县.xlsx"
         write_raw_workbook(sheets, path, [s.zh for s in SHEETS])
-        return read_workbook(path, get_pack)
+        return read_workbook(path, get_pack, rows=True)
 
 
 def newest(n: int = 1) -> list[m.AuditEntry]:
@@ -163,7 +163,7 @@ def test_targets_registers_and_narrative_loaded_are_recorded(db: Any) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "示例县.xlsx"
         write_raw_workbook(sheets, path, [s.zh for s in SHEETS])
-        load_dataset(read_workbook(path, get_pack), None, "示例县.xlsx")
+        load_dataset(read_workbook(path, get_pack, rows=True), None, "示例县.xlsx")
     kinds = {e.kind: e for e in m.AuditEntry.objects.filter(path="load").order_by("-seq")[:5]}
     assert kinds["target"].org == "510002"
     # a target as a reviewer writes it, and the day it takes effect (a closed year: its start)
@@ -375,7 +375,7 @@ def test_register_rows_added_to_a_month_show_its_count(db: Any) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "示例县.xlsx"
             write_raw_workbook(sheets, path, [s.zh for s in SHEETS])
-            load_dataset(read_workbook(path, get_pack), None, "示例县.xlsx")
+            load_dataset(read_workbook(path, get_pack, rows=True), None, "示例县.xlsx")
     entries = list(
         m.AuditEntry.objects.filter(kind="birth", org="51000201", period="201104").order_by("seq")
     )

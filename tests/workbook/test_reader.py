@@ -65,7 +65,7 @@ def test_english_names_and_headers(tmp_path: Path) -> None:
         ],
         "narrative": [["section", "text"], ["工作措施", "第一段"]],
     }
-    ds = read(write_xlsx(tmp_path / "en.xlsx", sheets))
+    ds = read(write_xlsx(tmp_path / "en.xlsx", sheets), rows=True)
     assert ds.pack_id == "tiny"
     assert ds.source.endswith("en.xlsx")
     assert ds.meta == {"pack": "tiny", "title": "自查报告", "date": "2011-03-31"}
@@ -104,7 +104,7 @@ def test_chinese_names_stray_spaces_and_case(tmp_path: Path) -> None:
             ["510001", " 2024-03-05 ", " 女 ", " 2 ", " 否 "],
         ],
     }
-    ds = read(write_xlsx(tmp_path / "zh.xlsx", sheets))
+    ds = read(write_xlsx(tmp_path / "zh.xlsx", sheets), rows=True)
     assert ds.meta == {"pack": "tiny", "date": "2011-03-31"}
     assert ds.tree.root.code == "510000"
     assert ds.tree.get("510001").parent == "510000"
@@ -149,7 +149,7 @@ def test_every_date_sex_and_flag_form(tmp_path: Path) -> None:
     ]
     births = [["单位代码", "出生日期", "性别", "孩次", "政策内"]]
     births += [["510001", d, s, 1, f] for d, s, f in forms]
-    ds = read(write_xlsx(tmp_path / "forms.xlsx", base(出生登记=births)))
+    ds = read(write_xlsx(tmp_path / "forms.xlsx", base(出生登记=births)), rows=True)
     frame = ds.registers["births"]
     assert frame["date"].to_list() == [date(2024, 3, 5)] * len(forms)
     assert frame["sex"].to_list() == ["M", "F", "M", "F", "M", "F", "M", "F", "M", "F", "M"]
@@ -167,7 +167,7 @@ def test_csv_encodings(tmp_path: Path, encoding: str) -> None:
         ],
         文字材料=[["部分", "内容"], ["存在问题", "第一行\n第二行"]],
     )
-    ds = read(write_csv(tmp_path / "csv", sheets, encoding))
+    ds = read(write_csv(tmp_path / "csv", sheets, encoding), rows=True)
     assert ds.tree.get("510001").name == "XX乡"
     assert ds.values["value"].to_list() == [3.0]
     assert ds.registers["births"].rows() == [
@@ -200,7 +200,7 @@ def test_blank_rows_are_skipped(tmp_path: Path) -> None:
     births += [["510001", "2024-03-05", "男", 1, "是", "1"], [None, " ", None, None, ""]]
     births += [["510001", "2024-03-06", "男", 1, "是", "2"]]
     values = [*VALUES, [None, None, " ", None, None], ["510001", "202402", "births", 4]]
-    ds = read(write_xlsx(tmp_path / "b.xlsx", base(数据=values, 出生登记=births)))
+    ds = read(write_xlsx(tmp_path / "b.xlsx", base(数据=values, 出生登记=births)), rows=True)
     assert ds.registers["births"]["row"].to_list() == [2, 4]
     assert ds.values["row"].to_list() == [2, 4]
 

@@ -125,7 +125,7 @@ def test_filled_in_template_reads_back(path: Path) -> None:
     book["文字材料"].append(["工作措施", "一、加强领导。\n二、严格政策。"])
     book.save(path)
 
-    ds = read_workbook(path, resolver())
+    ds = read_workbook(path, resolver(), rows=True)
     assert ds.pack_id == "tiny"
     assert ds.meta == {"pack": "tiny", "title": "2024年一季度自查"}
     assert [u.code for u in ds.tree] == ["510000", "0510001"]

@@ -53,8 +53,8 @@ def check_workbook(session: Session) -> CheckReport:
     counts = {
         "orgunits": len(ds.tree),
         "values": ds.values.height + ds.stated.height,
-        "births": ds.registers["births"].height if "births" in ds.registers else 0,
-        "deaths": ds.registers["deaths"].height if "deaths" in ds.registers else 0,
+        "births": ds.register_height("births"),
+        "deaths": ds.register_height("deaths"),
         "targets": len(ds.targets),
         "narrative": len(ds.narrative),
         "checklist": len(ds.checklist),

@@ -58,7 +58,9 @@ def import_upload(user: m.User, name: str, size: int, chunks: Iterable[bytes]) -
     if user.role not in DATA_ROLES:
         raise Refused("审核员只能查看数据，不能导入数据")
     with received(name, size, chunks) as (path, shown):
-        dataset = read_workbook(path, resolver(), known=org_tree() if pack_id() else None)
+        dataset = read_workbook(
+            path, resolver(), known=org_tree() if pack_id() else None, rows=True
+        )
         return _write(user, dataset, shown)
 
 

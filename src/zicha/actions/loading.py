@@ -66,7 +66,7 @@ def load_workbook(
     path: str | Path, user: m.User | None = None, progress: Callable[[str], None] | None = None
 ) -> LoadSummary:
     """Read `path` and write it into the database in one transaction."""
-    dataset = read_workbook(Path(path), get_pack, progress=progress)
+    dataset = read_workbook(Path(path), get_pack, progress=progress, rows=True)
     return load_dataset(dataset, user, str(path))
 
 
@@ -74,7 +74,11 @@ def load_dataset(
     dataset: Dataset, user: m.User | None, display: str, how: How = "load"
 ) -> LoadSummary:
     """Write a checked dataset into the database (all or nothing), through the one write path
-    of `zicha.actions.entry`."""
+    of `zicha.actions.entry`. The dataset must keep its register rows (`read_workbook(...,
+    rows=True)`): the database stores them one by one."""
+    missing = [s for s, t in dataset.tallies.items() if t.height and s not in dataset.registers]
+    if missing:
+        raise ValueError(f"registers read without their rows: {', '.join(missing)}")
     current = pack_id()
     if current is not None and current != dataset.pack_id:
         raise InputError(

@@ -136,14 +136,9 @@ def figure_source(session: Session, element: str, org: str, period: Period) -> s
     "「数据」第 14 行", "「出生登记」233 行", or "" when nothing was entered."""
     units = [org, *session.dataset.tree.descendants(org)]
     for key, spec in session.pack.registers.items():
-        frame = session.dataset.registers.get(key)
-        if frame is None or not any(e.element == element for e in spec.elements):
+        if not any(e.element == element for e in spec.elements):
             continue
-        n = frame.filter(
-            pl.col("org_unit").is_in(units)
-            & (pl.col("date") >= period.start)
-            & (pl.col("date") <= period.end)
-        ).height
+        n = session.dataset.register_height(key, units, period.start, period.end)
         if n:
             sheet = SHEET_BY_KEY[key].zh if key in SHEET_BY_KEY else spec.sheet
             return f"「{sheet}」{n} 行"

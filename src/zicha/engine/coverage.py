@@ -79,16 +79,28 @@ def own_period(facts: Facts) -> Period | None:
 def reference_periods(facts: Facts, pack: Pack) -> list[Period]:
     """The spans the data is about: the statistical years holding the report's own period and
     the periods figures, statements and targets were entered for."""
-    ids = set(facts.periods())
-    ids.update(t.period.id for t in facts.targets())
     own = own_period(facts)
-    if own is not None:
-        ids.add(own.id)
+    return reference_years(
+        facts.periods(),
+        [t.period.id for t in facts.targets()],
+        own.id if own is not None else None,
+        pack.year_start_month,
+    )
+
+
+def reference_years(
+    entered: Iterable[str], targeted: Iterable[str], own: str | None, year_start: int
+) -> list[Period]:
+    """The statistical years (starting in month `year_start`) holding the periods figures were
+    `entered` for, those `targeted`, and the report's `own` period (ids)."""
+    ids = {*entered, *targeted}
+    if own:
+        ids.add(own)
     years: dict[str, Period] = {}
     for i in ids:
         p = parse_period(i)
         for d in (p.start, p.end):
-            fy = fiscal_year_of(d, pack.year_start_month)
+            fy = fiscal_year_of(d, year_start)
             years[fy.id] = fy
     return sorted(years.values())
 

@@ -9,7 +9,9 @@ never become five million Python objects.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 import polars as pl
 
@@ -54,8 +56,49 @@ DEATH_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+#: columns of a register's tally (`Dataset.tallies`): its rows counted per org unit and day, then
+#: one count column per register element of the pack (named by the element's id)
+TALLY_SCHEMA: dict[str, pl.DataType] = {
+    "org_unit": pl.String(),
+    "date": pl.Date(),
+    "rows": pl.UInt32(),
+}
+
+#: columns of a register's stray rows (`Dataset.strays`): the rows dated outside every period of
+#: the data, kept with their spreadsheet rows when the rows themselves are not
+STRAY_SCHEMA: dict[str, pl.DataType] = {
+    "org_unit": pl.String(),
+    "date": pl.Date(),
+    "row": pl.Int64(),
+}
+
+
 def empty_values() -> pl.DataFrame:
     return pl.DataFrame(schema=VALUE_SCHEMA)
+
+
+def tally(rows: pl.DataFrame, conditions: Mapping[str, pl.Expr | None]) -> pl.DataFrame:
+    """Register rows counted per org unit and day (`TALLY_SCHEMA`), and per register element:
+    the rows meeting its condition (null counts as not met; None: every row).
+
+    >>> from datetime import date
+    >>> rows = pl.DataFrame({"org_unit": ["1", "1", "1"], "sex": ["M", "F", None],
+    ...                      "date": [date(2024, 1, 5), date(2024, 1, 5), date(2024, 1, 9)]})
+    >>> tally(rows, {"boys": pl.col("sex") == "M", "all": None}).sort("date").rows()
+    [('1', datetime.date(2024, 1, 5), 2, 1, 2), ('1', datetime.date(2024, 1, 9), 1, 0, 1)]
+    """
+    return (
+        rows.lazy()
+        .group_by("org_unit", "date")
+        .agg(
+            pl.len().cast(pl.UInt32).alias("rows"),
+            *(
+                (pl.len() if c is None else c.fill_null(False).sum()).cast(pl.UInt32).alias(e)
+                for e, c in conditions.items()
+            ),
+        )
+        .collect()
+    )
 
 
 @dataclass
@@ -65,7 +108,10 @@ class Dataset:
     `values` holds entered data values (element ids resolved, periods parsed); `stated` holds
     figures the clerk stated for an indicator (element column = indicator id), which the engine
     compares with what it computes; `registers` maps a register sheet (`births`, `deaths`) to its
-    rows.
+    rows, where they are kept (a server loads them row by row); `tallies` maps a register sheet
+    to its rows counted per unit, day and register element (`tally`), which is all the engine
+    needs: a reader that keeps no rows gives the tallies, and with them `strays`, each
+    register's rows dated outside every period of the data with their spreadsheet rows.
     """
 
     source: str
@@ -75,6 +121,8 @@ class Dataset:
     values: pl.DataFrame = field(default_factory=empty_values)
     stated: pl.DataFrame = field(default_factory=empty_values)
     registers: dict[str, pl.DataFrame] = field(default_factory=dict)
+    tallies: dict[str, pl.DataFrame] = field(default_factory=dict)
+    strays: dict[str, pl.DataFrame] = field(default_factory=dict)
     targets: list[Target] = field(default_factory=list)
     narrative: list[NarrativeSection] = field(default_factory=list)
     #: the county's assessment method; empty: every item all-or-nothing at the pack's points
@@ -83,3 +131,25 @@ class Dataset:
     #: what reading noticed without refusing (a hidden copy of a sheet left unread, a meta key
     #: zicha does not use): warning findings about the workbook itself
     notices: list[Finding] = field(default_factory=list)
+
+    def register_height(
+        self,
+        sheet: str,
+        units: Collection[str] | None = None,
+        first: date | None = None,
+        last: date | None = None,
+    ) -> int:
+        """How many rows a register holds (0 when the workbook has none); of `units` only and
+        dated from `first` to `last`, when given."""
+        frame = self.registers.get(sheet)
+        if frame is None:
+            frame = self.tallies.get(sheet)
+        if frame is None:
+            return 0
+        if units is not None:
+            frame = frame.filter(pl.col("org_unit").is_in(list(units)))
+        if first is not None and last is not None:
+            frame = frame.filter(pl.col("date").is_between(first, last))
+        if sheet in self.registers:
+            return frame.height
+        return int(frame["rows"].sum())

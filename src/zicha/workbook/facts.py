@@ -1,8 +1,9 @@
 """The workbook as a source of facts: the engine's questions answered from frames in memory.
 
 Built once when a workbook has been read: entered values are split into flows and stocks, the
-values a register supersedes are marked (the register is used), and register rows are counted by
-org unit and month the first time an element is asked for, then kept.
+values a register supersedes are marked (the register is used), and registers are answered from
+their tallies (rows counted per unit, day and register element: `zicha.engine.dataset.tally`),
+made here from the rows where the dataset keeps rows, and added up by month once.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from zicha.domain.orgunit import OrgTree
 from zicha.domain.pack import Pack
 from zicha.domain.period import Period
 from zicha.domain.target import Target
-from zicha.engine.dataset import Dataset
+from zicha.engine.dataset import Dataset, tally
 from zicha.engine.facts import LEVELS, MONTH_ROWS, MONTH_TOTALS, PERIOD_SUMS, REGISTER_ROWS
-from zicha.engine.store import closure_frame
+from zicha.engine.store import closure_frame, register_conditions
 
 
 def period_bounds(periods: Sequence[Period]) -> pl.DataFrame:
@@ -82,16 +83,35 @@ class WorkbookFacts:
         self.dataset = dataset
         self._tree = dataset.tree
         self.closure = closure_frame(dataset.tree)
+        conditions = register_conditions(pack)
+        #: register sheet -> its rows (where the dataset keeps them)
         self._registers = {
-            sheet: frame.with_columns(month=pl.col("date").dt.truncate("1mo"))
-            for sheet, frame in dataset.registers.items()
-            if frame.height
+            sheet: frame for sheet, frame in dataset.registers.items() if frame.height
+        }
+        #: register sheet -> its rows counted per unit and day, a column per register element
+        self._days: dict[str, pl.DataFrame] = {}
+        for sheet, frame in dataset.tallies.items():
+            if frame.height and sheet not in self._registers:
+                self._days[sheet] = frame
+        for sheet, frame in self._registers.items():
+            mine = {e: c for e, (s, c) in conditions.items() if s == sheet}
+            self._days[sheet] = tally(frame, mine)
+        #: the same per unit and month (`start`: its first day)
+        self._month_tally = {
+            sheet: days.lazy()
+            .group_by("org_unit", pl.col("date").dt.truncate("1mo").alias("start"))
+            .agg(pl.exclude("date").sum())
+            .collect()
+            for sheet, days in self._days.items()
+        }
+        self._strays = {
+            sheet: frame for sheet, frame in dataset.strays.items() if sheet in self._days
         }
         #: register element -> its sheet, for the registers that hold any row
         self._sheet_of = {
             item.element: sheet
             for sheet, spec in pack.registers.items()
-            if sheet in self._registers
+            if sheet in self._days
             for item in spec.elements
         }
         self._entered = dataset.values.with_columns(superseded=self._superseded(dataset.values))
@@ -100,7 +120,6 @@ class WorkbookFacts:
         stock_ids = [e.id for e in pack.elements.values() if e.is_stock]
         self._stocks = used.filter(pl.col("element").is_in(stock_ids)).sort("end", "row")
         self._flows = used.filter(~pl.col("element").is_in(stock_ids))
-        self._monthly: dict[str, pl.DataFrame] = {}
         #: register sheet -> its rows counted by unit and month
         self._month_rows: dict[str, pl.DataFrame] = {}
 
@@ -117,34 +136,28 @@ class WorkbookFacts:
             return flags
         keyed = values.select("org_unit", "element", "start", "end", "row").with_row_index("i")
         hit: list[pl.DataFrame] = [pl.DataFrame(schema={"i": pl.UInt32})]
-        for sheet, rows in self._registers.items():
+        for sheet, counted in self._month_tally.items():
             elements = [e for e, s in self._sheet_of.items() if s == sheet]
             mine = keyed.filter(pl.col("element").is_in(elements))
             if mine.height == 0:
                 continue
-            units = mine["org_unit"].unique()
-            months = rows.filter(pl.col("org_unit").is_in(units.implode())).select(
-                "org_unit", "month"
-            )
+            months = counted.select("org_unit", pl.col("start").alias("month"))
             hit.append(
-                mine.join(months.unique(), on="org_unit")
+                mine.join(months, on="org_unit")
                 .filter((pl.col("month") >= pl.col("start")) & (pl.col("month") <= pl.col("end")))
                 .select("i")
             )
         index = pl.concat(hit)["i"].unique()
         return flags.scatter(index, True) if index.len() else flags
 
-    def _months(self, sheet: str, counts: Mapping[str, pl.Expr | None]) -> pl.DataFrame:
-        """(org_unit, element, start, end, value): rows counted by unit and month, with a 0
-        where the unit has rows that month but none meets the condition."""
-        missing = {e: c for e, c in counts.items() if e not in self._monthly}
+    def _counted(self, sheet: str, names: Sequence[str], daily: bool = False) -> pl.DataFrame:
+        """The tally of a register by month (or by day), with a column per element asked."""
+        frames = self._days if daily else self._month_tally
+        frame = frames[sheet]
+        missing = [n for n in names if n not in frame.columns]
         if missing:
-            counted = month_counts(self._registers[sheet], missing)
-            for key, part in counted.partition_by("element", as_dict=True).items():
-                self._monthly[str(key[0])] = part
-            for name in missing:
-                self._monthly.setdefault(name, counted.clear())
-        return pl.concat([self._monthly[e] for e in counts])
+            raise KeyError(f"register {sheet} has no count of {', '.join(missing)}")
+        return frame
 
     # ------------------------------------------------------------------ questions
 
@@ -192,7 +205,7 @@ class WorkbookFacts:
     ) -> pl.DataFrame:
         by_sheet: dict[str, dict[str, pl.Expr | None]] = {}
         for element, (sheet, condition) in counts.items():
-            if sheet in self._registers:
+            if sheet in self._days:
                 by_sheet.setdefault(sheet, {})[element] = condition
         edges = [(p.id, a, b) for p in periods for a, b in p.cut_edges()]
         # the whole months inside each period: monthly counts join them on the month
@@ -206,25 +219,26 @@ class WorkbookFacts:
             # wide while summing (a column per element): one row per unit and month, not one
             # per unit, month and element
             names = list(conditions)
-            wide = self._months(sheet, conditions).pivot(
-                on="element", index=["org_unit", "start"], values="value"
-            )
+            sums = [pl.col(n).sum().cast(pl.Float64) for n in names]
             parts.append(
-                wide.join(self._ancestors(orgs), on="org_unit")
+                self._counted(sheet, names)
+                .lazy()
+                .select("org_unit", "start", *names)
+                .join(self._ancestors(orgs).lazy(), on="org_unit")
                 .group_by("ancestor", "start")
                 .agg(pl.col(n).sum() for n in names)
-                .join(inside, on="start")
+                .join(inside.lazy(), on="start")
                 .group_by("ancestor", "period")
-                .agg(pl.col(n).sum() for n in names)
+                .agg(sums)
                 .unpivot(index=["ancestor", "period"], variable_name="element", value_name="value")
+                .collect()
             )
-            rows = self._registers[sheet]
-            aggs = [count_of(c).alias(e) for e, c in conditions.items()]
+            days = self._counted(sheet, names, daily=True)
             for period, first, last in edges:
                 parts.append(
-                    rows.filter(pl.col("date").is_between(first, last))
+                    days.filter(pl.col("date").is_between(first, last))
                     .group_by("org_unit")
-                    .agg(aggs)
+                    .agg(sums)
                     .unpivot(index="org_unit", variable_name="element", value_name="value")
                     .join(self._ancestors(orgs), on="org_unit")
                     .select("ancestor", pl.lit(period).alias("period"), "element", "value")
@@ -232,19 +246,17 @@ class WorkbookFacts:
         return self._sums(parts)
 
     def register_months(self, sheet: str, root: str | None = None) -> pl.DataFrame:
-        rows = self._registers.get(sheet)
-        if rows is None:
+        counted = self._month_tally.get(sheet)
+        if counted is None:
             return pl.DataFrame(schema=MONTH_ROWS)
         if sheet not in self._month_rows:
-            self._month_rows[sheet] = (
-                rows.group_by("org_unit", pl.col("month").alias("start"))
-                .agg(pl.len().cast(pl.Int64).alias("rows"))
-                .sort("org_unit", "start")
-            )
+            self._month_rows[sheet] = counted.select(
+                "org_unit", "start", pl.col("rows").cast(pl.Int64)
+            ).sort("org_unit", "start")
         return self._subtree(self._month_rows[sheet], root)
 
     def register_totals(self, sheet: str) -> pl.DataFrame:
-        if sheet not in self._registers:
+        if sheet not in self._days:
             return pl.DataFrame(schema=MONTH_TOTALS)
         return (
             self.register_months(sheet)
@@ -259,13 +271,36 @@ class WorkbookFacts:
     ) -> pl.DataFrame:
         rows = self._registers.get(sheet)
         if rows is None:
-            return pl.DataFrame(schema=REGISTER_ROWS)
+            rows = self._rows_from_tally(sheet, first, last)
+            if rows is None:
+                return pl.DataFrame(schema=REGISTER_ROWS)
         return (
             self._subtree(rows, root)
             .filter(pl.col("date").is_between(first, last))
             .select(list(REGISTER_ROWS))
             .sort("row", "date", nulls_last=True)
         )
+
+    def _rows_from_tally(self, sheet: str, first: date, last: date) -> pl.DataFrame | None:
+        """A register's rows dated from `first` to `last` where only its tally is kept: the
+        stray rows (dated outside every period of the data) with their spreadsheet rows, the
+        others one per row counted, without (`row` null). A day's rows are all strays or none."""
+        days = self._days.get(sheet)
+        if days is None:
+            return None
+        days = days.filter(pl.col("date").is_between(first, last))
+        strays = self._strays.get(sheet)
+        if strays is not None and strays.height:
+            strays = strays.filter(pl.col("date").is_between(first, last))
+            days = days.filter(~pl.col("date").is_in(strays["date"].unique().implode()))
+        counted = days.select(
+            pl.col("org_unit").repeat_by("rows").explode(),
+            pl.col("date").repeat_by("rows").explode(),
+            pl.lit(None, pl.Int64).alias("row"),
+        )
+        if strays is None or not strays.height:
+            return counted
+        return pl.concat([strays.select(list(REGISTER_ROWS)), counted])
 
     def stocks(
         self, orgs: Sequence[str], elements: Sequence[str], dates: Sequence[date]

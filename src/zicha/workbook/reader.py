@@ -25,26 +25,22 @@ from zicha.domain.orgunit import OrgTree, OrgTreeError, OrgUnit
 from zicha.domain.pack import Pack
 from zicha.domain.period import Period
 from zicha.domain.target import Target
-from zicha.engine.dataset import (
-    BIRTH_SCHEMA,
-    DEATH_SCHEMA,
-    VALUE_SCHEMA,
-    Dataset,
-    empty_values,
-)
+from zicha.engine.coverage import reference_years
+from zicha.engine.dataset import VALUE_SCHEMA, Dataset, empty_values
+from zicha.engine.store import register_conditions
 from zicha.workbook import cells
 from zicha.workbook.assessment_sheet import read_assessment
 from zicha.workbook.cells import (
     CellError,
     Parsed,
     clean_text,
-    fast_age,
     fast_number,
     is_blank,
     parse_column,
     spread,
 )
 from zicha.workbook.checklist_sheet import read_checklist
+from zicha.workbook.registers import Register, RegisterReader
 from zicha.workbook.sheets import (
     META_KEYS,
     ORGUNITS,
@@ -70,6 +66,7 @@ def read_workbook(
     progress: Progress | None = None,
     known: OrgTree | None = None,
     only: Collection[str] | None = None,
+    rows: bool = False,
 ) -> Dataset:
     """Read and check an .xlsx workbook or a folder of CSV files (CONTRACT §1).
 
@@ -78,10 +75,14 @@ def read_workbook(
     name as it is read. `known` is the org tree already known (a server's): a workbook without
     an org-units sheet then refers to its units. `only` names the sheets wanted (by English
     key; the meta sheet is read too): others are left unread, and at least one of them must be
-    there. Raises InputError listing every problem found.
+    there. `rows`: keep each register's rows (`Dataset.registers`, what a server stores one by
+    one); without, a register is kept as its tally (`Dataset.tallies`: rows counted per unit,
+    day and register element) and its rows dated outside every period of the data
+    (`Dataset.strays`), which is all the engine needs, in memory that does not grow with the
+    rows. Raises InputError listing every problem found.
     """
     path = Path(path)
-    return SheetReader(path, pack_resolver, progress, known, only).read()
+    return SheetReader(path, pack_resolver, progress, known, only, rows).read()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -133,6 +134,10 @@ class _Sheet:
     def col_order(self, key: str) -> int:
         return self.match.index.get(key, 0)
 
+    def part(self, raw: RawSheet) -> _Sheet:
+        """The same sheet over a batch of its rows."""
+        return _Sheet(raw, self.match, self.order)
+
     def text(self, key: str) -> pl.Series:
         return self.raw.text(self.match.index.get(key), self.spec.column(key).kind)
 
@@ -180,8 +185,10 @@ class SheetReader:
         progress: Progress | None,
         known: OrgTree | None = None,
         only: Collection[str] | None = None,
+        keep_rows: bool = False,
     ) -> None:
         self.path = path
+        self.keep_rows = keep_rows
         self.known = known
         self.only = None if only is None else {*only, "meta"}
         self.resolver = resolver
@@ -210,15 +217,27 @@ class SheetReader:
         tree = self._read_orgunits()
         self._check_meta_orgunit(meta, meta_rows.get("orgunit"))
         values, stated = self._read_values(pack)
-        registers: dict[str, pl.DataFrame] = {
-            k: self._read_register(k) for k in ("births", "deaths") if k in self.sheets
-        }
         targets = self._read_targets(pack)
+        spans = reference_years(
+            [*values["period"].unique(), *stated["period"].unique()],
+            [t.period.id for t in targets],
+            meta.get("period"),
+            self.year_start,
+        )
+        conditions = register_conditions(pack) if pack is not None else None
+        registers: dict[str, Register] = {}
+        for key in ("births", "deaths"):
+            if key in self.sheets:
+                mine = None
+                if conditions is not None:
+                    mine = {e: c for e, (s, c) in conditions.items() if s == key}
+                reading = RegisterReader(self, key, mine, spans, self.keep_rows)
+                registers[key] = reading.read()
         assessment = read_assessment(self, pack, self._checklist_texts())
         checklist = read_checklist(self)
         narrative = self._read_narrative()
         empty = not (values.height or stated.height or checklist)
-        if empty and not any(frame.height for frame in registers.values()):
+        if empty and not any(r.height for r in registers.values()):
             self._nothing_filled()
         if self.problems or tree is None or pack is None:
             raise self.problems.error(self.display)
@@ -230,7 +249,9 @@ class SheetReader:
             meta=meta,
             values=values,
             stated=stated,
-            registers=registers,
+            registers={k: r.rows for k, r in registers.items() if r.rows is not None},
+            tallies={k: r.tally for k, r in registers.items() if r.tally is not None},
+            strays={k: r.strays for k, r in registers.items() if r.rows is None},
             targets=targets,
             assessment=assessment,
             checklist=checklist,
@@ -552,8 +573,8 @@ class SheetReader:
             ("value", value, "数值为空"),
         )
         for key, parsed, empty in required:
-            self._flag_blank(sheet, key, parsed, keep, rows, empty)
-            self._flag_bad(sheet, key, parsed, keep, rows)
+            self.flag_blank(sheet, key, parsed, keep, rows, empty)
+            self.flag_bad(sheet, key, parsed, keep, rows)
         start = spread(period.values, {i: p.start for i, p in periods.items()}, pl.Date())
         end = spread(period.values, {i: p.end for i, p in periods.items()}, pl.Date())
         frame = pl.DataFrame(
@@ -672,67 +693,6 @@ class SheetReader:
                 col,
             )
         return marked.filter(pl.col("row") == pl.col("_first_row"))
-
-    # -- registers ------------------------------------------------------------------------------
-
-    def _read_register(self, key: str) -> pl.DataFrame:
-        sheet = self.sheets[key]
-        rows = sheet.raw.rows()
-        code = self.code_parser()
-        cols: dict[str, Parsed] = {
-            "orgunit": parse_column(sheet.text("orgunit"), code, pl.String()),
-            "date": parse_column(sheet.text("date"), cells.parse_date, pl.Date()),
-            "sex": parse_column(sheet.text("sex"), cells.parse_sex, pl.String()),
-        }
-        if key == "births":
-            cols["order"] = parse_column(sheet.text("order"), cells.parse_order, pl.Int64())
-            flags = sheet.text("in_policy")
-            cols["in_policy"] = parse_column(flags, cells.parse_flag, pl.Boolean())
-            schema = BIRTH_SCHEMA
-        else:
-            cols["age"] = parse_column(sheet.text("age"), cells.parse_age, pl.Float64(), fast_age)
-            schema = DEATH_SCHEMA
-        ref = clean_text(sheet.text("ref"))
-        blank = ref.is_null()
-        for parsed in cols.values():
-            blank = blank & parsed.blank
-        keep = ~blank
-        for name, parsed in cols.items():
-            column = sheet.spec.column(name)
-            if column.required and not column.blank_ok:
-                self._flag_blank(sheet, name, parsed, keep, rows)
-            self._flag_bad(sheet, name, parsed, keep, rows)
-        frame = pl.DataFrame(
-            {
-                "org_unit": cols["orgunit"].values,
-                **{name: parsed.values for name, parsed in cols.items() if name != "orgunit"},
-                "ref": ref,
-                "row": rows,
-            }
-        )
-        if not keep.all():
-            frame = frame.filter(keep)
-        self._duplicate_refs(sheet, frame)
-        return frame.select(list(schema)).cast(schema)  # type: ignore[arg-type]
-
-    def _duplicate_refs(self, sheet: _Sheet, frame: pl.DataFrame) -> None:
-        refs = frame["ref"].drop_nulls()
-        if refs.is_empty() or refs.hash().n_unique() == len(refs):
-            return  # equal texts hash alike: all hashes distinct means all refs distinct
-        dup = (
-            frame.filter(pl.col("ref").is_not_null())
-            .with_columns(pl.col("row").first().over("ref").alias("_first"))
-            .filter(pl.col("row") != pl.col("_first"))
-        )
-        col = sheet.col_order("ref")
-        for row, ref, first in dup.select("row", "ref", "_first").head(LIMIT).iter_rows():
-            self.problems.add(
-                sheet.problem(row, "ref", found=ref, message=f"登记编号与第 {first} 行重复"),
-                sheet.order,
-                row,
-                col,
-            )
-        self.problems.unlisted += max(0, dup.height - LIMIT)
 
     # -- targets --------------------------------------------------------------------------------
 
@@ -854,7 +814,7 @@ class SheetReader:
             sheet.col_order(key),
         )
 
-    def _flag_blank(
+    def flag_blank(
         self,
         sheet: _Sheet,
         key: str,
@@ -876,7 +836,7 @@ class SheetReader:
             lambda _found: (None, expected, message or "单元格为空"),
         )
 
-    def _flag_bad(
+    def flag_bad(
         self, sheet: _Sheet, key: str, parsed: Parsed, keep: pl.Series, rows: pl.Series
     ) -> None:
         if parsed.bad is None:

@@ -10,7 +10,7 @@ record (a quoted cell may span lines).
 from __future__ import annotations
 
 import codecs
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -53,6 +53,43 @@ class RawSheet:
     #: merged ranges below the header: (first row, last row, first column, last column), rows as
     #: the spreadsheet numbers them, columns from 0
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    #: a large CSV file's data rows in batches, read from the file each time they are asked for
+    #: (`height` is known once they have been read through)
+    _stream: Callable[[], Iterator[pl.DataFrame]] | None = None
+    #: the whole file's data rows, read as GB18030, where the stream found it was not UTF-8
+    _fallback: Callable[[], pl.DataFrame] | None = None
+
+    @property
+    def streamed(self) -> bool:
+        return self._stream is not None
+
+    def batches(self) -> Iterator[RawSheet]:
+        """The sheet's data rows in batches, each a sheet of its own whose rows are numbered
+        where they stand in the whole sheet: a streamed CSV file batch by batch, any other
+        sheet as one batch. Raises `Restart` when a stream finds the file is not UTF-8 after
+        some batches: the sheet then reads the whole file as GB18030, and must be read again."""
+        if self._stream is None:
+            yield self
+            return
+        offset = 0
+        try:
+            for frame in self._stream():
+                yield RawSheet(
+                    self.spec,
+                    self.name,
+                    self.file,
+                    self.header,
+                    self.header_row + offset,
+                    frame.height,
+                    _frame=frame,
+                )
+                offset += frame.height
+        except _NotUtf8:
+            assert self._fallback is not None
+            self._frame = self._fallback()
+            self.height = self._frame.height
+            self._stream = None
+            raise Restart from None
 
     @property
     def empty(self) -> bool:
@@ -363,9 +400,16 @@ def _open_folder(folder: Path) -> Source:
     return Source(folder, display, refs)
 
 
+#: register CSV files from this size on are streamed in batches, not read whole
+STREAM_BYTES = 16 << 20
+#: bytes per block of a streamed CSV file (about 400,000 register rows)
+BLOCK_BYTES = 16 << 20
+#: the top of a streamed file read to find its header row
+_HEAD_BYTES = 1 << 20
+
+
 def _csv_loader(spec: SheetSpec, file: Path, shown: str) -> Callable[[], RawSheet]:
-    def load() -> RawSheet:
-        frame = read_csv(file.read_bytes(), shown)
+    def body(frame: pl.DataFrame, streamed: bool = False) -> RawSheet:
         start = 0
         for record in frame.iter_rows():
             if not all(is_blank(c) for c in record):
@@ -375,10 +419,105 @@ def _csv_loader(spec: SheetSpec, file: Path, shown: str) -> Callable[[], RawShee
             return RawSheet(spec, file.stem, shown, [], 1, 0, _frame=frame.clear())
         start = _header_index(spec, frame.head(start + 4 * HEADER_SEARCH).rows(), start)
         header = [_header_text(c) for c in frame.row(start)]
+        if streamed:
+            width = frame.width
+            return RawSheet(
+                spec,
+                file.stem,
+                shown,
+                header,
+                start + 1,
+                0,
+                _stream=_csv_stream(file, shown, start + 1, width),
+                _fallback=lambda: read_csv(file.read_bytes(), shown).slice(start + 1),
+            )
         body = frame.slice(start + 1)
         return RawSheet(spec, file.stem, shown, header, start + 1, body.height, _frame=body)
 
+    def load() -> RawSheet:
+        if spec.key in ("births", "deaths") and file.stat().st_size >= STREAM_BYTES:
+            with file.open("rb") as f:
+                head = f.read(_HEAD_BYTES)
+            head = head[: head.rfind(b"\n") + 1] or head
+            if head.startswith(codecs.BOM_UTF8):
+                head = head[len(codecs.BOM_UTF8) :]
+            try:
+                frame = _polars_csv(head, shown)
+            except _NotUtf8:
+                pass  # read whole below, as GB18030
+            else:
+                if frame.height > 4 * HEADER_SEARCH:
+                    return body(frame, streamed=True)
+        return body(read_csv(file.read_bytes(), shown))
+
     return load
+
+
+def _csv_stream(
+    file: Path, shown: str, skip: int, width: int
+) -> Callable[[], Iterator[pl.DataFrame]]:
+    """The data rows of a CSV file below its header, in batches of text columns: the file is
+    read in blocks of whole records (a quoted cell may hold a line break: a block ends at a line
+    break outside quotes), each parsed by polars on its own, so that no more than a block of
+    the file is in memory at once."""
+    with file.open("rb") as f:
+        sep = separator(f.read(1 << 16))
+    schema = {f"column_{i + 1}": pl.String() for i in range(width)}
+
+    def parse(block: bytes, skip_rows: int) -> pl.DataFrame:
+        try:
+            return pl.read_csv(
+                block,
+                has_header=False,
+                skip_rows=skip_rows,
+                schema=schema,
+                truncate_ragged_lines=True,
+                raise_if_empty=False,
+                separator=sep,
+            )
+        except Exception as err:
+            text = str(err).strip()
+            if "utf-8" in text.lower() or "utf8" in text.lower():
+                raise _NotUtf8 from None
+            first = text.splitlines()[0] if text else type(err).__name__
+            message = f"CSV 文件无法读取（{first}）"
+            raise InputError([Problem(file=shown, message=message)]) from None
+
+    def stream() -> Iterator[pl.DataFrame]:
+        rest = b""
+        skip_rows = skip
+        with file.open("rb") as f:
+            while True:
+                chunk = f.read(BLOCK_BYTES)
+                block = rest + chunk if rest else chunk
+                if not chunk:
+                    if block.strip():
+                        yield parse(block, skip_rows)
+                    return
+                end = _records_end(block)
+                if end == 0:
+                    rest = block  # one record longer than a block: read on
+                    continue
+                rest = block[end:]
+                yield parse(block[:end], skip_rows)
+                skip_rows = 0
+
+    return stream
+
+
+def _records_end(block: bytes) -> int:
+    r"""Where the last whole record of a block of CSV ends: just after its last line break that
+    is outside quotes (0: none).
+
+    >>> _records_end(b'a,b\n1,"x\ny"\n2,'), _records_end(b'1,"x\ny'), _records_end(b"1,2")
+    (12, 0, 0)
+    """
+    end = block.rfind(b"\n")
+    while end >= 0:
+        if block.count(b'"', 0, end) % 2 == 0:
+            return end + 1
+        end = block.rfind(b"\n", 0, end)
+    return 0
 
 
 def read_csv(data: bytes, shown: str = "") -> pl.DataFrame:
@@ -413,6 +552,10 @@ def read_csv(data: bytes, shown: str = "") -> pl.DataFrame:
 
 class _NotUtf8(Exception):
     pass
+
+
+class Restart(Exception):
+    """A streamed sheet turned out not to be UTF-8: it is read again, as GB18030."""
 
 
 def separator(data: bytes) -> str:

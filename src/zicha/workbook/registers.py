@@ -1,0 +1,321 @@
+"""Reading a register sheet (births, deaths): its rows parsed, checked and counted batch by batch.
+
+A register can hold millions of rows. It is read in batches (a CSV file streamed by polars, any
+other sheet as one batch); each batch's columns are parsed a whole column at a time (each
+distinct text once: the cell parsers remember what they have seen), its problems are collected
+with their spreadsheet rows, and its rows are counted per org unit, day and register element of
+the pack (`zicha.engine.dataset.tally`). Nothing of a batch is kept after it but its count, its
+register numbers as 64-bit hashes, and the rows dated outside every period of the data (with
+their spreadsheet rows, for the finding that names them). Rows themselves are kept only when
+asked for (a server stores them one by one).
+
+Register numbers (`ref`) must be unique in their sheet. They are checked on their hashes, sorted:
+equal texts hash alike, so distinct hashes mean distinct numbers; only where two hashes are equal
+is the sheet read again, for the numbers and rows of those hashes alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from zicha.domain.errors import InputError
+from zicha.domain.period import Period
+from zicha.engine.dataset import (
+    BIRTH_SCHEMA,
+    DEATH_SCHEMA,
+    STRAY_SCHEMA,
+    tally,
+)
+from zicha.workbook import cells
+from zicha.workbook.cells import CellError, Parsed, clean_text, parse_column
+from zicha.workbook.source import Restart
+
+if TYPE_CHECKING:
+    from zicha.workbook.reader import SheetReader, _Sheet
+
+#: the seed of the register numbers' hashes
+_SEED = 20231001
+#: hashes are sorted in this many buckets (by their top bits), each on its own: checking them
+#: never needs a second copy of them all
+_BUCKETS = 16
+_BUCKET_SIZE = 1 << 60
+
+
+@dataclass
+class Register:
+    """One register sheet read: its rows (when kept), else its tally and its stray rows."""
+
+    rows: pl.DataFrame | None
+    tally: pl.DataFrame | None
+    strays: pl.DataFrame
+    #: rows that are not blank
+    height: int
+
+
+def remembered(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """A cell parser that parses each text once: batches of one column share their texts."""
+    seen: dict[str, tuple[bool, Any]] = {}
+
+    def once(text: str) -> Any:
+        hit = seen.get(text)
+        if hit is None:
+            try:
+                hit = (True, parse(text))
+            except CellError as err:
+                hit = (False, err)
+            seen[text] = hit
+        if hit[0]:
+            return hit[1]
+        raise hit[1]
+
+    return once
+
+
+class _Hashes:
+    """Register numbers' 64-bit hashes, batch by batch."""
+
+    def __init__(self) -> None:
+        self.parts: list[pl.Series] = []
+
+    def add(self, hashes: pl.Series) -> None:
+        self.parts.append(hashes)
+
+    def repeated(self) -> pl.Series:
+        """The hashes seen more than once: sorted bucket by bucket (by their top bits), so that
+        no second copy of them all is ever made."""
+        found: list[pl.Series] = []
+        for b in range(_BUCKETS):
+            mine = pl.concat([p.filter(p // _BUCKET_SIZE == b) for p in self.parts]).sort()
+            same = mine.filter(mine == mine.shift(1))
+            if same.len():
+                found.append(same.unique())
+        self.parts = []
+        return pl.concat(found) if found else pl.Series(dtype=pl.UInt64)
+
+
+#: a tally's key is the unit's place × `_SPAN` + the day, counted from `_DAY0` days before
+#: 1970-01-01
+_DAY0 = 1 << 31
+_SPAN = 1 << 32
+
+
+def _counts(conditions: Mapping[str, pl.Expr | None]) -> list[pl.Expr]:
+    return [
+        pl.len().cast(pl.UInt32).alias("rows"),
+        *(
+            (pl.len() if c is None else c.fill_null(False).sum()).cast(pl.UInt32).alias(e)
+            for e, c in conditions.items()
+        ),
+    ]
+
+
+def _added(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    """Counts keyed by `_key` added up."""
+    if len(parts) == 1:
+        return parts[0]
+    counts = [c for c in parts[0].columns if c != "_key"]
+    return (
+        pl.concat(parts)
+        .lazy()
+        .group_by("_key")
+        .agg(pl.col(c).sum().cast(pl.UInt32) for c in counts)
+        .collect()
+    )
+
+
+class RegisterReader:
+    """Reads one register sheet for a `SheetReader`, whose problems it adds to."""
+
+    def __init__(
+        self,
+        reader: SheetReader,
+        key: str,
+        conditions: Mapping[str, pl.Expr | None] | None,
+        spans: Sequence[Period],
+        keep_rows: bool,
+    ) -> None:
+        self.reader = reader
+        self.key = key
+        self.sheet = reader.sheets[key]
+        self.conditions = conditions
+        self.spans = list(spans)
+        self.keep_rows = keep_rows
+        code = remembered(reader.code_parser())
+        # codes as an Enum of the tree's codes while counting: grouped by their number, not text
+        self.codes = sorted(reader.codes or ())
+        units = pl.Enum(self.codes) if self.codes else pl.String()
+        self.parsers: dict[str, tuple[Callable[[str], Any], pl.DataType, Any]] = {
+            "orgunit": (code, units, None),
+            "date": (remembered(cells.parse_date), pl.Date(), None),
+            "sex": (remembered(cells.parse_sex), pl.String(), None),
+        }
+        if key == "births":
+            self.parsers["order"] = (remembered(cells.parse_order), pl.Int64(), None)
+            self.parsers["in_policy"] = (remembered(cells.parse_flag), pl.Boolean(), None)
+            self.schema = BIRTH_SCHEMA
+        else:
+            age = remembered(cells.parse_age)
+            self.parsers["age"] = (age, pl.Float64(), cells.fast_age)
+            self.schema = DEATH_SCHEMA
+
+    def read(self) -> Register:
+        problems = self.reader.problems
+        mark = (len(problems.items), problems.unlisted)
+        try:
+            while True:
+                try:
+                    return self._read()
+                except Restart:
+                    del problems.items[mark[0] :]
+                    problems.unlisted = mark[1]
+        except InputError as err:
+            # the sheet could not be read to its end: what was found in it before is dropped
+            del problems.items[mark[0] :]
+            problems.unlisted = mark[1]
+            for p in err.problems:
+                problems.add(p, self.sheet.order)
+            return Register(None, None, pl.DataFrame(schema=STRAY_SCHEMA), 0)
+
+    def _read(self) -> Register:
+        hashes = _Hashes()
+        kept: list[pl.DataFrame] = []
+        tallies: list[pl.DataFrame] = []
+        strays: list[pl.DataFrame] = []
+        height = total = 0
+        for batch in self.sheet.raw.batches():
+            total += batch.height
+            part = self.sheet.part(batch)
+            frame, ref = self._batch(part)
+            height += frame.height
+            if ref is not None:
+                hashes.add(ref.drop_nulls().hash(seed=_SEED))
+            if self.keep_rows:
+                kept.append(frame.with_columns(ref=ref).select(list(self.schema)))
+                continue
+            if self.reader.problems:
+                continue  # the workbook is refused: nothing is counted
+            if self.conditions is not None and self.codes:
+                tallies.append(self._tally(frame, self.conditions))
+                # a batch's counts are nearly as many as its rows (a village has a few births a
+                # day): added up as they come, so that they never hold more than a few batches
+                if len(tallies) > 1 and sum(t.height for t in tallies) > 3 * tallies[0].height:
+                    tallies = [_added(tallies)]
+            if self.spans and frame.height:
+                inside = pl.any_horizontal(
+                    pl.col("date").is_between(p.start, p.end) for p in self.spans
+                )
+                strays.append(
+                    frame.filter(pl.col("date").is_not_null() & ~inside).select(list(STRAY_SCHEMA))
+                )
+        if self.sheet.raw.streamed:
+            self.sheet.raw.height = total
+        repeated = hashes.repeated()
+        del hashes
+        if repeated.len():
+            self._duplicate_refs(repeated)
+        rows = None
+        if self.keep_rows:
+            rows = (pl.concat(kept) if kept else pl.DataFrame(schema=self.schema)).cast(self.schema)  # type: ignore[arg-type]
+        counted = None
+        if self.conditions is not None and not self.keep_rows:
+            counted = self._merged(tallies, self.conditions)
+        found = pl.concat(strays) if strays else pl.DataFrame(schema=STRAY_SCHEMA)
+        return Register(rows, counted, found.cast(STRAY_SCHEMA), height)  # type: ignore[arg-type]
+
+    @staticmethod
+    def _tally(frame: pl.DataFrame, conditions: Mapping[str, pl.Expr | None]) -> pl.DataFrame:
+        """A batch's rows counted per unit and day (`zicha.engine.dataset.tally`), keyed by one
+        number: the unit's place among the codes and the day."""
+        key = pl.col("org_unit").to_physical().cast(pl.UInt64) * _SPAN + (
+            pl.col("date").to_physical().cast(pl.Int64) + _DAY0
+        ).cast(pl.UInt64)
+        return (
+            frame.lazy()
+            .filter(pl.col("org_unit").is_not_null() & pl.col("date").is_not_null())
+            .group_by(key.alias("_key"))
+            .agg(_counts(conditions))
+            .collect()
+        )
+
+    def _merged(
+        self, parts: list[pl.DataFrame], conditions: Mapping[str, pl.Expr | None]
+    ) -> pl.DataFrame:
+        """The batches' counts added up, with each key's unit and day again."""
+        if not parts:
+            return tally(pl.DataFrame(schema=self.schema), conditions)
+        counts = [c for c in parts[0].columns if c != "_key"]
+        merged = _added(parts)
+        key = pl.col("_key")
+        decoded = merged.select(
+            (key // _SPAN).cast(pl.UInt32).alias("unit"),
+            ((key % _SPAN).cast(pl.Int64) - _DAY0).cast(pl.Int32).cast(pl.Date).alias("date"),
+            *counts,
+        )
+        units = pl.Series("org_unit", self.codes, dtype=pl.String).gather(decoded["unit"])
+        return decoded.select(pl.lit(units).alias("org_unit"), pl.exclude("unit"))
+
+    def _batch(self, sheet: _Sheet) -> tuple[pl.DataFrame, pl.Series | None]:
+        """A batch's rows that are not blank, parsed (null where wrong), and their register
+        numbers; its problems added."""
+        reader = self.reader
+        rows = sheet.raw.rows()
+        cols: dict[str, Parsed] = {
+            name: parse_column(sheet.text(name), parse, dtype, fast)
+            for name, (parse, dtype, fast) in self.parsers.items()
+        }
+        ref = clean_text(sheet.text("ref"))
+        blank = ref.is_null()
+        for parsed in cols.values():
+            blank = blank & parsed.blank
+        keep = ~blank
+        for name, parsed in cols.items():
+            column = sheet.spec.column(name)
+            if column.required and not column.blank_ok:
+                reader.flag_blank(sheet, name, parsed, keep, rows)
+            reader.flag_bad(sheet, name, parsed, keep, rows)
+        frame = pl.DataFrame(
+            {
+                "org_unit": cols["orgunit"].values,
+                **{name: parsed.values for name, parsed in cols.items() if name != "orgunit"},
+                "row": rows,
+            }
+        )
+        if not keep.all():
+            frame = frame.filter(keep)
+            ref = ref.filter(keep)
+        return frame, ref
+
+    def _duplicate_refs(self, repeated: pl.Series) -> None:
+        """The rows of register numbers seen more than once, each after the first naming it."""
+        from zicha.workbook.reader import LIMIT
+
+        wanted = repeated.implode()
+        found: list[pl.DataFrame] = []
+        for batch in self.sheet.raw.batches():
+            part = self.sheet.part(batch)
+            ref = clean_text(part.text("ref"))
+            frame = pl.DataFrame({"row": part.raw.rows(), "ref": ref})
+            found.append(
+                frame.filter(
+                    ref.is_not_null() & ref.hash(seed=_SEED).is_in(wanted).fill_null(False)
+                )
+            )
+        dup = (
+            pl.concat(found)
+            .with_columns(pl.col("row").first().over("ref").alias("_first"))
+            .filter(pl.col("row") != pl.col("_first"))
+        )
+        sheet = self.sheet
+        col = sheet.col_order("ref")
+        for row, ref, first in dup.select("row", "ref", "_first").head(LIMIT).iter_rows():
+            self.reader.problems.add(
+                sheet.problem(row, "ref", found=ref, message=f"登记编号与第 {first} 行重复"),
+                sheet.order,
+                row,
+                col,
+            )
+        self.reader.problems.unlisted += max(0, dup.height - LIMIT)

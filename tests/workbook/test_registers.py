@@ -1,0 +1,157 @@
+"""Register sheets read in batches: a large CSV file is streamed block by block, and what comes
+out (counts, stray rows, every problem with its row) is what reading it whole gives."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from zicha.actions.session import workbook_engine
+from zicha.domain.errors import InputError
+from zicha.domain.period import parse_period
+from zicha.packs.registry import get_pack
+from zicha.workbook import read_workbook, source
+
+from .helpers import Rows, resolver, write_csv
+
+PACK = get_pack("family-planning")
+UNITS = ["510000", "510001", "51000101", "51000102", "510002", "51000201"]
+
+
+def _orgs() -> Rows:
+    return [
+        ["代码", "名称", "上级代码", "类型"],
+        ["510000", "县", None, "县"],
+        ["510001", "甲乡", "510000", "乡镇"],
+        ["51000101", "甲村", "510001", "村"],
+        ["51000102", "乙村", "510001", "村"],
+        ["510002", "乙乡", "510000", "乡镇"],
+        ["51000201", "丙村", "510002", "村"],
+    ]
+
+
+def _births(n: int, seed: int = 7) -> list[list[object]]:
+    rng = random.Random(seed)
+    rows: list[list[object]] = [["单位代码", "出生日期", "性别", "孩次", "政策内", "登记编号"]]
+    forms = (
+        "{d.year}-{d.month:02d}-{d.day:02d}",
+        "{d.year}/{d.month}/{d.day}",
+        "{d.year}年{d.month}月{d.day}日",
+    )
+    for i in range(n):
+        day = date(2023, 10, 1) + timedelta(days=rng.randrange(366))
+        ref = f"B{i:05d}" if i % 17 else f"B{i:05d}\n续"  # written quoted, over two lines
+        rows.append(
+            [
+                rng.choice(UNITS[2:4] + UNITS[5:]),
+                rng.choice(forms).format(d=day),
+                rng.choice(["男", "女", "M", "F", "1", "2"]),
+                str(rng.randint(1, 4)),
+                rng.choice(["是", "否", "1", "0"]),
+                ref,
+            ]
+        )
+    return rows
+
+
+def _folder(tmp: Path, births: list[list[object]]) -> Path:
+    sheets: dict[str, Rows] = {
+        "基本信息": [["项目", "内容"], ["业务包", PACK.id], ["期间", "2023Oct"]],
+        "组织机构": _orgs(),
+        "数据": [
+            ["单位代码", "期间", "数据项", "数值"],
+            ["51000101", "202309", "population", 1000],
+        ],
+        "出生登记": births,
+    }
+    return write_csv(tmp, sheets)
+
+
+def _read(folder: Path, streamed: bool, monkeypatch: pytest.MonkeyPatch, **kw: object):  # type: ignore[no-untyped-def]
+    with monkeypatch.context() as m:
+        if streamed:
+            m.setattr(source, "STREAM_BYTES", 0)
+            m.setattr(source, "BLOCK_BYTES", 997)
+        return read_workbook(folder, resolver(PACK), **kw)  # type: ignore[arg-type]
+
+
+def test_a_streamed_register_counts_what_reading_it_whole_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    births = _births(600)
+    births[40][1] = "2031-03-05"  # a typo: dated outside every period of the data
+    births[450][1] = "2031/3/9"
+    folder = _folder(tmp_path / "b", births)
+    whole = _read(folder, False, monkeypatch)
+    streamed = _read(folder, True, monkeypatch)
+    rows = _read(folder, False, monkeypatch, rows=True)
+    assert not streamed.registers and not whole.registers
+    key = ["org_unit", "date"]
+    assert_frame_equal(streamed.tallies["births"].sort(key), whole.tallies["births"].sort(key))
+    assert streamed.strays["births"].rows() == [
+        (births[40][0], date(2031, 3, 5), 41),
+        (births[450][0], date(2031, 3, 9), 451),
+    ]
+    assert streamed.register_height("births") == 600 == rows.registers["births"].height
+    # counted by hand from the rows: every birth of each unit and day, and the boys
+    frame = rows.registers["births"]
+    by_hand = frame.group_by(key).agg(
+        pl.len().cast(pl.UInt32).alias("rows"),
+        (pl.col("sex") == "M").sum().cast(pl.UInt32).alias("births_male"),
+    )
+    got = streamed.tallies["births"].select(*key, "rows", "births_male")
+    assert_frame_equal(got.sort(key), by_hand.sort(key))
+    # the engine gives the same figures and the same findings from the tallies as from the rows
+    periods = [parse_period(p) for p in ("2023Oct", "2023OctQ2", "202403", "2024-03-10/2024-04-20")]
+    orgs = ["510000", "510001", "51000201"]
+    counted = workbook_engine(PACK, streamed).table(orgs, periods)
+    from_rows = workbook_engine(PACK, rows).table(orgs, periods)
+    assert_frame_equal(
+        counted.sort("org_unit", "period"),
+        from_rows.select(counted.columns).sort("org_unit", "period"),
+    )
+    outside = [
+        f.message
+        for f in workbook_engine(PACK, streamed).check()
+        if f.rule == "register_row_outside"
+    ]
+    assert len(outside) == 1 and "第 41 行（2031-03-05）、第 451 行（2031-03-09）" in outside[0]
+
+
+def test_problems_of_a_streamed_register_are_those_of_reading_it_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    births = _births(500, seed=3)
+    births[30][3] = "五"  # a birth order that is no number
+    births[420][2] = "未知"  # a sex zicha cannot read
+    births[470][5] = births[20][5]  # a register number seen before, many blocks earlier
+    births[480][0] = ""  # an org unit missing
+    folder = _folder(tmp_path / "p", births)
+    with pytest.raises(InputError) as whole:
+        _read(folder, False, monkeypatch)
+    with pytest.raises(InputError) as streamed:
+        _read(folder, True, monkeypatch)
+    shown = [str(p) for p in streamed.value.problems]
+    assert shown == [str(p) for p in whole.value.problems]
+    assert len(shown) == 4
+    assert any("第 471 行" in p and "登记编号与第 21 行重复" in p for p in shown)
+
+
+def test_a_streamed_register_that_is_not_utf8_is_read_again_as_gb18030(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    births = _births(300, seed=5)
+    births[250][5] = "乙字第250号"  # the first bytes that are not UTF-8 come late in the file
+    folder = _folder(tmp_path / "g", births)
+    path = folder / "出生登记.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
+    whole = _read(folder, False, monkeypatch)
+    streamed = _read(folder, True, monkeypatch)
+    key = ["org_unit", "date"]
+    assert_frame_equal(streamed.tallies["births"].sort(key), whole.tallies["births"].sort(key))
+    assert streamed.register_height("births") == 300
