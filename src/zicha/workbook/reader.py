@@ -381,6 +381,8 @@ class SheetReader:
 
     @staticmethod
     def _has_rows(sheet: _Sheet) -> bool:
+        if sheet.raw.streamed:
+            return False  # asked only when the register read found no row that is not blank
         return any(True for _ in records(sheet, *sheet.match.index))
 
     def _meta_period(self, meta: dict[str, str], row: int | None) -> None:

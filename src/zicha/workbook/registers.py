@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -127,6 +128,83 @@ def _added(parts: list[pl.DataFrame]) -> pl.DataFrame:
     )
 
 
+#: a register's days are counted in arrays (a cell per unit and day) up to this many cells
+_DENSE_CELLS = 4_000_000
+
+
+class _Days:
+    """A register's rows counted per unit and day of a window (a statistical year of the data), in
+    an array per count (every row, then each register element): a batch is added with one
+    `bincount` per count instead of being grouped and merged. Most of a province's
+    unit-days have rows, so the arrays are hardly larger than the counts they hold."""
+
+    def __init__(self, units: int, first: date, last: date, elements: int) -> None:
+        import numpy as np
+
+        self.first = first
+        self.ndays = (last - first).days + 1
+        self.size = units * self.ndays
+        self.counts = [np.zeros(self.size, dtype=np.uint32) for _ in range(elements + 1)]
+
+    def add(self, frame: pl.DataFrame, conditions: Mapping[str, pl.Expr | None]) -> pl.DataFrame:
+        """Count a batch's rows dated in the window; the others are returned."""
+        import numpy as np
+
+        if not frame.height:
+            return frame
+        low, high = frame["date"].min(), frame["date"].max()
+        if not isinstance(low, date) or not isinstance(high, date):
+            return frame
+        if (high - self.first).days < 0 or (low - self.first).days >= self.ndays:
+            return frame  # no row of the batch in the window
+        day = (pl.col("date") - pl.lit(self.first)).dt.total_days()
+        inside = (pl.col("org_unit").is_not_null() & day.is_between(0, self.ndays - 1)).fill_null(
+            False
+        )
+        marked = frame.with_columns(inside.alias("_in"))
+        mine = marked.filter(pl.col("_in"))
+        columns = mine.select(
+            (pl.col("org_unit").to_physical().cast(pl.Int64) * self.ndays + day).alias("_key"),
+            *(
+                (pl.lit(True) if c is None else c.fill_null(False)).alias(f"_{i}")
+                for i, c in enumerate(conditions.values())
+            ),
+        )
+        keys = columns["_key"].to_numpy()
+        np.add(
+            self.counts[0],
+            np.bincount(keys, minlength=self.size),
+            out=self.counts[0],
+            casting="unsafe",
+        )
+        for i in range(len(conditions)):
+            met = columns[f"_{i}"].to_numpy()
+            found = np.bincount(keys[met], minlength=self.size)
+            np.add(self.counts[i + 1], found, out=self.counts[i + 1], casting="unsafe")
+        return marked.filter(~pl.col("_in")).drop("_in")
+
+    def frame(self, codes: Sequence[str], names: Sequence[str]) -> pl.DataFrame:
+        """The counts as a tally (`zicha.engine.dataset.tally`): the unit-days with rows."""
+        import numpy as np
+
+        cells = np.flatnonzero(self.counts[0])
+        units = pl.Series("org_unit", codes, dtype=pl.String).gather(
+            pl.Series(cells // self.ndays, dtype=pl.UInt32)
+        )
+        days = pl.Series(cells % self.ndays, dtype=pl.Int32)
+        return pl.DataFrame(
+            {
+                "org_unit": units,
+                "date": pl.select(pl.lit(self.first) + pl.duration(days=pl.lit(days))).to_series(),
+                "rows": pl.Series(self.counts[0][cells], dtype=pl.UInt32),
+                **{
+                    name: pl.Series(self.counts[i + 1][cells], dtype=pl.UInt32)
+                    for i, name in enumerate(names)
+                },
+            }
+        )
+
+
 class RegisterReader:
     """Reads one register sheet for a `SheetReader`, whose problems it adds to."""
 
@@ -144,10 +222,18 @@ class RegisterReader:
         self.conditions = conditions
         self.spans = list(spans)
         self.keep_rows = keep_rows
+        #: the days of each statistical year of the data counted in arrays, where they are few
+        #: enough (a cell per unit and day)
+        self.days: list[_Days] = []
+        #: the tables of each categorical column (a streamed file's), kept from batch to batch
+        self.categories: dict[str, Categories] = {}
         code = remembered(reader.code_parser())
         # codes as an Enum of the tree's codes while counting: grouped by their number, not text
         self.codes = sorted(reader.codes or ())
         units = pl.Enum(self.codes) if self.codes else pl.String()
+        dense = len(self.codes) * 366 * len(self.spans) <= _DENSE_CELLS
+        if self.spans and self.codes and conditions is not None and not keep_rows and dense:
+            self.days = [_Days(len(self.codes), p.start, p.end, len(conditions)) for p in spans]
         self.parsers: dict[str, tuple[Callable[[str], Any], pl.DataType, Any]] = {
             "orgunit": (code, units, None),
             "date": (remembered(cells.parse_date), pl.Date(), None),
@@ -199,12 +285,15 @@ class RegisterReader:
             if self.reader.problems:
                 continue  # the workbook is refused: nothing is counted
             if self.conditions is not None and self.codes:
+                for window in self.days:
+                    frame = window.add(frame, self.conditions)  # leaves the days outside it
                 tallies.append(self._tally(frame, self.conditions))
                 # a batch's counts are nearly as many as its rows (a village has a few births a
                 # day): added up as they come, so that they never hold more than a few batches
                 if len(tallies) > 1 and sum(t.height for t in tallies) > 3 * tallies[0].height:
                     tallies = [_added(tallies)]
             if self.spans and frame.height:
+                # (after the window's days were counted, `frame` holds the rows outside it)
                 inside = pl.any_horizontal(
                     pl.col("date").is_between(p.start, p.end) for p in self.spans
                 )
@@ -245,8 +334,15 @@ class RegisterReader:
         self, parts: list[pl.DataFrame], conditions: Mapping[str, pl.Expr | None]
     ) -> pl.DataFrame:
         """The batches' counts added up, with each key's unit and day again."""
+        names = list(conditions)
+        dense = None
+        if self.days:
+            dense = pl.concat([d.frame(self.codes, names) for d in self.days])
+        parts = [p for p in parts if p.height]
         if not parts:
-            return tally(pl.DataFrame(schema=self.schema), conditions)
+            return (
+                dense if dense is not None else tally(pl.DataFrame(schema=self.schema), conditions)
+            )
         counts = [c for c in parts[0].columns if c != "_key"]
         merged = _added(parts)
         key = pl.col("_key")
@@ -256,17 +352,23 @@ class RegisterReader:
             *counts,
         )
         units = pl.Series("org_unit", self.codes, dtype=pl.String).gather(decoded["unit"])
-        return decoded.select(pl.lit(units).alias("org_unit"), pl.exclude("unit"))
+        sparse = decoded.select(pl.lit(units).alias("org_unit"), pl.exclude("unit"))
+        return sparse if dense is None else pl.concat([dense, sparse])
 
     def _batch(self, sheet: _Sheet) -> tuple[pl.DataFrame, pl.Series | None]:
         """A batch's rows that are not blank, parsed (null where wrong), and their register
         numbers; its problems added."""
         reader = self.reader
         rows = sheet.raw.rows()
-        cols: dict[str, Parsed] = {
-            name: parse_column(sheet.text(name), parse, dtype, fast)
-            for name, (parse, dtype, fast) in self.parsers.items()
-        }
+        cols: dict[str, Parsed] = {}
+        for name, (parse, dtype, fast) in self.parsers.items():
+            text = sheet.text(name)
+            if text.dtype == pl.Categorical:
+                if name not in self.categories:
+                    self.categories[name] = Categories(parse, dtype)
+                cols[name] = self.categories[name](text)
+            else:
+                cols[name] = parse_column(text, parse, dtype, fast)
         ref = clean_text(sheet.text("ref"))
         blank = ref.is_null()
         for parsed in cols.values():
@@ -319,3 +421,68 @@ class RegisterReader:
                 col,
             )
         self.reader.problems.unlisted += max(0, dup.height - LIMIT)
+
+
+class Categories:
+    """`zicha.workbook.cells.parse_column` for the categorical columns of a streamed CSV file,
+    whose texts polars numbers as it reads them (the same number for the same text in every
+    batch): each distinct text is parsed once, and the results are spread over the rows by the
+    texts' numbers, from tables kept from batch to batch."""
+
+    def __init__(self, parse: Callable[[str], Any], dtype: pl.DataType) -> None:
+        self.parse = parse
+        self.dtype = dtype
+        self.known: set[int] = set()
+        self.values = pl.Series(dtype=dtype)
+        self.blanks = pl.Series(dtype=pl.Boolean)
+        self.wrong = pl.Series(dtype=pl.Boolean)
+        self.errors: dict[str, CellError] = {}
+        self.any_blank = False
+
+    def __call__(self, raw: pl.Series) -> Parsed:
+        number = raw.to_physical().cast(pl.UInt32)
+        present = raw.drop_nulls().unique()
+        codes: list[int] = present.to_physical().cast(pl.UInt32).to_list()
+        if not self.known.issuperset(codes):
+            self._learn(present)
+        blank = raw.is_null()
+        if self.any_blank:
+            blank = blank | self.blanks.gather(number).fill_null(False)
+        bad = self.wrong.gather(number).fill_null(False) if self.errors else None
+        if bad is not None and not bad.any():
+            bad = None
+        return Parsed(raw, self.values.gather(number), blank, bad, self.errors)
+
+    def _learn(self, present: pl.Series) -> None:
+        codes: list[int] = present.to_physical().cast(pl.UInt32).to_list()
+        texts: list[str] = present.cast(pl.String).to_list()
+        new = [(c, t) for c, t in zip(codes, texts, strict=True) if c not in self.known]
+        values: list[Any] = []
+        blanks: list[bool] = []
+        wrong: list[bool] = []
+        for _, text in new:
+            empty = cells.is_blank(text)
+            value = None
+            if not empty:
+                try:
+                    value = self.parse(text)
+                except CellError as err:
+                    self.errors[text] = err
+            values.append(value)
+            blanks.append(empty)
+            wrong.append(text in self.errors)
+        self.known.update(c for c, _ in new)
+        self.any_blank = self.any_blank or any(blanks)
+        size = max(max(self.known) + 1, self.values.len())
+        at = pl.Series([c for c, _ in new], dtype=pl.UInt32)
+        self.values = _grown(self.values, size).scatter(at, pl.Series(values, dtype=self.dtype))
+        self.blanks = _grown(self.blanks, size).scatter(at, pl.Series(blanks, dtype=pl.Boolean))
+        self.wrong = _grown(self.wrong, size).scatter(at, pl.Series(wrong, dtype=pl.Boolean))
+
+
+def _grown(table: pl.Series, size: int) -> pl.Series:
+    """A lookup table with nulls added up to `size` entries."""
+    if table.len() >= size:
+        return table.clone()
+    more = pl.repeat(None, size - table.len(), dtype=table.dtype, eager=True)
+    return pl.concat([table, more])

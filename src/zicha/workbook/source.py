@@ -421,6 +421,11 @@ def _csv_loader(spec: SheetSpec, file: Path, shown: str) -> Callable[[], RawShee
         header = [_header_text(c) for c in frame.row(start)]
         if streamed:
             width = frame.width
+            # every column but the register number is a few texts repeated: read as categories
+            ref = match_header(spec, header).index.get("ref")
+            kinds: list[pl.DataType] = [
+                pl.String() if i == ref else pl.Categorical() for i in range(width)
+            ]
             return RawSheet(
                 spec,
                 file.stem,
@@ -428,7 +433,7 @@ def _csv_loader(spec: SheetSpec, file: Path, shown: str) -> Callable[[], RawShee
                 header,
                 start + 1,
                 0,
-                _stream=_csv_stream(file, shown, start + 1, width),
+                _stream=_csv_stream(file, shown, start + 1, kinds),
                 _fallback=lambda: read_csv(file.read_bytes(), shown).slice(start + 1),
             )
         body = frame.slice(start + 1)
@@ -454,7 +459,7 @@ def _csv_loader(spec: SheetSpec, file: Path, shown: str) -> Callable[[], RawShee
 
 
 def _csv_stream(
-    file: Path, shown: str, skip: int, width: int
+    file: Path, shown: str, skip: int, kinds: list[pl.DataType]
 ) -> Callable[[], Iterator[pl.DataFrame]]:
     """The data rows of a CSV file below its header, in batches of text columns: the file is
     read in blocks of whole records (a quoted cell may hold a line break: a block ends at a line
@@ -462,7 +467,7 @@ def _csv_stream(
     the file is in memory at once."""
     with file.open("rb") as f:
         sep = separator(f.read(1 << 16))
-    schema = {f"column_{i + 1}": pl.String() for i in range(width)}
+    schema = {f"column_{i + 1}": kind for i, kind in enumerate(kinds)}
 
     def parse(block: bytes, skip_rows: int) -> pl.DataFrame:
         try:
