@@ -77,20 +77,30 @@ def remembered(parse: Callable[[str], Any]) -> Callable[[str], Any]:
 
 
 class _Hashes:
-    """Register numbers' 64-bit hashes, batch by batch."""
+    """Register numbers' 64-bit hashes, each batch's sorted."""
 
     def __init__(self) -> None:
         self.parts: list[pl.Series] = []
 
     def add(self, hashes: pl.Series) -> None:
-        self.parts.append(hashes)
+        self.parts.append(hashes.sort())
 
     def repeated(self) -> pl.Series:
-        """The hashes seen more than once: sorted bucket by bucket (by their top bits), so that
-        no second copy of them all is ever made."""
+        """The hashes seen more than once: bucket by bucket (by their top bits), each batch's
+        share of a bucket a slice of its sorted hashes, so that no second copy of them all is
+        ever made."""
         found: list[pl.Series] = []
+        edges = [b * _BUCKET_SIZE for b in range(1, _BUCKETS)]
+        cuts = [
+            [0, *p.search_sorted(pl.Series(edges, dtype=pl.UInt64)).to_list(), p.len()]
+            for p in self.parts
+        ]
         for b in range(_BUCKETS):
-            mine = pl.concat([p.filter(p // _BUCKET_SIZE == b) for p in self.parts]).sort()
+            mine = pl.concat(
+                [p.slice(c[b], c[b + 1] - c[b]) for p, c in zip(self.parts, cuts, strict=True)]
+            )
+            if len(self.parts) > 1:
+                mine = mine.sort()
             same = mine.filter(mine == mine.shift(1))
             if same.len():
                 found.append(same.unique())
@@ -436,15 +446,19 @@ class Categories:
         self.values = pl.Series(dtype=dtype)
         self.blanks = pl.Series(dtype=pl.Boolean)
         self.wrong = pl.Series(dtype=pl.Boolean)
+        self.seen = pl.Series(dtype=pl.Boolean)
         self.errors: dict[str, CellError] = {}
         self.any_blank = False
 
     def __call__(self, raw: pl.Series) -> Parsed:
         number = raw.to_physical().cast(pl.UInt32)
-        present = raw.drop_nulls().unique()
-        codes: list[int] = present.to_physical().cast(pl.UInt32).to_list()
-        if not self.known.issuperset(codes):
-            self._learn(present)
+        # a text not seen in an earlier batch: its number is past the tables, or null in them
+        top = number.max()
+        if top is not None and (
+            int(top) >= self.seen.len()  # type: ignore[arg-type]
+            or (number.is_not_null() & self.seen.gather(number).is_null()).any()
+        ):
+            self._learn(raw.drop_nulls().unique())
         blank = raw.is_null()
         if self.any_blank:
             blank = blank | self.blanks.gather(number).fill_null(False)
@@ -478,6 +492,7 @@ class Categories:
         self.values = _grown(self.values, size).scatter(at, pl.Series(values, dtype=self.dtype))
         self.blanks = _grown(self.blanks, size).scatter(at, pl.Series(blanks, dtype=pl.Boolean))
         self.wrong = _grown(self.wrong, size).scatter(at, pl.Series(wrong, dtype=pl.Boolean))
+        self.seen = _grown(self.seen, size).scatter(at, True)
 
 
 def _grown(table: pl.Series, size: int) -> pl.Series:

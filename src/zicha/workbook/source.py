@@ -469,25 +469,6 @@ def _csv_stream(
         sep = separator(f.read(1 << 16))
     schema = {f"column_{i + 1}": kind for i, kind in enumerate(kinds)}
 
-    def parse(block: bytes, skip_rows: int) -> pl.DataFrame:
-        try:
-            return pl.read_csv(
-                block,
-                has_header=False,
-                skip_rows=skip_rows,
-                schema=schema,
-                truncate_ragged_lines=True,
-                raise_if_empty=False,
-                separator=sep,
-            )
-        except Exception as err:
-            text = str(err).strip()
-            if "utf-8" in text.lower() or "utf8" in text.lower():
-                raise _NotUtf8 from None
-            first = text.splitlines()[0] if text else type(err).__name__
-            message = f"CSV 文件无法读取（{first}）"
-            raise InputError([Problem(file=shown, message=message)]) from None
-
     def stream() -> Iterator[pl.DataFrame]:
         rest = b""
         skip_rows = skip
@@ -497,14 +478,14 @@ def _csv_stream(
                 block = rest + chunk if rest else chunk
                 if not chunk:
                     if block.strip():
-                        yield parse(block, skip_rows)
+                        yield _polars_csv(block, shown, sep, skip_rows, schema)
                     return
                 end = _records_end(block)
                 if end == 0:
                     rest = block  # one record longer than a block: read on
                     continue
                 rest = block[end:]
-                yield parse(block[:end], skip_rows)
+                yield _polars_csv(block[:end], shown, sep, skip_rows, schema)
                 skip_rows = 0
 
     return stream
@@ -583,15 +564,24 @@ def separator(data: bytes) -> str:
     return ","
 
 
-def _polars_csv(data: bytes, shown: str) -> pl.DataFrame:
+def _polars_csv(
+    data: bytes,
+    shown: str,
+    sep: str | None = None,
+    skip_rows: int = 0,
+    schema: dict[str, pl.DataType] | None = None,
+) -> pl.DataFrame:
+    """CSV bytes as a frame, every column text (or as `schema` says), no header row."""
     try:
         return pl.read_csv(
             data,
             has_header=False,
             infer_schema=False,
+            schema=schema,
+            skip_rows=skip_rows,
             truncate_ragged_lines=True,
             raise_if_empty=False,
-            separator=separator(data),
+            separator=sep or separator(data),
         )
     except Exception as err:
         text = str(err).strip()
