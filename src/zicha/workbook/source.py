@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -469,7 +470,8 @@ def _csv_stream(
         sep = separator(f.read(1 << 16))
     schema = {f"column_{i + 1}": kind for i, kind in enumerate(kinds)}
 
-    def stream() -> Iterator[pl.DataFrame]:
+    def blocks() -> Iterator[tuple[bytes, int]]:
+        """Blocks of whole records, with the rows to skip at the top of each."""
         rest = b""
         skip_rows = skip
         with file.open("rb") as f:
@@ -478,15 +480,28 @@ def _csv_stream(
                 block = rest + chunk if rest else chunk
                 if not chunk:
                     if block.strip():
-                        yield _polars_csv(block, shown, sep, skip_rows, schema)
+                        yield block, skip_rows
                     return
                 end = _records_end(block)
                 if end == 0:
                     rest = block  # one record longer than a block: read on
                     continue
                 rest = block[end:]
-                yield _polars_csv(block[:end], shown, sep, skip_rows, schema)
+                yield block[:end], skip_rows
                 skip_rows = 0
+
+    def stream() -> Iterator[pl.DataFrame]:
+        # the next block is parsed (polars, without the interpreter's lock) while the caller
+        # checks and counts this one
+        with ThreadPoolExecutor(1) as pool:
+            pending: Future[pl.DataFrame] | None = None
+            for block, skip_rows in blocks():
+                parsing = pool.submit(_polars_csv, block, shown, sep, skip_rows, schema)
+                if pending is not None:
+                    yield pending.result()
+                pending = parsing
+            if pending is not None:
+                yield pending.result()
 
     return stream
 
