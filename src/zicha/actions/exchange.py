@@ -27,7 +27,7 @@ from zicha.domain.pack import Pack
 from zicha.domain.period import Period, PeriodError, parse_period
 from zicha.storage import models as m
 from zicha.workbook.cells import CellError, is_blank, parse_number
-from zicha.workbook.reader import element_parser
+from zicha.workbook.values_sheet import element_parser
 
 
 def data_value_set(

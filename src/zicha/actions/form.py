@@ -16,7 +16,7 @@ from zicha.domain.pack import DataElement
 from zicha.domain.period import Period
 from zicha.storage import models as m
 from zicha.workbook.cells import CellError, is_blank, parse_number
-from zicha.workbook.reader import element_parser
+from zicha.workbook.values_sheet import element_parser
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from zicha.workbook.cells import CellError, Parsed, clean_text, parse_column
 from zicha.workbook.source import Restart
 
 if TYPE_CHECKING:
-    from zicha.workbook.reader import SheetReader, _Sheet
+    from zicha.workbook.reader import Sheet, SheetReader
 
 #: the seed of the register numbers' hashes
 _SEED = 20231001
@@ -365,7 +365,7 @@ class RegisterReader:
         sparse = decoded.select(pl.lit(units).alias("org_unit"), pl.exclude("unit"))
         return sparse if dense is None else pl.concat([dense, sparse])
 
-    def _batch(self, sheet: _Sheet) -> tuple[pl.DataFrame, pl.Series | None]:
+    def _batch(self, sheet: Sheet) -> tuple[pl.DataFrame, pl.Series | None]:
         """A batch's rows that are not blank, parsed (null where wrong), and their register
         numbers; its problems added."""
         reader = self.reader
