@@ -1,7 +1,7 @@
 """Reading a register sheet (births, deaths): its rows parsed, checked and counted batch by batch.
 
-A register can hold millions of rows. It is read in batches (a CSV file streamed by polars, any
-other sheet as one batch); each batch's columns are parsed a whole column at a time (each
+A register can hold millions of rows. It is read in batches (a large CSV file in blocks of whole
+records, `zicha.workbook.source`; any other sheet as one batch); each batch's columns are parsed a whole column at a time (each
 distinct text once: the cell parsers remember what they have seen), its problems are collected
 with their spreadsheet rows, and its rows are counted per org unit, day and register element of
 the pack (`zicha.engine.dataset.tally`). Nothing of a batch is kept after it but its count, its
