@@ -1,13 +1,13 @@
 """Reading a register sheet (births, deaths): its rows parsed, checked and counted batch by batch.
 
-A register can hold millions of rows. It is read in batches (a large CSV file in blocks of whole
-records, `zicha.workbook.source`; any other sheet as one batch); each batch's columns are parsed a whole column at a time (each
-distinct text once: the cell parsers remember what they have seen), its problems are collected
-with their spreadsheet rows, and its rows are counted per org unit, day and register element of
-the pack (`zicha.engine.dataset.tally`). Nothing of a batch is kept after it but its count, its
-register numbers as 64-bit hashes, and the rows dated outside every period of the data (with
-their spreadsheet rows, for the finding that names them). Rows themselves are kept only when
-asked for (a server stores them one by one).
+A register can hold millions of rows. It is read in batches (a large CSV file in blocks of
+whole records, `zicha.workbook.source`; any other sheet as one batch); each batch's columns are
+parsed a whole column at a time (each distinct text once: the cell parsers remember what they
+have seen), its problems are collected with their spreadsheet rows, and its rows are counted per
+org unit, day and register element of the pack (`zicha.engine.dataset.tally`). Nothing of a
+batch is kept after it but its count, its register numbers as 64-bit hashes, and the rows dated
+outside every period of the data (with their spreadsheet rows, for the finding that names them).
+Rows themselves are kept only when asked for (a server stores them one by one).
 
 Register numbers (`ref`) must be unique in their sheet. They are checked on their hashes, sorted:
 equal texts hash alike, so distinct hashes mean distinct numbers; only where two hashes are equal
