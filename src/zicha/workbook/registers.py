@@ -16,7 +16,8 @@ is the sheet read again, for the numbers and rows of those hashes alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -282,10 +283,8 @@ class RegisterReader:
         tallies: list[pl.DataFrame] = []
         strays: list[pl.DataFrame] = []
         height = total = 0
-        for batch in self.sheet.raw.batches():
-            total += batch.height
-            part = self.sheet.part(batch)
-            frame, ref = self._batch(part)
+        for size, frame, ref in self._checked():
+            total += size
             height += frame.height
             if ref is not None:
                 hashes.add(ref.drop_nulls().hash(seed=_SEED))
@@ -324,6 +323,28 @@ class RegisterReader:
             counted = self._merged(tallies, self.conditions)
         found = pl.concat(strays) if strays else pl.DataFrame(schema=STRAY_SCHEMA)
         return Register(rows, counted, found.cast(STRAY_SCHEMA), height)  # type: ignore[arg-type]
+
+    def _checked(self) -> Iterator[tuple[int, pl.DataFrame, pl.Series | None]]:
+        """Each batch's size, rows and register numbers (`_batch`): the next batch is read and
+        checked in a thread (polars works without the interpreter's lock) while the caller
+        counts this one. One thread: the batches are checked in order, and their problems
+        added in order."""
+        batches = self.sheet.raw.batches()
+
+        def step() -> tuple[int, pl.DataFrame, pl.Series | None] | None:
+            batch = next(batches, None)
+            if batch is None:
+                return None
+            return (batch.height, *self._batch(self.sheet.part(batch)))
+
+        with ThreadPoolExecutor(1) as pool:
+            pending = pool.submit(step)
+            while True:
+                got = pending.result()
+                if got is None:
+                    return
+                pending = pool.submit(step)
+                yield got
 
     @staticmethod
     def _tally(frame: pl.DataFrame, conditions: Mapping[str, pl.Expr | None]) -> pl.DataFrame:
