@@ -6,8 +6,12 @@ asserted by a test that fails on a busy machine."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+POSTGRES_ONLY = Path(__file__).resolve().parent / "server" / "postgres"
 
 settings.register_profile(
     "ci",
@@ -21,3 +25,11 @@ settings.register_profile("dev", deadline=None, suppress_health_check=[HealthChe
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
 )
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """`tests/server/postgres` belongs to the PostgreSQL pass of `make unit` (where
+    ZICHA_TEST_DATABASE_URL is set): the SQLite pass does not collect it, so nothing is skipped."""
+    if collection_path == POSTGRES_ONLY and not os.environ.get("ZICHA_TEST_DATABASE_URL"):
+        return True
+    return None
