@@ -188,10 +188,9 @@ def gaps(
     register, for the finest units (the county's empty month is its township's), unless the same
     months are empty in two or more branches below a unit: then that unit says it once, the units
     below in `also` (a register without October anywhere is one finding, not one per township).
-    The months
-    looked at are the register's own and those of `periods` that reach into them (a report to
-    31 March of a register that stops in February); `root` limits the units judged to its
-    subtree (a computation's unit and those below it)."""
+    The months looked at are the register's own and those of `periods` that reach into them (a
+    report to 31 March of a register that stops in February); `root` limits the units judged to
+    its subtree (a computation's unit and those below it)."""
     out: list[Finding] = []
     tree = facts.tree
     units = {u.code for u in tree} if root is None else {root, *tree.descendants(root)}
