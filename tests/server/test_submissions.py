@@ -195,6 +195,11 @@ def test_every_write_path_is_refused_while_locked(
     # the data-entry form
     page = Client()
     page.force_login(m.User.objects.get(username="donghe"))
+    # the 导入 page
+    upload = values_xlsx([["51000201", "201101", "deaths", "99"]])
+    response = page.post("/imports", {"file": upload})
+    assert response.status_code == 409
+    assert "已锁定" in response.content.decode()
     cell = {"org": "51000201", "element": "deaths", "period": "201101", "value": "99"}
     response = page.post("/entry/cell", {**cell, "shown_period": P})
     assert response.status_code == 409

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from zicha.actions import audit, county, submissions
-from zicha.actions.entry import TargetChange
+from zicha.actions.entry import Locked, Refused, TargetChange
 from zicha.actions.form import Grid
 from zicha.actions.targets import Row, Slot, TargetGrid
 from zicha.domain.errors import InputError
@@ -57,6 +57,16 @@ def problem_text(exc: InputError) -> str:
         str(dataclasses.replace(p, sheet=None, row=None, column=None, file=None))
         for p in exc.problems
     )
+
+
+def refusal(exc: InputError | Refused | Locked) -> tuple[dict[str, Any], int]:
+    """What an upload page shows of an upload that wrote nothing, and the page's status:
+    unusable input 400 (its problems), a role or scope that may not 403 and a locked unit and
+    period 409 (the reason and the rows it names)."""
+    problems = [str(p) for p in exc.problems]
+    if isinstance(exc, InputError):
+        return {"problems": problems}, 400
+    return {"refused": exc.message, "problems": problems}, 403 if isinstance(exc, Refused) else 409
 
 
 def indicator_rows(c: Computation) -> list[dict[str, Any]]:

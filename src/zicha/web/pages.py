@@ -345,17 +345,9 @@ def import_page(request: HttpRequest) -> HttpResponse:
                 )
                 ctx["imported"] = display.import_rows(done.counts)
                 ctx["name"] = done.name
-            except InputError as exc:
-                ctx["problems"] = [str(p) for p in exc.problems]
-                status = 400
-            except Refused as exc:
-                ctx["refused"] = exc.message
-                ctx["problems"] = [str(p) for p in exc.problems]
-                status = 403
-            except Locked as exc:
-                ctx["refused"] = exc.message
-                ctx["problems"] = [str(p) for p in exc.problems]
-                status = 409
+            except (InputError, Refused, Locked) as exc:
+                shown, status = display.refusal(exc)
+                ctx.update(shown)
     return render(request, "zicha/import.html", ctx, status=status)
 
 

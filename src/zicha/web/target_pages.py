@@ -139,13 +139,9 @@ def target_import(request: HttpRequest) -> HttpResponse:
             )
             result["name"] = upload.name
             result["changes"] = [display.change_text(c) for c in changes]
-        except InputError as exc:
-            result["problems"] = [str(p) for p in exc.problems]
-            status = 400
-        except Refused as exc:
-            result["refused"] = exc.message
-            result["problems"] = [str(p) for p in exc.problems]
-            status = 403
+        except (InputError, Refused) as exc:
+            shown, status = display.refusal(exc)
+            result.update(shown)
     ctx = _grid_context(request)
     ctx["imported"] = result
     return render(request, "zicha/targets.html", ctx, status=status)
