@@ -81,6 +81,16 @@ def prepare(county: Path, data: Path, db: str | None) -> None:
     )
 
 
+def databases(sqlite_only: bool) -> dict[str, str | None]:
+    """The databases to measure, by name: SQLite, and PostgreSQL at ZICHA_TEST_DATABASE_URL
+    when it is set (scripts/with_postgres.sh) unless `sqlite_only`."""
+    found: dict[str, str | None] = {"sqlite": None}
+    pg = os.environ.get("ZICHA_TEST_DATABASE_URL")
+    if pg and not sqlite_only:
+        found["postgresql"] = pg
+    return found
+
+
 def request(conn: http.client.HTTPConnection, path: str, headers: dict[str, str]) -> int:
     conn.request("GET", path, headers=headers)
     response = conn.getresponse()
@@ -196,19 +206,16 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
 
     county = rank_speed.generate(options.townships, options.villages)
-    databases: dict[str, str | None] = {"sqlite": None}
-    pg = os.environ.get("ZICHA_TEST_DATABASE_URL")
-    if pg and not options.sqlite_only:
-        databases["postgresql"] = pg
-    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in databases}
+    chosen = databases(options.sqlite_only)
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in chosen}
     with tempfile.TemporaryDirectory(prefix="zicha-bench-") as tmp:
         folders = {}
-        for name, db in databases.items():
+        for name, db in chosen.items():
             folders[name] = Path(tmp) / name
             print(f"{name}: loading {county.name}")
             prepare(county, folders[name], db)
         for i in range(options.repeat):
-            for name, db in databases.items():
+            for name, db in chosen.items():
                 result = run_once(folders[name], db, options.clients, options.requests, "T01")
                 runs[name].append(result)
                 print(

@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -37,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import rank_speed
-from server_load import environment, save, serving, zicha
+from server_load import databases, environment, save, serving, zicha
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
@@ -157,20 +156,17 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
 
     county = rank_speed.generate(options.townships, options.villages)
-    databases: dict[str, str | None] = {"sqlite": None}
-    pg = os.environ.get("ZICHA_TEST_DATABASE_URL")
-    if pg and not options.sqlite_only:
-        databases["postgresql"] = pg
-    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in databases}
+    chosen = databases(options.sqlite_only)
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in chosen}
     keys = ("grid_cold_ms", "grid_ms", "cell_ms", "put_all_ms", "agreements_zip_ms")
     with tempfile.TemporaryDirectory(prefix="zicha-bench-") as tmp:
         folders = {}
-        for name, db in databases.items():
+        for name, db in chosen.items():
             folders[name] = Path(tmp) / name
             print(f"{name}: loading {county.name}")
             prepare(county, folders[name], db)
         for i in range(options.repeat):
-            for name, db in databases.items():
+            for name, db in chosen.items():
                 result = run_once(folders[name], db, options.townships, options.saves)
                 runs[name].append(result)
                 shown = "  ".join(f"{k[:-3]} {result[k]:7.1f} ms" for k in keys)
