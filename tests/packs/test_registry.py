@@ -105,3 +105,10 @@ def test_a_pack_whose_expression_does_not_parse_is_refused_when_loaded(tmp_path:
     lint = CliRunner().invoke(cli, ["packs", "lint", str(folder)])
     assert lint.exit_code == 1
     assert "indicators.births.numerator" in lint.stdout
+
+
+def test_a_builtin_pack_is_read_once_per_process() -> None:
+    """The server asks for its pack on every request: a built-in pack is part of the installed
+    program and is not read again."""
+    assert get_pack("family-planning") is get_pack("family-planning")
+    assert get_pack(None) is get_pack("family-planning")

@@ -55,6 +55,41 @@ def test_a_bad_token_is_401(api: APIClient) -> None:
     assert "令牌" in response.json()["detail"]
 
 
+def test_a_token_stops_with_its_user_or_its_deletion(db: Any) -> None:
+    client = client_for("xxxiang")
+    assert client.get("/api/orgunits").status_code == 200
+    m.User.objects.filter(username="xxxiang").update(is_active=False)
+    assert client.get("/api/orgunits").status_code == 401
+    m.User.objects.filter(username="xxxiang").update(is_active=True)
+    assert client.get("/api/orgunits").status_code == 200
+    m.ApiToken.objects.filter(user__username="xxxiang").delete()
+    assert client.get("/api/orgunits").status_code == 401
+
+
+def test_a_token_follows_its_user_to_another_unit(db: Any) -> None:
+    """The user behind a token is read afresh on every call: a clerk moved to another township
+    sees the new one at once, and no longer the old."""
+    client = client_for("xxxiang")
+    assert client.get("/api/compute", {"org": "510001", "period": P}).status_code == 200
+    m.User.objects.filter(username="xxxiang").update(org=m.OrgUnit.objects.get(code="510002"))
+    assert client.get("/api/compute", {"org": "510001", "period": P}).status_code == 404
+    figures = client.get("/api/compute", {"period": P}).json()
+    assert figures["org_unit"]["code"] == "510002"
+
+
+def test_compute_asks_the_database_twice_when_nothing_changed(
+    clerk: APIClient, django_assert_num_queries: Any
+) -> None:
+    """A computation asked for again is answered from memory: the token's user and the data
+    version are all the database is asked, whether the unit is named or not."""
+    first = clerk.get("/api/compute", {"org": "510001", "period": P})
+    for params in ({"org": "510001", "period": P}, {"period": P}):
+        with django_assert_num_queries(2):
+            again = clerk.get("/api/compute", params)
+        assert again.status_code == 200
+        assert again.json() == first.json()
+
+
 # ---------------------------------------------------------------------------------------------
 # API: roles and scope
 

@@ -20,7 +20,7 @@ from zicha.engine.computation import Engine
 from zicha.packs.registry import get_pack
 from zicha.storage import models as m
 from zicha.storage.facts import DatabaseFacts
-from zicha.storage.source import data_version, pack_id
+from zicha.storage.source import pack_id, state
 
 
 class NotInScope(LookupError):
@@ -48,7 +48,7 @@ def visible_units(user: m.User) -> m.models.QuerySet[m.OrgUnit]:  # type: ignore
 
 def unit_for(user: m.User, code: str | None) -> m.OrgUnit:
     """The unit `code` when the user may see it (its own unit when no code is given)."""
-    if not code:
+    if not code or (user.org is not None and code.strip() == user.org.code):
         if user.org is None:
             raise NotInScope(code)
         return user.org
@@ -75,7 +75,10 @@ def resolve(user: m.User, org: str | None, period: str | None) -> Scope:
 
 
 def server_pack() -> Pack:
-    pid = pack_id()
+    return _pack(pack_id())
+
+
+def _pack(pid: str | None) -> Pack:
     if pid is None:
         raise InputError([Problem(message="服务器还没有数据：请先用 zicha load 导入工作簿")])
     return get_pack(pid)
@@ -88,11 +91,13 @@ _results: OrderedDict[tuple[str, str, str, str, str], Computation] = OrderedDict
 RESULTS_KEPT = 256
 
 
-def engine() -> Engine:
-    """The engine over the database, rebuilt only when the data version (or the pack) moved."""
+def engine(known: tuple[str, str | None] | None = None) -> Engine:
+    """The engine over the database, rebuilt only when the data version (or the pack) moved;
+    `known` is the data version and pack id when the caller has just read them."""
     global _engine
-    pack = server_pack()
-    key = (data_version(), pack.id, pack.version)
+    version, pid = known or state()
+    pack = _pack(pid)
+    key = (version, pack.id, pack.version)
     with _lock:
         if _engine is not None and _engine[0] == key:
             return _engine[1]
@@ -108,14 +113,15 @@ def compute(scope: Scope) -> Computation:
     Kept until the next write: the same question asked again with nothing changed is answered
     from memory. The computation returned is shared: callers read it, never change it.
     """
-    pack = server_pack()
-    key = (data_version(), pack.id, pack.version, scope.org.code, scope.period.id)
+    version, pid = known = state()
+    pack = _pack(pid)
+    key = (version, pack.id, pack.version, scope.org.code, scope.period.id)
     with _lock:
         hit = _results.get(key)
         if hit is not None:
             _results.move_to_end(key)
             return hit
-    result = engine().compute(scope.org.code, scope.period)
+    result = engine(known).compute(scope.org.code, scope.period)
     with _lock:
         _results[key] = result
         while len(_results) > RESULTS_KEPT:

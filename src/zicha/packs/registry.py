@@ -33,7 +33,19 @@ def builtin_ids() -> list[str]:
     >>> "family-planning" in builtin_ids()
     True
     """
-    return sorted(p.name for p in BUILTIN.iterdir() if (p / "pack.toml").is_file())
+    return list(_builtin_ids())
+
+
+@lru_cache(maxsize=1)
+def _builtin_ids() -> tuple[str, ...]:
+    return tuple(sorted(p.name for p in BUILTIN.iterdir() if (p / "pack.toml").is_file()))
+
+
+@lru_cache(maxsize=32)
+def _builtin(pack_id: str) -> Pack:
+    """A built-in pack, read once per process: it is part of the installed program (the server
+    asks for it on every request)."""
+    return _load_checked(builtin_folder(pack_id))
 
 
 @lru_cache(maxsize=32)
@@ -87,8 +99,8 @@ def get_pack(pack_id: str | None) -> Pack:
     'family-planning'
     """
     key = (pack_id or DEFAULT_PACK).strip()
-    if key in builtin_ids():
-        return _load_checked(builtin_folder(key))
+    if key in _builtin_ids():
+        return _builtin(key)
     known = "、".join(builtin_ids())
     raise InputError([Problem(message=f"未知的业务包「{key}」，内置业务包有：{known}")])
 

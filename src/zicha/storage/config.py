@@ -81,9 +81,12 @@ def database_settings(url: str) -> dict[str, Any]:
             "transaction_mode": "IMMEDIATE",
             "timeout": BUSY_TIMEOUT_MS / 1000,
         }
+        # a connection kept by each serving thread: opening one and setting its pragmas cost
+        # more than a whole cached answer
+        db["CONN_MAX_AGE"] = 60
     elif "postgresql" in engine:
-        # a connection kept by each serving thread: the URL parser's default (0) would open
-        # a connection (a new server process) for every request
+        # kept likewise: the URL parser's default (0) would start a new server process for
+        # every request
         db["CONN_MAX_AGE"] = 60
         db["CONN_HEALTH_CHECKS"] = True
     else:

@@ -36,6 +36,46 @@ def pack_id() -> str | None:
     return _value(m.Setting, "key", PACK_SETTING)
 
 
+def state() -> tuple[str, str | None]:
+    """The data version and the pack id together, in one plain-SQL query: what every
+    computation asked for is keyed on."""
+    version = connection.ops.quote_name(m.DataVersion._meta.db_table)
+    setting = connection.ops.quote_name(m.Setting._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 'v', value FROM {version} WHERE name = %s "
+            f"UNION ALL SELECT 'p', value FROM {setting} WHERE {connection.ops.quote_name('key')}"
+            " = %s",
+            ["data", PACK_SETTING],
+        )
+        found = {kind: str(value) for kind, value in cursor.fetchall()}
+    return found.get("v", ""), found.get("p")
+
+
+def token_user(key: str) -> m.User | None:
+    """The user a bearer token belongs to, with its org unit, in one plain-SQL query (asked on
+    every API call, where the ORM's compiling of the query cost more than the answer)."""
+    user_fields = [f.attname for f in m.User._meta.concrete_fields]
+    unit_fields = [f.attname for f in m.OrgUnit._meta.concrete_fields]
+    q = connection.ops.quote_name
+    columns = ", ".join([f"u.{q(f)}" for f in user_fields] + [f"o.{q(f)}" for f in unit_fields])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {q(m.ApiToken._meta.db_table)} t "
+            f"JOIN {q(m.User._meta.db_table)} u ON u.id = t.user_id "
+            f"LEFT JOIN {q(m.OrgUnit._meta.db_table)} o ON o.id = u.org_id "
+            "WHERE t." + q("key") + " = %s",
+            [key],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    user = m.User.from_db(connection.alias, user_fields, row[: len(user_fields)])
+    unit = row[len(user_fields) :]
+    user.org = None if unit[0] is None else m.OrgUnit.from_db(connection.alias, unit_fields, unit)
+    return user
+
+
 def data_version() -> str:
     """The token of the data as it is now ("" before the first write)."""
     return _value(m.DataVersion, "name", "data") or ""

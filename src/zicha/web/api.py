@@ -7,17 +7,20 @@ from __future__ import annotations
 import io
 import secrets
 import tempfile
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
 from django.contrib.auth import authenticate
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -36,6 +39,7 @@ from zicha.actions import (
 )
 from zicha.actions.entry import Locked, Refused
 from zicha.domain.errors import InputError, Problem
+from zicha.domain.result import Computation
 from zicha.reports.json_view import computation_json, ranking_json
 
 
@@ -138,9 +142,32 @@ class ComputeView(APIView):
     def get(self, request: Request) -> Response:
         def run() -> Response:
             scope = county.resolve(request.user, _q(request, "org"), _q(request, "period"))
-            return Response(computation_json(county.compute(scope)))
+            return computation_response(county.compute(scope))
 
         return answer(run)
+
+
+#: the JSON of kept computations, by the computation's identity (kept with it, so that an id
+#: reused by a new object never answers with old bytes)
+_rendered: OrderedDict[int, tuple[Computation, bytes]] = OrderedDict()
+_rendered_lock = threading.Lock()
+RENDERED_KEPT = 256
+
+
+def computation_response(c: Computation) -> HttpResponse:
+    """A computation as `/api/compute`'s JSON. Computations are kept until the next write and
+    asked for again and again, so each is rendered once."""
+    with _rendered_lock:
+        hit = _rendered.get(id(c))
+    if hit is not None and hit[0] is c:
+        body = hit[1]
+    else:
+        body = JSONRenderer().render(computation_json(c))
+        with _rendered_lock:
+            _rendered[id(c)] = (c, body)
+            while len(_rendered) > RENDERED_KEPT:
+                _rendered.popitem(last=False)
+    return HttpResponse(body, content_type="application/json")
 
 
 class RankView(APIView):

@@ -19,17 +19,17 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
     """`Authorization: Bearer TOKEN` or `ApiToken TOKEN`."""
 
     def authenticate(self, request: Any) -> tuple[Any, Any] | None:
-        from zicha.storage.models import ApiToken
+        from zicha.storage.source import token_user
 
         header = authentication.get_authorization_header(request).decode("latin-1").split()
         if not header or header[0].lower() not in SCHEMES:
             return None
         if len(header) != 2:
             raise exceptions.AuthenticationFailed("令牌格式不对：应为 Authorization: Bearer 令牌")
-        token = ApiToken.objects.select_related("user", "user__org").filter(key=header[1]).first()
-        if token is None or not token.user.is_active:
+        user = token_user(header[1])
+        if user is None or not user.is_active:
             raise exceptions.AuthenticationFailed("令牌无效或已停用，请重新获取（POST /api/token）")
-        return token.user, token
+        return user, header[1]
 
     def authenticate_header(self, request: Any) -> str:
         return 'Bearer realm="zicha"'
