@@ -43,3 +43,26 @@ def test_register_counts_over_whole_and_cut_months() -> None:
     assert got[("T", "2024Q1")] == got[("C", "2024Q1")] == 4
     assert got[("T", "2024-01-15/2024-03-29")] == 2
     assert got[("T", "202402")] == 1
+
+
+def test_an_element_from_a_register_and_from_entered_values_is_added() -> None:
+    """Births entered for November (before the register starts) and counted by the register in
+    January and February: a period over both adds them; each month has its own alone."""
+    data = dataset(
+        TOWN,
+        values=values(("T", "202311", "births", 5)),
+        births=births(
+            ("T", "2024-01-10", "M", 1, True),
+            ("T", "2024-01-20", "F", 1, True),
+            ("T", "2024-02-05", "M", 2, True),
+        ),
+    )
+    engine = workbook_engine(get_pack(None), data)
+    periods = [parse_period(p) for p in ("2023-11-01/2024-02-29", "202311", "202401", "202402")]
+    table = engine.table(["T", "C"], periods, ["births"])
+    got = {(o, p): v for o, p, v in table.select("org_unit", "period", "val:births").rows()}
+    for org in ("T", "C"):
+        assert got[(org, "2023-11-01/2024-02-29")] == 5 + 2 + 1
+        assert got[(org, "202311")] == 5
+        assert got[(org, "202401")] == 2
+        assert got[(org, "202402")] == 1

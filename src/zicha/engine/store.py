@@ -103,13 +103,28 @@ class ValueStore:
         counts = {e: self.register_conditions[e] for e in wanted if e in self.register_conditions}
         if counts:
             parts.append(self.facts.register_counts(orgs, counts, periods))
-        long = pl.concat(parts, how="vertical_relaxed")
-        if long.height == 0:
+        keys = ["org_unit", "period"]
+        # each source gives a key once: each part is made wide on its own, not the long parts
+        # grouped again together
+        wides = [p.pivot(on="element", index=keys, values="value") for p in parts if p.height]
+        if not wides:
             return pl.DataFrame(schema={"org_unit": pl.String, "period": pl.String})
-        # an entered value and a register may both give an element (outside the register's
-        # months): summed first, so that the pivot leaves null, never 0, where nothing was given
-        summed = long.group_by("org_unit", "period", "element").agg(pl.col("value").sum())
-        return summed.pivot(on="element", index=["org_unit", "period"], values="value")
+        frame = wides[0]
+        for wide in wides[1:]:
+            # an entered value and a register may both give an element (outside the register's
+            # months): added, null only where neither gave anything, never 0
+            both = [c for c in wide.columns if c in frame.columns and c not in keys]
+            frame = frame.join(wide, on=keys, how="full", coalesce=True, suffix=":2")
+            frame = frame.with_columns(
+                pl.when(pl.col(c).is_null())
+                .then(pl.col(f"{c}:2"))
+                .when(pl.col(f"{c}:2").is_null())
+                .then(pl.col(c))
+                .otherwise(pl.col(c) + pl.col(f"{c}:2"))
+                .alias(c)
+                for c in both
+            ).drop(f"{c}:2" for c in both)
+        return frame
 
     def stock_values(
         self, orgs: Sequence[str], dates: Sequence[date], elements: Iterable[str]

@@ -180,9 +180,13 @@ class WorkbookFacts:
         )
 
     @staticmethod
-    def _sums(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    def _sums(parts: list[pl.DataFrame], distinct: bool = False) -> pl.DataFrame:
+        """Parts of (ancestor, period, element, value) added up; `distinct` when no two parts
+        share a key and none repeats one (nothing to add: they are only put together)."""
         if not parts:
             return pl.DataFrame(schema=PERIOD_SUMS)
+        if distinct:
+            return pl.concat(parts).rename({"ancestor": "org_unit"}).select(list(PERIOD_SUMS))
         return (
             pl.concat(parts)
             .group_by("ancestor", "period", "element")
@@ -243,7 +247,9 @@ class WorkbookFacts:
                     .join(self._ancestors(orgs), on="org_unit")
                     .select("ancestor", pl.lit(period).alias("period"), "element", "value")
                 )
-        return self._sums(parts)
+        # each sheet's whole months give a key once, and sheets count different elements: only
+        # the parts of months cut by a period add to them
+        return self._sums(parts, distinct=not edges)
 
     def register_months(self, sheet: str, root: str | None = None) -> pl.DataFrame:
         counted = self._month_tally.get(sheet)
