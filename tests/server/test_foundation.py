@@ -104,3 +104,49 @@ def test_a_postgresql_connection_is_kept_between_requests() -> None:
     assert db["CONN_MAX_AGE"] == 60  # not the URL parser's 0: a new connection per request
     assert db["CONN_HEALTH_CHECKS"] is True
     assert (db["NAME"], db["HOST"], db["PORT"]) == ("zicha", "127.0.0.1", 5432)
+
+
+def test_several_units_computed_together_equal_each_computed_alone(db: Any) -> None:
+    """`county.compute_all` (a dashboard's townships in one aggregation) gives each unit the
+    figures and findings `county.compute` gives it alone."""
+    from zicha.actions import county
+    from zicha.reports.json_view import computation_json
+    from zicha.storage import models as m
+
+    user = m.User.objects.get(username="county")
+    codes = ["510001", "510002", "510003", "510006"]
+    scopes = [county.resolve(user, code, "2010OctS1") for code in codes]
+    county._results.clear()
+    together = county.compute_all(scopes)
+    county._results.clear()
+    alone = [county.compute(s) for s in scopes]
+    assert [computation_json(c) for c in together] == [computation_json(c) for c in alone]
+    assert any(c.findings for c in alone)
+    # kept: asked again, the same objects come back
+    assert all(a is b for a, b in zip(county.compute_all(scopes), alone, strict=True))
+
+
+def test_a_load_leaves_the_planner_its_statistics(db: Any, tmp_path: Path) -> None:
+    """Without statistics SQLite plans a subtree's sums from every value of an element; a load
+    of a workbook refreshes them, and `analyze` makes them where they are missing."""
+    from django.db import connection
+
+    from zicha.actions.loading import load_workbook
+    from zicha.storage import bulk
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS sqlite_stat1")
+        assert not bulk.has_statistics()
+    workbook = tmp_path / "county.xlsx"
+    sheets = demo_sheets()
+    write_raw_workbook(sheets, workbook, [s.zh for s in SHEETS])
+    from zicha.storage import models as m
+
+    m.DataValue.objects.all().delete()  # the load changes every value again
+    load_workbook(workbook)
+    assert bulk.has_statistics()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'storage_datavalue'")
+            assert cursor.fetchone()[0] > 0

@@ -148,9 +148,23 @@ def test_the_dashboard_reads_the_apis_figures(reviewer: APIClient) -> None:
         i["value"] for i in county_jan["indicators"] if i["id"] == "births"
     )
     assert flow["pace"][-1] == pytest.approx(182 / 365)
+    # every unit's month is the API's computation of that unit and month
+    for unit in flow["units"]:
+        for month, completion in zip(flow["months"], unit["completion"], strict=True):
+            doc = reviewer.get("/api/compute", {"org": unit["org"], "period": month["period"]})
+            same = next(i for i in doc.json()["indicators"] if i["id"] == "births")
+            if same["target"] is None or same["to_date"] is None:
+                assert completion is None
+            else:
+                assert completion == pytest.approx(same["to_date"] / same["target"]["value"])
+    assert any(c is not None for u in flow["units"] for c in u["completion"])
     findings = {f["org"]: f for f in board["findings"]}
-    xx = reviewer.get("/api/compute", {"org": "510001", "period": P}).json()["findings"]
-    assert findings["510001"]["errors"] == sum(f["severity"] == "error" for f in xx)
+    for unit in board["units"]:
+        found = reviewer.get("/api/compute", {"org": unit["code"], "period": P}).json()
+        errors = sum(f["severity"] == "error" for f in found["findings"])
+        assert findings[unit["code"]]["errors"] == errors
+        assert findings[unit["code"]]["warnings"] == len(found["findings"]) - errors
+    assert findings["510001"]["errors"] > 0
 
 
 def test_the_dashboard_is_for_reviewers_and_in_scope(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from zicha.domain.errors import InputError, Problem
@@ -122,8 +123,39 @@ def compute(scope: Scope) -> Computation:
             _results.move_to_end(key)
             return hit
     result = engine(known).compute(scope.org.code, scope.period)
+    _keep({key: result})
+    return result
+
+
+def compute_all(scopes: Sequence[Scope]) -> list[Computation]:
+    """`compute` for several units of one period at once (the townships of a dashboard): the
+    ones not kept are computed together, in one aggregation, and kept like `compute`'s."""
+    if not scopes:
+        return []
+    period = scopes[0].period
+    if any(s.period.id != period.id for s in scopes):
+        raise ValueError("compute_all: the scopes must share their period")
+    version, pid = known = state()
+    pack = _pack(pid)
+    keys = [(version, pack.id, pack.version, s.org.code, period.id) for s in scopes]
     with _lock:
-        _results[key] = result
+        found = {k: _results[k] for k in keys if k in _results}
+    missing = list(dict.fromkeys(k[3] for k in keys if k not in found))
+    if missing:
+        made = engine(known).compute_many(missing, period, findings=True)
+        fresh = {
+            (version, pack.id, pack.version, c, period.id): r
+            for c, r in zip(missing, made, strict=True)
+        }
+        _keep(fresh)
+        found.update(fresh)
+    return [found[k] for k in keys]
+
+
+def _keep(made: dict[tuple[str, str, str, str, str], Computation]) -> None:
+    with _lock:
+        _results.update(made)
+        for key in made:
+            _results.move_to_end(key)
         while len(_results) > RESULTS_KEPT:
             _results.popitem(last=False)
-    return result

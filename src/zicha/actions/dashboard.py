@@ -30,7 +30,8 @@ def dashboard(scope: county.Scope) -> dict[str, Any]:
         m.OrgUnit.objects.filter(parent__in=children).values_list("parent__code", flat=True)
     )
     own = county.compute(scope)
-    below = {c.code: county.compute(_scope(scope, c.code, scope.period)) for c in children}
+    scopes = [_scope(scope, c.code, scope.period) for c in children]
+    below = {s.org.code: c for s, c in zip(scopes, county.compute_all(scopes), strict=True)}
     try:
         ranking: dict[str, Any] | None = ranking_json(county_reports.rank_scope(scope))
     except InputError:
@@ -130,8 +131,12 @@ def _flows(
     ]
     if not counted:
         return []
-    mine = [county.compute(_scope(scope, scope.org.code, p)) for p in months]
-    theirs = {c.code: [county.compute(_scope(scope, c.code, p)) for p in months] for c in children}
+    # every unit's months in one aggregation, without findings (the engine's `compute_grid`):
+    # the same figures as `compute`, for the units resolved above
+    codes = [scope.org.code, *(c.code for c in children)]
+    grid = county.engine().compute_grid(codes, months, [ind.id for ind in counted])
+    mine = [grid[(scope.org.code, p.id)] for p in months]
+    theirs = {c.code: [grid[(c.code, p.id)] for p in months] for c in children}
     flows = []
     for ind in counted:
         pace: list[float | None] = []

@@ -104,6 +104,9 @@ def load_dataset(
         _narrative(dataset, orgs, w, summary)
         if summary.changed:
             w.touched()
+    changed = sum(summary.created.values()) + sum(summary.updated.values())
+    if changed >= bulk.STATISTICS_ROWS or (changed and not bulk.has_statistics()):
+        bulk.analyze()
     return summary
 
 

@@ -176,51 +176,84 @@ class Engine:
     ) -> list[Computation]:
         """`compute` for many org units at once: one aggregation for all of them (ranking a
         county's townships); findings only when asked for."""
+        grid = self._computed(orgs, [period], indicators, findings)
+        return [grid[(org, period.id)] for org in orgs]
+
+    def compute_grid(
+        self, orgs: Sequence[str], periods: Sequence[Period], indicators: Sequence[str] | None
+    ) -> dict[tuple[str, str], Computation]:
+        """`compute_many` for many periods at once, without findings, by (org unit, period id):
+        one aggregation for every unit and period (a dashboard's months)."""
+        return self._computed(orgs, periods, indicators, findings=False)
+
+    def _computed(
+        self,
+        orgs: Sequence[str],
+        periods: Sequence[Period],
+        indicators: Sequence[str] | None,
+        findings: bool,
+    ) -> dict[tuple[str, str], Computation]:
         ids = list(self.pack.indicators) if indicators is None else list(indicators)
-        targets = {(o, i): self.target_for(o, period, i) for o in orgs for i in ids}
-        spans = {k: period.to_date(t.period) for k, t in targets.items() if t is not None}
-        before = _earlier(period)
-        history = _years_before(period, HISTORY_YEARS) if findings else []
-        periods = [period, *spans.values(), *before.values(), *history]
+        targets = {
+            (o, p.id, i): self.target_for(o, p, i) for p in periods for o in orgs for i in ids
+        }
+        by_id = {p.id: p for p in periods}
+        spans = {k: by_id[k[1]].to_date(t.period) for k, t in targets.items() if t is not None}
+        befores = {p.id: _earlier(p) for p in periods}
+        history = {p.id: _years_before(p, HISTORY_YEARS) if findings else [] for p in periods}
+        asked = [
+            *periods,
+            *spans.values(),
+            *(q for before in befores.values() for q in before.values()),
+            *(q for years in history.values() for q in years),
+        ]
         # with findings, the rules' figures come in the same table
         extra = rule_sides(self.calc, self.pack.rules) if findings else []
-        table = self.calc.table(orgs, periods, indicator_ids=ids, extra=extra)
+        table = self.calc.table(orgs, asked, indicator_ids=ids, extra=extra)
         rows = {(r["org_unit"], r["period"]): r for r in table.iter_rows(named=True)}
-        out: list[Computation] = []
-        for org in orgs:
-            row = rows[(org, period.id)]
-            results = [
-                self._result(
-                    org, period, i, row, rows, targets[(org, i)], spans.get((org, i)), before
-                )
-                for i in ids
-            ]
-            found = self._findings_for(org, period, row, ids, table) if findings else []
-            if findings:
-                earlier = [rows[(org, p.id)] for p in history]
-                found += checks.outliers(self.pack, org, period, row, earlier, ids)
-            for r in results:
-                if r.veto and r.status == "no_data" and findings:
-                    found.append(
-                        Finding(
-                            "veto_no_data",
-                            "warning",
-                            f"一票否决项「{r.indicator.name}」没有数据，无法判断是否否决",
-                            (),
-                            org,
-                            period.id,
-                        )
+        out: dict[tuple[str, str], Computation] = {}
+        for period in periods:
+            before = befores[period.id]
+            for org in orgs:
+                row = rows[(org, period.id)]
+                results = [
+                    self._result(
+                        org,
+                        period,
+                        i,
+                        row,
+                        rows,
+                        targets[(org, period.id, i)],
+                        spans.get((org, period.id, i)),
+                        before,
                     )
-            if findings:
-                found = _dedupe([*found, *self._report_findings(org, period, results)])
-            out.append(
-                Computation(
+                    for i in ids
+                ]
+                found = self._findings_for(org, period, row, ids, table) if findings else []
+                if findings:
+                    earlier = [rows[(org, p.id)] for p in history[period.id]]
+                    found += checks.outliers(self.pack, org, period, row, earlier, ids)
+                for r in results:
+                    if r.veto and r.status == "no_data" and findings:
+                        found.append(
+                            Finding(
+                                "veto_no_data",
+                                "warning",
+                                f"一票否决项「{r.indicator.name}」没有数据，无法判断是否否决",
+                                (),
+                                org,
+                                period.id,
+                            )
+                        )
+                if findings:
+                    found = _dedupe([*found, *self._report_findings(org, period, results)])
+                done = Computation(
                     self.pack.id, self.tree.get(org), period, results, found, _score(results)
                 )
-            )
-            attach_checklist(  # CONTRACT §6
-                out[-1], self.checklist, self.tree, findings, self.assessment
-            )
+                attach_checklist(  # CONTRACT §6
+                    done, self.checklist, self.tree, findings, self.assessment
+                )
+                out[(org, period.id)] = done
         return out
 
     def _report_findings(

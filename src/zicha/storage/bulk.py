@@ -159,3 +159,30 @@ def fetch_frame(sql: str, params: Sequence[Any], schema: dict[str, pl.DataType])
         else:
             series.append(pl.Series(name, values, dtype=dtype, strict=False))
     return pl.DataFrame(series)
+
+
+#: rows a load must change before the query planner's statistics are refreshed
+STATISTICS_ROWS = 1_000
+
+
+def analyze() -> None:
+    """Refresh the query planner's statistics of the whole database. Without them SQLite plans
+    a subtree's sums from every value of the element instead of from the unit's path (a county
+    dashboard: 18 s instead of under 1 s). SQLite looks at 1,000 rows of each index, enough
+    for the plan and quick on a province; PostgreSQL samples on its own."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA analysis_limit=1000")
+        cursor.execute("ANALYZE")
+
+
+def has_statistics() -> bool:
+    """Whether the planner has statistics (PostgreSQL's autovacuum gathers its own)."""
+    if connection.vendor != "sqlite":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if cursor.fetchone() is None:
+            return False
+        cursor.execute("SELECT 1 FROM sqlite_stat1 LIMIT 1")
+        return cursor.fetchone() is not None

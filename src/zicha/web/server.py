@@ -91,6 +91,10 @@ def serve(host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> None:
     """Serve the application with waitress until interrupted."""
     from waitress import serve as waitress_serve
 
+    from zicha.storage import bulk
     from zicha.web.wsgi import application
+
+    if not bulk.has_statistics():  # a database filled by hand, or by an older version
+        bulk.analyze()
 
     waitress_serve(application, host=host, port=port, threads=threads, ident="zicha")
