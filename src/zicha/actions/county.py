@@ -152,6 +152,33 @@ def compute_all(scopes: Sequence[Scope]) -> list[Computation]:
     return [found[k] for k in keys]
 
 
+#: grids of computations already made (a dashboard's months), keyed on the data version too
+_grids: OrderedDict[tuple[object, ...], dict[tuple[str, str], Computation]] = OrderedDict()
+GRIDS_KEPT = 32
+
+
+def compute_grid(
+    scopes: Sequence[Scope], periods: Sequence[Period], indicators: Sequence[str]
+) -> dict[tuple[str, str], Computation]:
+    """The scopes' units over many periods, without findings, by (unit, period id): one
+    aggregation (`Engine.compute_grid`), kept until the next write."""
+    version, pid = known = state()
+    pack = _pack(pid)
+    codes = tuple(dict.fromkeys(s.org.code for s in scopes))
+    key = (version, pack.id, pack.version, codes, tuple(p.id for p in periods), tuple(indicators))
+    with _lock:
+        hit = _grids.get(key)
+        if hit is not None:
+            _grids.move_to_end(key)
+            return hit
+    made = engine(known).compute_grid(codes, periods, indicators)
+    with _lock:
+        _grids[key] = made
+        while len(_grids) > GRIDS_KEPT:
+            _grids.popitem(last=False)
+    return made
+
+
 def _keep(made: dict[tuple[str, str, str, str, str], Computation]) -> None:
     with _lock:
         _results.update(made)

@@ -46,7 +46,7 @@ def dashboard(scope: county.Scope) -> dict[str, Any]:
         ],
         "progress": _progress(own, below, children),
         "ranking": ranking,
-        "flows": _flows(scope, own, below, children),
+        "flows": _flows(scope, scopes, own, below, children),
         "findings": [
             {
                 "org": c.code,
@@ -112,7 +112,11 @@ def _progress(
 
 
 def _flows(
-    scope: county.Scope, own: Computation, below: dict[str, Computation], children: list[m.OrgUnit]
+    scope: county.Scope,
+    scopes: list[county.Scope],
+    own: Computation,
+    below: dict[str, Computation],
+    children: list[m.OrgUnit],
 ) -> list[dict[str, Any]]:
     """Each count with a target below, month by month: the unit's own figure for the month, every
     unit's year to date as a share of its target (`completion`), and the share of time gone
@@ -131,10 +135,9 @@ def _flows(
     ]
     if not counted:
         return []
-    # every unit's months in one aggregation, without findings (the engine's `compute_grid`):
-    # the same figures as `compute`, for the units resolved above
-    codes = [scope.org.code, *(c.code for c in children)]
-    grid = county.engine().compute_grid(codes, months, [ind.id for ind in counted])
+    # every unit's months in one aggregation, without findings (`county.compute_grid`): the
+    # same figures as `compute`, for the units resolved above (`scopes`: the children's)
+    grid = county.compute_grid([scope, *scopes], months, [ind.id for ind in counted])
     mine = [grid[(scope.org.code, p.id)] for p in months]
     theirs = {c.code: [grid[(c.code, p.id)] for p in months] for c in children}
     flows = []
