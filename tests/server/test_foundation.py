@@ -127,22 +127,20 @@ def test_several_units_computed_together_equal_each_computed_alone(db: Any) -> N
 
 
 def test_a_load_leaves_the_planner_its_statistics(db: Any, tmp_path: Path) -> None:
-    """Without statistics SQLite plans a subtree's sums from every value of an element; a load
-    of a workbook refreshes them, and `analyze` makes them where they are missing."""
+    """Without statistics SQLite plans a subtree's sums from every value of an element: a load
+    of a workbook makes them, where they were missing too."""
     from django.db import connection
 
     from zicha.actions.loading import load_workbook
     from zicha.storage import bulk
+    from zicha.storage import models as m
 
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS sqlite_stat1")
         assert not bulk.has_statistics()
     workbook = tmp_path / "county.xlsx"
-    sheets = demo_sheets()
-    write_raw_workbook(sheets, workbook, [s.zh for s in SHEETS])
-    from zicha.storage import models as m
-
+    write_raw_workbook(demo_sheets(), workbook, [s.zh for s in SHEETS])
     m.DataValue.objects.all().delete()  # the load changes every value again
     load_workbook(workbook)
     assert bulk.has_statistics()
