@@ -11,6 +11,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from zicha.domain.errors import InputError, Problem
 from zicha.domain.orgunit import OrgUnit
@@ -22,6 +23,9 @@ from zicha.packs.registry import get_pack
 from zicha.storage import models as m
 from zicha.storage.facts import DatabaseFacts
 from zicha.storage.source import pack_id, state
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class NotInScope(LookupError):
@@ -85,11 +89,48 @@ def _pack(pid: str | None) -> Pack:
     return get_pack(pid)
 
 
+class Kept(Generic[K, V]):
+    """At most `size` values by key, the least recently used dropped first; shared by the
+    server's threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+            return hit
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
 _lock = threading.Lock()
 _engine: tuple[tuple[str, str, str], Engine] | None = None
 #: computations already made, keyed on the data version: a write replaces the version
-_results: OrderedDict[tuple[str, str, str, str, str], Computation] = OrderedDict()
-RESULTS_KEPT = 256
+_results: Kept[tuple[str, ...], Computation] = Kept(256)
+#: grids of computations already made (a dashboard's months), keyed on the data version too
+_grids: Kept[tuple[object, ...], dict[tuple[str, str], Computation]] = Kept(32)
+
+
+def _current() -> tuple[tuple[str, str | None], tuple[str, str, str]]:
+    """The data version and pack id as they are now, and the start of the key of anything
+    kept under them."""
+    version, pid = known = state()
+    pack = _pack(pid)
+    return known, (version, pack.id, pack.version)
 
 
 def engine(known: tuple[str, str | None] | None = None) -> Engine:
@@ -114,47 +155,27 @@ def compute(scope: Scope) -> Computation:
     Kept until the next write: the same question asked again with nothing changed is answered
     from memory. The computation returned is shared: callers read it, never change it.
     """
-    version, pid = known = state()
-    pack = _pack(pid)
-    key = (version, pack.id, pack.version, scope.org.code, scope.period.id)
-    with _lock:
-        hit = _results.get(key)
-        if hit is not None:
-            _results.move_to_end(key)
-            return hit
-    result = engine(known).compute(scope.org.code, scope.period)
-    _keep({key: result})
-    return result
+    return compute_all([scope])[0]
 
 
 def compute_all(scopes: Sequence[Scope]) -> list[Computation]:
     """`compute` for several units of one period at once (the townships of a dashboard): the
-    ones not kept are computed together, in one aggregation, and kept like `compute`'s."""
+    ones not kept are computed together, in one aggregation, and kept."""
     if not scopes:
         return []
     period = scopes[0].period
     if any(s.period.id != period.id for s in scopes):
         raise ValueError("compute_all: the scopes must share their period")
-    version, pid = known = state()
-    pack = _pack(pid)
-    keys = [(version, pack.id, pack.version, s.org.code, period.id) for s in scopes]
-    with _lock:
-        found = {k: _results[k] for k in keys if k in _results}
+    known, stamp = _current()
+    keys = [(*stamp, s.org.code, period.id) for s in scopes]
+    found = {k: hit for k in keys if (hit := _results.get(k)) is not None}
     missing = list(dict.fromkeys(k[3] for k in keys if k not in found))
     if missing:
         made = engine(known).compute_many(missing, period, findings=True)
-        fresh = {
-            (version, pack.id, pack.version, c, period.id): r
-            for c, r in zip(missing, made, strict=True)
-        }
-        _keep(fresh)
-        found.update(fresh)
+        for code, result in zip(missing, made, strict=True):
+            found[(*stamp, code, period.id)] = result
+            _results.put((*stamp, code, period.id), result)
     return [found[k] for k in keys]
-
-
-#: grids of computations already made (a dashboard's months), keyed on the data version too
-_grids: OrderedDict[tuple[object, ...], dict[tuple[str, str], Computation]] = OrderedDict()
-GRIDS_KEPT = 32
 
 
 def compute_grid(
@@ -162,27 +183,11 @@ def compute_grid(
 ) -> dict[tuple[str, str], Computation]:
     """The scopes' units over many periods, without findings, by (unit, period id): one
     aggregation (`Engine.compute_grid`), kept until the next write."""
-    version, pid = known = state()
-    pack = _pack(pid)
+    known, stamp = _current()
     codes = tuple(dict.fromkeys(s.org.code for s in scopes))
-    key = (version, pack.id, pack.version, codes, tuple(p.id for p in periods), tuple(indicators))
-    with _lock:
-        hit = _grids.get(key)
-        if hit is not None:
-            _grids.move_to_end(key)
-            return hit
-    made = engine(known).compute_grid(codes, periods, indicators)
-    with _lock:
-        _grids[key] = made
-        while len(_grids) > GRIDS_KEPT:
-            _grids.popitem(last=False)
+    key = (*stamp, codes, tuple(p.id for p in periods), tuple(indicators))
+    made = _grids.get(key)
+    if made is None:
+        made = engine(known).compute_grid(codes, periods, indicators)
+        _grids.put(key, made)
     return made
-
-
-def _keep(made: dict[tuple[str, str, str, str, str], Computation]) -> None:
-    with _lock:
-        _results.update(made)
-        for key in made:
-            _results.move_to_end(key)
-        while len(_results) > RESULTS_KEPT:
-            _results.popitem(last=False)

@@ -7,8 +7,6 @@ from __future__ import annotations
 import io
 import secrets
 import tempfile
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -149,25 +147,17 @@ class ComputeView(APIView):
 
 #: the JSON of kept computations, by the computation's identity (kept with it, so that an id
 #: reused by a new object never answers with old bytes)
-_rendered: OrderedDict[int, tuple[Computation, bytes]] = OrderedDict()
-_rendered_lock = threading.Lock()
-RENDERED_KEPT = 256
+_rendered: county.Kept[int, tuple[Computation, bytes]] = county.Kept(256)
 
 
 def computation_response(c: Computation) -> HttpResponse:
     """A computation as `/api/compute`'s JSON. Computations are kept until the next write and
     asked for again and again, so each is rendered once."""
-    with _rendered_lock:
-        hit = _rendered.get(id(c))
-    if hit is not None and hit[0] is c:
-        body = hit[1]
-    else:
-        body = JSONRenderer().render(computation_json(c))
-        with _rendered_lock:
-            _rendered[id(c)] = (c, body)
-            while len(_rendered) > RENDERED_KEPT:
-                _rendered.popitem(last=False)
-    return HttpResponse(body, content_type="application/json")
+    hit = _rendered.get(id(c))
+    if hit is None or hit[0] is not c:
+        hit = (c, JSONRenderer().render(computation_json(c)))
+        _rendered.put(id(c), hit)
+    return HttpResponse(hit[1], content_type="application/json")
 
 
 class RankView(APIView):
