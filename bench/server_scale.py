@@ -110,7 +110,6 @@ def step_load(data: str, db: str, folder: str, partition: str = "") -> dict[str,
     from django.db import connection
 
     with connection.cursor() as c:
-        c.execute("ANALYZE")
         c.execute("SELECT COUNT(*) FROM storage_orgunit")
         units = c.fetchone()[0]
         c.execute("SELECT COUNT(*) FROM storage_registermonth")

@@ -9,7 +9,7 @@ from django.db import connection
 
 from zicha.domain.errors import InputError, Problem
 from zicha.packs.registry import get_pack
-from zicha.storage import partitions
+from zicha.storage import bulk, partitions
 from zicha.storage.partitions import PartitionSummary
 from zicha.storage.source import pack_id
 
@@ -32,7 +32,10 @@ def partition_facts(today: date | None = None) -> PartitionSummary:
         )
     pid = pack_id()
     start = get_pack(pid).year_start_month if pid is not None else DEFAULT_YEAR_START
-    return partitions.partition(start, today)
+    done = partitions.partition(start, today)
+    if done.moved:  # rows in new partitions: the planner needs their statistics, as after a load
+        bulk.analyze()
+    return done
 
 
 __all__ = ["PartitionSummary", "partition_facts"]
