@@ -25,11 +25,12 @@ import tempfile
 from pathlib import Path
 
 import rank_speed
-from server_load import RESULTS, commit, environment, prepare, zicha
+from server_load import RESULTS, commit, environment, prepare
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 PERIOD = "2023OctS1"
-REVIEWER = ("--role", "reviewer", "--org", "C")
+#: a reviewer of the county: user name, role, unit, password
+REVIEWER = ("bench-reviewer", "reviewer", "C", "bench-reviewer")
 
 CHILD = """
 import json, sys, time
@@ -73,15 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
     with tempfile.TemporaryDirectory(prefix="zicha-bench-") as tmp:
         data = Path(tmp) / "data"
-        prepare(county, data, None)
-        subprocess.run(
-            [*zicha(), "users", "add", "bench-reviewer", *REVIEWER, "--data", str(data)],
-            input="bench-reviewer\n",
-            text=True,
-            check=True,
-            env=environment(),
-            stdout=subprocess.DEVNULL,
-        )
+        prepare(county, data, None, REVIEWER)
         for i in range(options.repeat):
             for name, src in trees.items():
                 result = run(src, data)

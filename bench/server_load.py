@@ -65,20 +65,43 @@ def environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in drop}
 
 
-def prepare(county: Path, data: Path, db: str | None) -> None:
-    """Load the county and add the clerk of its first township."""
+#: who the benchmark logs in as: user name, role, unit, password (the clerk of the first township)
+CLERK = ("bench", "clerk", "T01", PASSWORD)
+
+
+def prepare(
+    county: Path, data: Path, db: str | None, account: tuple[str, str, str, str] = CLERK
+) -> None:
+    """Load the county and add the benchmark's account (`CLERK` unless told)."""
     args = ["--data", str(data), *(["--db", db] if db else [])]
     started = time.perf_counter()
     subprocess.run([*zicha(), "load", str(county), *args], check=True, env=environment())
     print(f"  loaded in {time.perf_counter() - started:.1f} s")
+    user, role, org, password = account
     subprocess.run(
-        [*zicha(), "users", "add", "bench", "--role", "clerk", "--org", "T01", *args],
-        input=PASSWORD + "\n",
+        [*zicha(), "users", "add", user, "--role", role, "--org", org, *args],
+        input=password + "\n",
         text=True,
         check=True,
         env=environment(),
         stdout=subprocess.DEVNULL,
     )
+
+
+def prepared(
+    county: Path,
+    chosen: dict[str, str | None],
+    tmp: str,
+    account: tuple[str, str, str, str] = CLERK,
+) -> dict[str, Path]:
+    """A data folder under `tmp` for each database of `chosen`, loaded with the county and
+    the account (`prepare`)."""
+    folders = {}
+    for name, db in chosen.items():
+        folders[name] = Path(tmp) / name
+        print(f"{name}: loading {county.name}")
+        prepare(county, folders[name], db, account)
+    return folders
 
 
 def databases(sqlite_only: bool) -> dict[str, str | None]:
@@ -209,11 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = databases(options.sqlite_only)
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in chosen}
     with tempfile.TemporaryDirectory(prefix="zicha-bench-") as tmp:
-        folders = {}
-        for name, db in chosen.items():
-            folders[name] = Path(tmp) / name
-            print(f"{name}: loading {county.name}")
-            prepare(county, folders[name], db)
+        folders = prepared(county, chosen, tmp)
         for i in range(options.repeat):
             for name, db in chosen.items():
                 result = run_once(folders[name], db, options.clients, options.requests, "T01")

@@ -42,17 +42,12 @@ from typing import Any
 
 import polars as pl
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-RESULTS = BENCH / "results"
-if str(ROOT / "src") not in sys.path:
-    sys.path.insert(0, str(ROOT / "src"))
-if str(BENCH) not in sys.path:
-    sys.path.insert(0, str(BENCH))
+# the same province, period, units and paths as bench/server_facts.py (which also puts zicha's
+# source on the path)
+from server_facts import PERIOD, RESULTS, ROOT_UNIT, TOWNSHIP
+from server_facts import _prepare as prepare
+from server_facts import run_step as run_facts_step
 
-PERIOD = "2023OctS1"
-ROOT_UNIT = "01"
-TOWNSHIP = "010101"
 #: the counties whose townships make the 30-township county
 COUNTY_OF = ("0101", "0102", "0103")
 USER, PASSWORD = "bench-admin", "bench-admin-pass"
@@ -85,14 +80,8 @@ def county_folder(province: Path) -> Path:
 # steps, each in a fresh interpreter
 
 
-def _prepare(data: str, db: str) -> None:
-    from server_facts import _prepare as prepare
-
-    prepare(data, db)
-
-
 def step_load(data: str, db: str, folder: str, partition: str = "") -> dict[str, Any]:
-    _prepare(data, db)
+    prepare(data, db)
     from zicha.actions.accounts import add_user
     from zicha.actions.loading import load_workbook
 
@@ -138,7 +127,7 @@ def _client() -> Any:
 
 
 def step_api(data: str, db: str, org: str) -> dict[str, Any]:
-    _prepare(data, db)
+    prepare(data, db)
     client = _client()
     url = f"/api/compute?org={org}&period={PERIOD}"
     t0 = time.perf_counter()
@@ -163,7 +152,7 @@ _BUFFERS = re.compile(r"Buffers: shared(?: hit=(\d+))?(?: read=(\d+))?")
 
 def step_explain(data: str, db: str, org: str) -> dict[str, Any]:
     """The queries of a cold computation of `org`, each explained with its real run."""
-    _prepare(data, db)
+    prepare(data, db)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -195,9 +184,7 @@ STEPS = {"load": step_load, "api": step_api, "explain": step_explain}
 
 
 def run_step(*args: str) -> dict[str, Any]:
-    from server_facts import run_step as run
-
-    return run(*args, script=__file__)
+    return run_facts_step(*args, script=__file__)
 
 
 def main(argv: list[str] | None = None) -> int:

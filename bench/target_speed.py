@@ -27,7 +27,6 @@ import argparse
 import http.client
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,27 +35,16 @@ from pathlib import Path
 from typing import Any
 
 import rank_speed
-from server_load import databases, environment, save, serving, zicha
+from server_load import databases, prepared, save, serving
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
 YEAR = "2023Oct"
 PASSWORD = "bench-reviewer"
+#: a reviewer of the county
+REVIEWER = ("bench", "reviewer", "C", PASSWORD)
 TIMEOUT_S = 60
 Headers = dict[str, str] | None
-
-
-def prepare(county: Path, data: Path, db: str | None) -> None:
-    args = ["--data", str(data), *(["--db", db] if db else [])]
-    subprocess.run([*zicha(), "load", str(county), *args], check=True, env=environment())
-    subprocess.run(
-        [*zicha(), "users", "add", "bench", "--role", "reviewer", "--org", "C", *args],
-        input=PASSWORD + "\n",
-        text=True,
-        check=True,
-        env=environment(),
-        stdout=subprocess.DEVNULL,
-    )
 
 
 class Browser:
@@ -160,11 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in chosen}
     keys = ("grid_cold_ms", "grid_ms", "cell_ms", "put_all_ms", "agreements_zip_ms")
     with tempfile.TemporaryDirectory(prefix="zicha-bench-") as tmp:
-        folders = {}
-        for name, db in chosen.items():
-            folders[name] = Path(tmp) / name
-            print(f"{name}: loading {county.name}")
-            prepare(county, folders[name], db)
+        folders = prepared(county, chosen, tmp, REVIEWER)
         for i in range(options.repeat):
             for name, db in chosen.items():
                 result = run_once(folders[name], db, options.townships, options.saves)
