@@ -6,6 +6,7 @@ themselves are answered by `zicha.storage.facts`.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection
@@ -55,18 +56,9 @@ def state() -> tuple[str, str | None]:
 def token_user(key: str) -> m.User | None:
     """The user a bearer token belongs to, with its org unit, in one plain-SQL query (asked on
     every API call, where the ORM's compiling of the query cost more than the answer)."""
-    user_fields = [f.attname for f in m.User._meta.concrete_fields]
-    unit_fields = [f.attname for f in m.OrgUnit._meta.concrete_fields]
-    q = connection.ops.quote_name
-    columns = ", ".join([f"u.{q(f)}" for f in user_fields] + [f"o.{q(f)}" for f in unit_fields])
+    sql, user_fields, unit_fields = _token_query(connection.vendor)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {columns} FROM {q(m.ApiToken._meta.db_table)} t "
-            f"JOIN {q(m.User._meta.db_table)} u ON u.id = t.user_id "
-            f"LEFT JOIN {q(m.OrgUnit._meta.db_table)} o ON o.id = u.org_id "
-            "WHERE t." + q("key") + " = %s",
-            [key],
-        )
+        cursor.execute(sql, [key])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -74,6 +66,22 @@ def token_user(key: str) -> m.User | None:
     unit = row[len(user_fields) :]
     user.org = None if unit[0] is None else m.OrgUnit.from_db(connection.alias, unit_fields, unit)
     return user
+
+
+@lru_cache(maxsize=4)
+def _token_query(vendor: str) -> tuple[str, list[str], list[str]]:
+    """`token_user`'s query and the fields it reads, made once per database kind."""
+    user_fields = [f.attname for f in m.User._meta.concrete_fields]
+    unit_fields = [f.attname for f in m.OrgUnit._meta.concrete_fields]
+    q = connection.ops.quote_name
+    columns = ", ".join([f"u.{q(f)}" for f in user_fields] + [f"o.{q(f)}" for f in unit_fields])
+    sql = (
+        f"SELECT {columns} FROM {q(m.ApiToken._meta.db_table)} t "
+        f"JOIN {q(m.User._meta.db_table)} u ON u.id = t.user_id "
+        f"LEFT JOIN {q(m.OrgUnit._meta.db_table)} o ON o.id = u.org_id "
+        f"WHERE t.{q('key')} = %s"
+    )
+    return sql, user_fields, unit_fields
 
 
 def data_version() -> str:
