@@ -15,7 +15,8 @@ from zicha.actions.session import workbook_engine
 from zicha.domain.errors import InputError
 from zicha.domain.period import parse_period
 from zicha.packs.registry import get_pack
-from zicha.workbook import read_workbook, source
+from zicha.workbook import read_workbook, registers, source
+from zicha.workbook.sheets import SHEET_BY_KEY
 
 from .helpers import Rows, resolver, write_csv
 
@@ -72,23 +73,34 @@ def _folder(tmp: Path, births: list[list[object]]) -> Path:
     return write_csv(tmp, sheets)
 
 
-def _read(folder: Path, streamed: bool, monkeypatch: pytest.MonkeyPatch, **kw: object):  # type: ignore[no-untyped-def]
+def _read(  # type: ignore[no-untyped-def]
+    folder: Path,
+    streamed: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    dense: bool | None = None,
+    **kw: object,
+):
+    """The folder read whole or `streamed` in small blocks; its days counted in arrays
+    (`dense`), by grouping (not `dense`), or as zicha chooses (None)."""
     with monkeypatch.context() as m:
         if streamed:
             m.setattr(source, "STREAM_BYTES", 0)
             m.setattr(source, "BLOCK_BYTES", 997)
-        return read_workbook(folder, resolver(PACK), **kw)  # type: ignore[arg-type]
+        if dense is not None:
+            m.setattr(registers, "_DENSE_FILL", 0.0 if dense else float("inf"))
+        return read_workbook(folder, resolver(PACK), **kw)
 
 
+@pytest.mark.parametrize("dense", [True, False], ids=["days in arrays", "days grouped"])
 def test_a_streamed_register_counts_what_reading_it_whole_counts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dense: bool
 ) -> None:
     births = _births(600)
     births[40][1] = "2031-03-05"  # a typo: dated outside every period of the data
     births[450][1] = "2031/3/9"
     folder = _folder(tmp_path / "b", births)
-    whole = _read(folder, False, monkeypatch)
-    streamed = _read(folder, True, monkeypatch)
+    whole = _read(folder, False, monkeypatch, dense=not dense)
+    streamed = _read(folder, True, monkeypatch, dense=dense)
     rows = _read(folder, False, monkeypatch, rows=True)
     assert not streamed.registers and not whole.registers
     key = ["org_unit", "date"]
@@ -155,3 +167,41 @@ def test_a_streamed_register_that_is_not_utf8_is_read_again_as_gb18030(
     key = ["org_unit", "date"]
     assert_frame_equal(streamed.tallies["births"].sort(key), whole.tallies["births"].sort(key))
     assert streamed.register_height("births") == 300
+
+
+def test_a_register_counts_its_days_in_arrays_when_its_rows_would_fill_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Arrays of a cell per unit and day (6 units × 366 days × 2 years here) are only worth
+    clearing and adding when there are about as many rows: fewer are grouped. A streamed
+    file's rows are estimated from its size and its top."""
+    chosen: list[bool] = []
+    made = registers.RegisterReader.__init__
+
+    def spy(self: registers.RegisterReader, *args: object, **kw: object) -> None:
+        made(self, *args, **kw)  # type: ignore[arg-type]
+        chosen.append(bool(self.days))
+
+    monkeypatch.setattr(registers.RegisterReader, "__init__", spy)
+    few = _folder(tmp_path / "few", _births(600))
+    many = _folder(tmp_path / "many", _births(5_000))
+    for folder in (few, many):
+        for streamed in (False, True):
+            with monkeypatch.context() as m:
+                m.setattr(source, "_HEAD_BYTES", 4096)  # a streamed file's top: ~100 rows
+                _read(folder, streamed, monkeypatch)
+    assert chosen == [False, False, True, True]
+
+
+def test_a_streamed_files_rows_are_estimated_from_its_top(tmp_path: Path) -> None:
+    folder = _folder(tmp_path / "e", _births(3_000))
+    file = folder / "出生登记.csv"
+    spec = SHEET_BY_KEY["births"]
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(source, "STREAM_BYTES", 0)
+        m.setattr(source, "_HEAD_BYTES", 8192)
+        raw = source._csv_loader(spec, file, file.name)()
+    assert raw.streamed
+    assert 2_700 <= raw.expected_rows <= 3_300  # within 10 % of the 3,000 rows
+    whole = source._csv_loader(spec, file, file.name)()
+    assert not whole.streamed and whole.expected_rows == whole.height == 3_000

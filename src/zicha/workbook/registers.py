@@ -139,8 +139,10 @@ def _added(parts: list[pl.DataFrame]) -> pl.DataFrame:
     )
 
 
-#: a register's days are counted in arrays (a cell per unit and day) up to this many cells
+#: a register's days are counted in arrays (a cell per unit and day) up to this many cells,
 _DENSE_CELLS = 4_000_000
+#: when it has at least this many rows per cell
+_DENSE_FILL = 1.0
 
 
 class _Days:
@@ -242,7 +244,11 @@ class RegisterReader:
         # codes as an Enum of the tree's codes while counting: grouped by their number, not text
         self.codes = sorted(reader.codes or ())
         units = pl.Enum(self.codes) if self.codes else pl.String()
-        dense = len(self.codes) * 366 * len(self.spans) <= _DENSE_CELLS
+        # arrays where they are small enough and the rows would fill them: fewer rows are
+        # grouped in less time and memory than the arrays take to clear and add
+        unit_days = len(self.codes) * 366 * len(self.spans)
+        rows = self.sheet.raw.expected_rows
+        dense = unit_days <= _DENSE_CELLS and rows >= _DENSE_FILL * unit_days
         if self.spans and self.codes and conditions is not None and not keep_rows and dense:
             self.days = [_Days(len(self.codes), p.start, p.end, len(conditions)) for p in spans]
         self.parsers: dict[str, tuple[Callable[[str], Any], pl.DataType, Any]] = {

@@ -59,10 +59,18 @@ class RawSheet:
     _stream: Callable[[], Iterator[pl.DataFrame]] | None = None
     #: the whole file's data rows, read as GB18030, where the stream found it was not UTF-8
     _fallback: Callable[[], pl.DataFrame] | None = None
+    #: a streamed file's data rows as estimated from its size and the rows of its top
+    _estimate: int = 0
 
     @property
     def streamed(self) -> bool:
         return self._stream is not None
+
+    @property
+    def expected_rows(self) -> int:
+        """The data rows: counted where the sheet is in memory, estimated where it is streamed
+        and not yet read through."""
+        return self._estimate if self._stream is not None and not self.height else self.height
 
     def batches(self) -> Iterator[RawSheet]:
         """The sheet's data rows in batches, each a sheet of its own whose rows are numbered
@@ -410,7 +418,7 @@ _HEAD_BYTES = 1 << 20
 
 
 def _csv_loader(spec: SheetSpec, file: Path, shown: str) -> Callable[[], RawSheet]:
-    def body(frame: pl.DataFrame, streamed: bool = False) -> RawSheet:
+    def body(frame: pl.DataFrame, streamed: bool = False, size: float = 0) -> RawSheet:
         start = 0
         for record in frame.iter_rows():
             if not all(is_blank(c) for c in record):
@@ -436,6 +444,7 @@ def _csv_loader(spec: SheetSpec, file: Path, shown: str) -> Callable[[], RawShee
                 0,
                 _stream=_csv_stream(file, shown, start + 1, kinds),
                 _fallback=lambda: read_csv(file.read_bytes(), shown).slice(start + 1),
+                _estimate=int(frame.height * size),
             )
         body = frame.slice(start + 1)
         return RawSheet(spec, file.stem, shown, header, start + 1, body.height, _frame=body)
@@ -453,7 +462,8 @@ def _csv_loader(spec: SheetSpec, file: Path, shown: str) -> Callable[[], RawShee
                 pass  # read whole below, as GB18030
             else:
                 if frame.height > 4 * HEADER_SEARCH:
-                    return body(frame, streamed=True)
+                    # (the file's size in tops: its rows are about this many times the top's)
+                    return body(frame, streamed=True, size=file.stat().st_size / len(head))
         return body(read_csv(file.read_bytes(), shown))
 
     return load
