@@ -205,3 +205,20 @@ def test_a_streamed_files_rows_are_estimated_from_its_top(tmp_path: Path) -> Non
     assert 2_700 <= raw.expected_rows <= 3_300  # within 10 % of the 3,000 rows
     whole = source._csv_loader(spec, file, file.name)()
     assert not whole.streamed and whole.expected_rows == whole.height == 3_000
+
+
+def test_a_record_longer_than_a_block_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A block ends after its last whole record; a record longer than a block (997 bytes here)
+    is read again in a longer one, and the next block starts after it."""
+    births = _births(300, seed=5)
+    births[150][5] = "B-长" + "\n续" * 700  # quoted, over 701 lines: ≈ 2,800 bytes
+    folder = _folder(tmp_path / "l", births)
+    assert len(births[150][5].encode()) > 2 * 997  # type: ignore[union-attr]
+    whole = _read(folder, False, monkeypatch)
+    streamed = _read(folder, True, monkeypatch)
+    key = ["org_unit", "date"]
+    assert_frame_equal(streamed.tallies["births"].sort(key), whole.tallies["births"].sort(key))
+    assert streamed.register_height("births") == 300 == whole.register_height("births")
+    assert int(streamed.tallies["births"]["rows"].sum()) == 300

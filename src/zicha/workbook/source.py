@@ -481,23 +481,30 @@ def _csv_stream(
     schema = {f"column_{i + 1}": kind for i, kind in enumerate(kinds)}
 
     def blocks() -> Iterator[tuple[bytes, int]]:
-        """Blocks of whole records, with the rows to skip at the top of each."""
-        rest = b""
+        """Blocks of whole records, with the rows to skip at the top of each. A block is read
+        whole and cut after its last whole record; the next is read from there, so that no
+        block is copied and only the one yielded is held."""
         skip_rows = skip
         with file.open("rb") as f:
             while True:
-                chunk = f.read(BLOCK_BYTES)
-                block = rest + chunk if rest else chunk
-                if not chunk:
-                    if block.strip():
-                        yield block, skip_rows
-                    return
-                end = _records_end(block)
-                if end == 0:
-                    rest = block  # one record longer than a block: read on
-                    continue
-                rest = block[end:]
-                yield block[:end], skip_rows
+                start = f.tell()
+                size = BLOCK_BYTES
+                while True:
+                    block = f.read(size)
+                    if len(block) < size:  # the end of the file
+                        if block.strip():
+                            yield block, skip_rows
+                        return
+                    end = _records_end(block)
+                    if end:
+                        break
+                    size *= 2  # one record longer than a block: read it again, longer
+                    f.seek(start)
+                if end < len(block):
+                    f.seek(start + end)
+                    block = block[:end]
+                yield block, skip_rows
+                del block
                 skip_rows = 0
 
     def stream() -> Iterator[pl.DataFrame]:
