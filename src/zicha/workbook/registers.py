@@ -151,15 +151,24 @@ class _Days:
     `bincount` per count instead of being grouped and merged. Most of a province's
     unit-days have rows, so the arrays are hardly larger than the counts they hold."""
 
-    def __init__(self, units: int, first: date, last: date, elements: int) -> None:
+    def __init__(
+        self, units: int, first: date, last: date, conditions: Mapping[str, pl.Expr | None]
+    ) -> None:
         import numpy as np
 
         self.first = first
         self.ndays = (last - first).days + 1
         self.size = units * self.ndays
-        self.counts = [np.zeros(self.size, dtype=np.uint32) for _ in range(elements + 1)]
+        #: each count's array: every row's first, then each element's; an element counted on
+        #: every row (no condition) shares the rows' array
+        self.counts = [np.zeros(self.size, dtype=np.uint32)]
+        for condition in conditions.values():
+            fresh = condition is not None
+            self.counts.append(np.zeros(self.size, dtype=np.uint32) if fresh else self.counts[0])
+        #: the conditions to count, by their count's place
+        self.counted = {i + 1: c for i, c in enumerate(conditions.values()) if c is not None}
 
-    def add(self, frame: pl.DataFrame, conditions: Mapping[str, pl.Expr | None]) -> pl.DataFrame:
+    def add(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Count a batch's rows dated in the window; the others are returned."""
         import numpy as np
 
@@ -178,10 +187,7 @@ class _Days:
         mine = marked.filter(pl.col("_in"))
         columns = mine.select(
             (pl.col("org_unit").to_physical().cast(pl.Int64) * self.ndays + day).alias("_key"),
-            *(
-                (pl.lit(True) if c is None else c.fill_null(False)).alias(f"_{i}")
-                for i, c in enumerate(conditions.values())
-            ),
+            *(c.fill_null(False).alias(f"_{i}") for i, c in self.counted.items()),
         )
         keys = columns["_key"].to_numpy()
         np.add(
@@ -190,10 +196,10 @@ class _Days:
             out=self.counts[0],
             casting="unsafe",
         )
-        for i in range(len(conditions)):
+        for i in self.counted:
             met = columns[f"_{i}"].to_numpy()
             found = np.bincount(keys[met], minlength=self.size)
-            np.add(self.counts[i + 1], found, out=self.counts[i + 1], casting="unsafe")
+            np.add(self.counts[i], found, out=self.counts[i], casting="unsafe")
         return marked.filter(~pl.col("_in")).drop("_in")
 
     def frame(self, codes: Sequence[str], names: Sequence[str]) -> pl.DataFrame:
@@ -250,7 +256,7 @@ class RegisterReader:
         rows = self.sheet.raw.expected_rows
         dense = unit_days <= _DENSE_CELLS and rows >= _DENSE_FILL * unit_days
         if self.spans and self.codes and conditions is not None and not keep_rows and dense:
-            self.days = [_Days(len(self.codes), p.start, p.end, len(conditions)) for p in spans]
+            self.days = [_Days(len(self.codes), p.start, p.end, conditions) for p in spans]
         self.parsers: dict[str, tuple[Callable[[str], Any], pl.DataType, Any]] = {
             "orgunit": (code, units, None),
             "date": (remembered(cells.parse_date), pl.Date(), None),
@@ -301,7 +307,7 @@ class RegisterReader:
                 continue  # the workbook is refused: nothing is counted
             if self.conditions is not None and self.codes:
                 for window in self.days:
-                    frame = window.add(frame, self.conditions)  # leaves the days outside it
+                    frame = window.add(frame)  # leaves the days outside it
                 tallies.append(self._tally(frame, self.conditions))
                 # a batch's counts are nearly as many as its rows (a village has a few births a
                 # day): added up as they come, so that they never hold more than a few batches
@@ -479,20 +485,30 @@ class Categories:
 
     def __call__(self, raw: pl.Series) -> Parsed:
         number = raw.to_physical().cast(pl.UInt32)
-        # a text not seen in an earlier batch: its number is past the tables, or null in them
-        top = number.max()
-        if top is not None and (
-            int(top) >= self.seen.len()  # type: ignore[arg-type]
-            or (number.is_not_null() & self.seen.gather(number).is_null()).any()
-        ):
+        values = self._known(number)
+        if values is None:
             self._learn(raw.drop_nulls().unique())
+            values = self.values.gather(number)
         blank = raw.is_null()
         if self.any_blank:
             blank = blank | self.blanks.gather(number).fill_null(False)
         bad = self.wrong.gather(number).fill_null(False) if self.errors else None
         if bad is not None and not bad.any():
             bad = None
-        return Parsed(raw, self.values.gather(number), blank, bad, self.errors)
+        return Parsed(raw, values, blank, bad, self.errors)
+
+    def _known(self, number: pl.Series) -> pl.Series | None:
+        """The values of the texts numbered, or None where a text was not seen in an earlier
+        batch: its number is past the tables, or null in them (looked up only for the texts
+        without a value: blank, wrong or not seen)."""
+        top = number.max()
+        if top is not None and int(top) >= self.seen.len():  # type: ignore[arg-type]
+            return None
+        values = self.values.gather(number)
+        missing = values.is_null() & number.is_not_null()
+        if missing.any() and (missing & self.seen.gather(number).is_null()).any():
+            return None
+        return values
 
     def _learn(self, present: pl.Series) -> None:
         codes: list[int] = present.to_physical().cast(pl.UInt32).to_list()
