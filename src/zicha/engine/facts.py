@@ -35,7 +35,7 @@ from zicha.engine.dataset import VALUE_SCHEMA
 #: a register element's question: (register sheet, row condition or None for every row)
 RegisterCount = tuple[str, pl.Expr | None]
 
-#: columns of `Facts.flows` and `Facts.register_counts`
+#: columns of `Facts.flows` (`Facts.register_counts` has the keys, then a column per element)
 PERIOD_SUMS: dict[str, pl.DataType] = {
     "org_unit": pl.String(),
     "period": pl.String(),
@@ -99,9 +99,11 @@ class Facts(Protocol):
         counts: Mapping[str, RegisterCount],
         periods: Sequence[Period],
     ) -> pl.DataFrame:
-        """Register rows counted per asked unit (over its subtree), element and period, exactly
-        (the parts of months a period cuts included). An element has a row, maybe 0, wherever
-        its register has any row of the subtree in the period. Columns `PERIOD_SUMS`."""
+        """Register rows counted per asked unit (over its subtree) and period, exactly (the
+        parts of months a period cuts included), wide: `org_unit`, `period`, then a Float64
+        column per element asked. A unit and period has a row wherever a register of the
+        elements has any row of the subtree in the period; an element's count there is a
+        number, maybe 0, where its own register has any, and null where it has none."""
         ...
 
     def register_months(self, sheet: str, root: str | None = None) -> pl.DataFrame:

@@ -99,14 +99,16 @@ class ValueStore:
         """Wide frame of flows: one row per (org_unit, period) with anything entered, a column
         per element with any value; null where nothing was entered for it."""
         wanted = sorted(set(elements))
-        parts = [self.facts.flows(orgs, wanted, periods)]
+        keys = ["org_unit", "period"]
+        entered = self.facts.flows(orgs, wanted, periods)
+        # each source gives a key once: each part is made wide on its own (the registers'
+        # counts come wide), not the long parts grouped again together
+        wides = [entered.pivot(on="element", index=keys, values="value")] if entered.height else []
         counts = {e: self.register_conditions[e] for e in wanted if e in self.register_conditions}
         if counts:
-            parts.append(self.facts.register_counts(orgs, counts, periods))
-        keys = ["org_unit", "period"]
-        # each source gives a key once: each part is made wide on its own, not the long parts
-        # grouped again together
-        wides = [p.pivot(on="element", index=keys, values="value") for p in parts if p.height]
+            counted = self.facts.register_counts(orgs, counts, periods)
+            if counted.height:
+                wides.append(counted)
         if not wides:
             return pl.DataFrame(schema={"org_unit": pl.String, "period": pl.String})
         frame = wides[0]

@@ -263,7 +263,11 @@ class DatabaseFacts:
             for sheet, conditions in by_sheet.items():
                 for period, first, last in edges:
                     parts.append(self._edge_counts(sheet, conditions, orgs, period, first, last))
-        return self._summed(parts)
+        summed = self._summed(parts)
+        keys = ["org_unit", "period"]
+        if not summed.height:
+            return pl.DataFrame(schema={k: pl.String() for k in keys})
+        return summed.pivot(on="element", index=keys, values="value")
 
     def _edge_counts(
         self,

@@ -180,13 +180,10 @@ class WorkbookFacts:
         )
 
     @staticmethod
-    def _sums(parts: list[pl.DataFrame], distinct: bool = False) -> pl.DataFrame:
-        """Parts of (ancestor, period, element, value) added up; `distinct` when no two parts
-        share a key and none repeats one (nothing to add: they are only put together)."""
+    def _sums(parts: list[pl.DataFrame]) -> pl.DataFrame:
+        """Parts of (ancestor, period, element, value) added up."""
         if not parts:
             return pl.DataFrame(schema=PERIOD_SUMS)
-        if distinct:
-            return pl.concat(parts).rename({"ancestor": "org_unit"}).select(list(PERIOD_SUMS))
         return (
             pl.concat(parts)
             .group_by("ancestor", "period", "element")
@@ -218,13 +215,14 @@ class WorkbookFacts:
             schema={"start": pl.Date, "period": pl.String},
             orient="row",
         )
-        parts: list[pl.DataFrame] = []
+        keys = ["org_unit", "period"]
+        wides: list[pl.LazyFrame] = []
         for sheet, conditions in by_sheet.items():
-            # wide while summing (a column per element): one row per unit and month, not one
-            # per unit, month and element
+            # wide (a column per element): one row per unit and month, not one per unit,
+            # month and element
             names = list(conditions)
             sums = [pl.col(n).sum().cast(pl.Float64) for n in names]
-            parts.append(
+            parts = [
                 self._counted(sheet, names)
                 .lazy()
                 .select("org_unit", "start", *names)
@@ -234,22 +232,29 @@ class WorkbookFacts:
                 .join(inside.lazy(), on="start")
                 .group_by("ancestor", "period")
                 .agg(sums)
-                .unpivot(index=["ancestor", "period"], variable_name="element", value_name="value")
-                .collect()
-            )
-            days = self._counted(sheet, names, daily=True)
+            ]
+            days = self._counted(sheet, names, daily=True).lazy()
             for period, first, last in edges:
                 parts.append(
                     days.filter(pl.col("date").is_between(first, last))
                     .group_by("org_unit")
                     .agg(sums)
-                    .unpivot(index="org_unit", variable_name="element", value_name="value")
-                    .join(self._ancestors(orgs), on="org_unit")
-                    .select("ancestor", pl.lit(period).alias("period"), "element", "value")
+                    .join(self._ancestors(orgs).lazy(), on="org_unit")
+                    .select("ancestor", pl.lit(period).alias("period"), *names)
                 )
-        # each sheet's whole months give a key once, and sheets count different elements: only
-        # the parts of months cut by a period add to them
-        return self._sums(parts, distinct=not edges)
+            # the whole months give a key once; the parts of months cut by a period add to them
+            wide = pl.concat(parts)
+            if edges:
+                wide = wide.group_by("ancestor", "period").agg(pl.col(n).sum() for n in names)
+            wides.append(wide.rename({"ancestor": "org_unit"}))
+        if not wides:
+            return pl.DataFrame(schema={k: pl.String() for k in keys})
+        # sheets count different elements: a unit and period one has no row of is null in its
+        # columns
+        frame = wides[0]
+        for wide in wides[1:]:
+            frame = frame.join(wide, on=keys, how="full", coalesce=True)
+        return frame.collect()
 
     def register_months(self, sheet: str, root: str | None = None) -> pl.DataFrame:
         counted = self._month_tally.get(sheet)
@@ -311,7 +316,8 @@ class WorkbookFacts:
     def stocks(
         self, orgs: Sequence[str], elements: Sequence[str], dates: Sequence[date]
     ) -> pl.DataFrame:
-        stocks = self._stocks.filter(pl.col("element").is_in(list(elements)))
+        stocks = self._stocks.lazy().filter(pl.col("element").is_in(list(elements)))
+        # one query: the dates' levels are found in parallel
         frames = [
             stocks.filter(pl.col("end") <= d)
             .group_by("org_unit", "element")
@@ -323,11 +329,12 @@ class WorkbookFacts:
             return pl.DataFrame(schema=LEVELS)
         return (
             pl.concat(frames)
-            .join(self._ancestors(orgs), on="org_unit")
+            .join(self._ancestors(orgs).lazy(), on="org_unit")
             .group_by("ancestor", "date", "element")
             .agg(pl.col("value").sum())
             .rename({"ancestor": "org_unit"})
             .select(list(LEVELS))
+            .collect()
         )
 
     def _subtree(self, frame: pl.DataFrame, root: str | None) -> pl.DataFrame:
