@@ -13,6 +13,7 @@ missing denominator).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import NoReturn
 
 #: the statistical year (October to September) the benchmark computes
 YEAR_START = date(2023, 10, 1)
@@ -149,10 +150,15 @@ def parse_period(text: str) -> tuple[date, date] | None:
     return first, last
 
 
-def report(t_start: float, t_imported: float, result: dict[str, object]) -> None:
+def report(t_start: float, t_imported: float, result: dict[str, object]) -> NoReturn:
     """Print the contestant's JSON line: its clock readings (time.perf_counter, the monotonic
-    clock its parent reads too), what it computed and its own peak resident set (VmHWM, MiB)."""
+    clock its parent reads too), what it computed and its own peak resident set (VmHWM, MiB).
+    Then the process ends as zicha's command line ends (`zicha.cli.main.main`), for every
+    contestant alike: its output flushed, without tearing its modules down one by one (for
+    polars, 0.05–0.1 s)."""
     import json
+    import os
+    import sys
     import time
 
     t_done = time.perf_counter()
@@ -163,6 +169,9 @@ def report(t_start: float, t_imported: float, result: dict[str, object]) -> None
                 hwm = int(line.split()[1]) / 1024
     times = {"t_start": t_start, "t_imported": t_imported, "t_done": t_done}
     print(json.dumps({**times, "work_s": t_done - t_imported, "hwm_mb": hwm, **result}))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 class InputError(Exception):
