@@ -143,69 +143,60 @@ def _added(parts: list[pl.DataFrame]) -> pl.DataFrame:
 _DENSE_CELLS = 4_000_000
 #: when it has at least this many rows per cell
 _DENSE_FILL = 1.0
+#: rows of a window's batches counted together
+_FLUSH_ROWS = 400_000
 
 
-class _Days:
-    """A register's rows counted per unit and day of a window (a statistical year of the data), in
-    an array per count (every row, then each register element): a batch is added with one
-    `bincount` per count instead of being grouped and merged. Most of a province's
-    unit-days have rows, so the arrays are hardly larger than the counts they hold."""
+class _Window:
+    """A statistical year's rows counted per unit and day, in an array per count (every row,
+    then each register element; an element counted on every row shares the rows' array)."""
 
-    def __init__(
-        self, units: int, first: date, last: date, conditions: Mapping[str, pl.Expr | None]
-    ) -> None:
+    def __init__(self, units: int, first: date, last: date, counted: Sequence[bool]) -> None:
         import numpy as np
 
         self.first = first
         self.ndays = (last - first).days + 1
         self.size = units * self.ndays
-        #: each count's array: every row's first, then each element's; an element counted on
-        #: every row (no condition) shares the rows' array
         self.counts = [np.zeros(self.size, dtype=np.uint32)]
-        for condition in conditions.values():
-            fresh = condition is not None
+        for fresh in counted:
             self.counts.append(np.zeros(self.size, dtype=np.uint32) if fresh else self.counts[0])
-        #: the conditions to count, by their count's place
-        self.counted = {i + 1: c for i, c in enumerate(conditions.values()) if c is not None}
+        #: batches' keys and conditions met, not yet counted: added together once they are
+        #: many (a `bincount` costs the whole array, however few rows it counts)
+        self.keys: list[Any] = []
+        self.met: list[list[Any]] = []
+        self.pending = 0
 
-    def add(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """Count a batch's rows dated in the window; the others are returned."""
+    def add(self, keys: Any, met: list[Any]) -> None:
+        self.keys.append(keys)
+        self.met.append(met)
+        self.pending += len(keys)
+        if self.pending >= _FLUSH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
         import numpy as np
 
-        if not frame.height:
-            return frame
-        low, high = frame["date"].min(), frame["date"].max()
-        if not isinstance(low, date) or not isinstance(high, date):
-            return frame
-        if (high - self.first).days < 0 or (low - self.first).days >= self.ndays:
-            return frame  # no row of the batch in the window
-        day = (pl.col("date") - pl.lit(self.first)).dt.total_days()
-        inside = (pl.col("org_unit").is_not_null() & day.is_between(0, self.ndays - 1)).fill_null(
-            False
-        )
-        marked = frame.with_columns(inside.alias("_in"))
-        mine = marked.filter(pl.col("_in"))
-        columns = mine.select(
-            (pl.col("org_unit").to_physical().cast(pl.Int64) * self.ndays + day).alias("_key"),
-            *(c.fill_null(False).alias(f"_{i}") for i, c in self.counted.items()),
-        )
-        keys = columns["_key"].to_numpy()
-        np.add(
-            self.counts[0],
-            np.bincount(keys, minlength=self.size),
-            out=self.counts[0],
-            casting="unsafe",
-        )
-        for i in self.counted:
-            met = columns[f"_{i}"].to_numpy()
-            found = np.bincount(keys[met], minlength=self.size)
-            np.add(self.counts[i], found, out=self.counts[i], casting="unsafe")
-        return marked.filter(~pl.col("_in")).drop("_in")
+        if not self.keys:
+            return
+        keys = np.concatenate(self.keys)
+        found = [np.concatenate(m) for m in zip(*self.met, strict=True)]
+        self.keys, self.met, self.pending = [], [], 0
+        self._count(0, keys)
+        counted = [i for i in range(1, len(self.counts)) if self.counts[i] is not self.counts[0]]
+        for i, met in zip(counted, found, strict=True):
+            self._count(i, keys[met])
+
+    def _count(self, i: int, keys: Any) -> None:
+        import numpy as np
+
+        found = np.bincount(keys, minlength=self.size)
+        np.add(self.counts[i], found, out=self.counts[i], casting="unsafe")
 
     def frame(self, codes: Sequence[str], names: Sequence[str]) -> pl.DataFrame:
         """The counts as a tally (`zicha.engine.dataset.tally`): the unit-days with rows."""
         import numpy as np
 
+        self.flush()
         cells = np.flatnonzero(self.counts[0])
         units = pl.Series("org_unit", codes, dtype=pl.String).gather(
             pl.Series(cells // self.ndays, dtype=pl.UInt32)
@@ -222,6 +213,55 @@ class _Days:
                 },
             }
         )
+
+
+class _Days:
+    """A register's rows counted per unit and day of the statistical years of the data, a
+    `_Window` each: a batch is added with one `bincount` per count instead of being grouped
+    and merged. Most of a province's unit-days have rows, so the arrays are hardly larger than
+    the counts they hold."""
+
+    def __init__(
+        self, units: int, spans: Sequence[Period], conditions: Mapping[str, pl.Expr | None]
+    ) -> None:
+        counted = [c is not None for c in conditions.values()]
+        self.windows = [_Window(units, p.start, p.end, counted) for p in spans]
+        self.first = min(p.start for p in spans)
+        #: the conditions to count
+        self.conditions = [c for c in conditions.values() if c is not None]
+
+    def add(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Count a batch's rows dated in the windows; the others are returned."""
+        import numpy as np
+
+        if not frame.height:
+            return frame
+        # one pass of polars: the unit's number, the day (from the first window's first) and
+        # the conditions; then each window's rows are picked out with numpy
+        columns = frame.select(
+            pl.col("org_unit").to_physical().cast(pl.Int64).fill_null(-1).alias("_unit"),
+            (pl.col("date") - pl.lit(self.first)).dt.total_days().fill_null(-1).alias("_day"),
+            *(c.fill_null(False).alias(f"_{i}") for i, c in enumerate(self.conditions)),
+        )
+        unit = columns["_unit"].to_numpy()
+        day = columns["_day"].to_numpy()
+        met = [columns[f"_{i}"].to_numpy() for i in range(len(self.conditions))]
+        known = unit >= 0
+        counted = np.zeros(len(unit), dtype=bool)
+        for window in self.windows:
+            low = (window.first - self.first).days
+            mine = known & (day >= low) & (day < low + window.ndays)
+            if not mine.any():
+                continue
+            counted |= mine
+            keys = unit[mine] * window.ndays + (day[mine] - low)
+            window.add(keys, [m[mine] for m in met])
+        if counted.all():
+            return frame.clear()
+        return frame.filter(pl.Series(~counted))
+
+    def frames(self, codes: Sequence[str], names: Sequence[str]) -> list[pl.DataFrame]:
+        return [w.frame(codes, names) for w in self.windows]
 
 
 class RegisterReader:
@@ -241,9 +281,9 @@ class RegisterReader:
         self.conditions = conditions
         self.spans = list(spans)
         self.keep_rows = keep_rows
-        #: the days of each statistical year of the data counted in arrays, where they are few
+        #: the days of the statistical years of the data counted in arrays, where they are few
         #: enough (a cell per unit and day)
-        self.days: list[_Days] = []
+        self.days: _Days | None = None
         #: the tables of each categorical column (a streamed file's), kept from batch to batch
         self.categories: dict[str, Categories] = {}
         code = remembered(reader.code_parser())
@@ -256,7 +296,7 @@ class RegisterReader:
         rows = self.sheet.raw.expected_rows
         dense = unit_days <= _DENSE_CELLS and rows >= _DENSE_FILL * unit_days
         if self.spans and self.codes and conditions is not None and not keep_rows and dense:
-            self.days = [_Days(len(self.codes), p.start, p.end, conditions) for p in spans]
+            self.days = _Days(len(self.codes), self.spans, conditions)
         self.parsers: dict[str, tuple[Callable[[str], Any], pl.DataType, Any]] = {
             "orgunit": (code, units, None),
             "date": (remembered(cells.parse_date), pl.Date(), None),
@@ -307,8 +347,8 @@ class RegisterReader:
             if self.reader.problems:
                 continue  # the workbook is refused: nothing is counted
             if self.conditions is not None and self.codes:
-                for window in self.days:
-                    frame = window.add(frame)  # leaves the days outside it
+                if self.days is not None:
+                    frame = self.days.add(frame)  # leaves the days outside the windows
                 tallies.append(self._tally(frame, self.conditions))
                 # a batch's counts are nearly as many as its rows (a village has a few births a
                 # day): added up as they come, so that they never hold more than a few batches
@@ -380,8 +420,8 @@ class RegisterReader:
         """The batches' counts added up, with each key's unit and day again."""
         names = list(conditions)
         dense = None
-        if self.days:
-            dense = pl.concat([d.frame(self.codes, names) for d in self.days])
+        if self.days is not None:
+            dense = pl.concat(self.days.frames(self.codes, names))
         parts = [p for p in parts if p.height]
         if not parts:
             return (
