@@ -174,7 +174,7 @@ def test_a_register_counts_its_days_in_arrays_when_its_rows_would_fill_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Arrays of a cell per unit and day (6 units × 366 days × 2 years here) are only worth
-    clearing and adding when there are about as many rows: fewer are grouped. A streamed
+    clearing and adding when the rows would fill half of them: fewer are grouped. A streamed
     file's rows are estimated from its size and its top."""
     chosen: list[bool] = []
     made = registers.RegisterReader.__init__
@@ -184,8 +184,8 @@ def test_a_register_counts_its_days_in_arrays_when_its_rows_would_fill_them(
         chosen.append(self.days is not None)
 
     monkeypatch.setattr(registers.RegisterReader, "__init__", spy)
-    few = _folder(tmp_path / "few", _births(600))
-    many = _folder(tmp_path / "many", _births(5_000))
+    few = _folder(tmp_path / "few", _births(1_800))  # under half of the 4,392 cells
+    many = _folder(tmp_path / "many", _births(2_600))  # over half
     for folder in (few, many):
         for streamed in (False, True):
             with monkeypatch.context() as m:

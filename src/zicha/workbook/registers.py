@@ -142,7 +142,7 @@ def _added(parts: list[pl.DataFrame]) -> pl.DataFrame:
 #: a register's days are counted in arrays (a cell per unit and day) up to this many cells,
 _DENSE_CELLS = 4_000_000
 #: when it has at least this many rows per cell
-_DENSE_FILL = 1.0
+_DENSE_FILL = 0.5
 #: rows of a window's batches counted together
 _FLUSH_ROWS = 400_000
 
@@ -290,8 +290,8 @@ class RegisterReader:
         # codes as an Enum of the tree's codes while counting: grouped by their number, not text
         self.codes = sorted(reader.codes or ())
         units = pl.Enum(self.codes) if self.codes else pl.String()
-        # arrays where they are small enough and the rows would fill them: fewer rows are
-        # grouped in less time and memory than the arrays take to clear and add
+        # arrays where they are small enough and the rows would fill half of them: fewer rows
+        # are grouped in less time and memory than the arrays take to clear and add
         unit_days = len(self.codes) * 366 * len(self.spans)
         rows = self.sheet.raw.expected_rows
         dense = unit_days <= _DENSE_CELLS and rows >= _DENSE_FILL * unit_days
