@@ -300,8 +300,9 @@ class RegisterReader:
         self.parsers: dict[str, tuple[Callable[[str], Any], pl.DataType, Any]] = {
             "orgunit": (code, units, None),
             "date": (remembered(cells.parse_date), pl.Date(), None),
-            # (an Enum of the two values parse_sex gives: 1 byte a row in a batch, not 16)
-            "sex": (remembered(cells.parse_sex), pl.Enum(["M", "F"]), None),
+            # (text, not an Enum of M and F: the pack's conditions compare it as text, and
+            # casting an Enum to text for each of them cost more than the Enum saved)
+            "sex": (remembered(cells.parse_sex), pl.String(), None),
         }
         if key == "births":
             self.parsers["order"] = (remembered(cells.parse_order), pl.Int64(), None)
