@@ -547,9 +547,11 @@ class Categories:
         if top is not None and int(top) >= self.seen.len():  # type: ignore[arg-type]
             return None
         values = self.values.gather(number)
-        missing = values.is_null() & number.is_not_null()
-        if missing.any() and (missing & self.seen.gather(number).is_null()).any():
-            return None
+        # (a text without a value makes more nulls among the values than among the numbers)
+        if values.null_count() > number.null_count():
+            missing = values.is_null() & number.is_not_null()
+            if (missing & self.seen.gather(number).is_null()).any():
+                return None
         return values
 
     def _learn(self, present: pl.Series) -> None:
