@@ -250,7 +250,7 @@ class _Days:
         counted = np.zeros(len(unit), dtype=bool)
         for window in self.windows:
             low = (window.first - self.first).days
-            mine = known & (day >= low) & (day < low + window.ndays)
+            mine = known & ~counted & (day >= low) & (day < low + window.ndays)
             if not mine.any():
                 continue
             counted |= mine

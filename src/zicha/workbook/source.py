@@ -482,8 +482,8 @@ def _csv_stream(
 
     def blocks() -> Iterator[tuple[bytes, int]]:
         """Blocks of whole records, with the rows to skip at the top of each. A block is read
-        whole and cut after its last whole record; the next is read from there, so that no
-        block is copied and only the one yielded is held."""
+        whole and cut after its last whole record (the cut its only copy); the next is read
+        from the file where it ended, so that only the block yielded is held."""
         skip_rows = skip
         with file.open("rb") as f:
             while True:
