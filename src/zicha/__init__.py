@@ -6,7 +6,7 @@ __version__ = "0.1.0"
 
 # polars allocates through its own jemalloc (on Linux), which by default keeps an arena per
 # thread, four per core, and a cache in each thread: memory one thread freed is not reused by the
-# next, and a province's register read held 20-25 % more than it needed. One arena without
-# thread caches costs no measurable time here (docs/decisions.md). It takes effect only when
-# zicha is imported before polars, and a setting of the caller's own is kept.
+# next, and reading a province's registers peaked 6-25 % higher than with one arena without
+# thread caches, which costs no measurable time here (docs/decisions.md). It takes effect only
+# when zicha is imported before polars, and a setting of the caller's own is kept.
 os.environ.setdefault("_RJEM_MALLOC_CONF", "narenas:1,tcache:false")
