@@ -433,3 +433,27 @@ def test_xlsx_cells_become_the_text_to_text_gives() -> None:
         assert _column_text(rows, 0, kind) == [
             c if isinstance(c, str) else cells.to_text(c, kind) for c in cells_in
         ]
+
+
+_TEXTS = st.lists(
+    st.one_of(
+        st.none(),
+        st.text(alphabet=st.sampled_from(["B", "7", "号", " ", "\u3000", "\t", "\n", "\x00"])),
+    ),
+    max_size=12,
+)
+
+
+@given(_TEXTS)
+def test_optional_text_is_stripped_and_blank_is_null(texts: list[str | None]) -> None:
+    """`clean_text` on a column, against the rule written out one cell at a time: a formula
+    left without its result (text starting with NUL) is no text, the rest is stripped of
+    Unicode white space at both ends, and what is left empty is null."""
+
+    def one(text: str | None) -> str | None:
+        if text is None or text.startswith("\x00"):
+            return None
+        return text.strip() or None
+
+    got = cells.clean_text(pl.Series(texts, dtype=pl.String)).to_list()
+    assert got == [one(t) for t in texts]

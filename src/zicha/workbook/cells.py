@@ -815,7 +815,8 @@ def clean_text(raw: pl.Series) -> pl.Series:
         return raw
     if raw.str.starts_with("\x00").any():  # a formula without a result is no text
         raw = pl.select(pl.when(~raw.str.starts_with("\x00")).then(raw)).to_series()
-    if raw.str.contains(r"^\s|\s$|^$").any():
+    # (empty text looked for on its own: `^$` in the pattern made it twice as slow)
+    if raw.str.contains(r"^\s|\s$").any() or (raw.str.len_bytes() == 0).any():
         stripped = raw.str.strip_chars()
         return pl.select(pl.when(stripped != "").then(stripped)).to_series()
     return raw
