@@ -87,18 +87,19 @@ def tally(rows: pl.DataFrame, conditions: Mapping[str, pl.Expr | None]) -> pl.Da
     >>> tally(rows, {"boys": pl.col("sex") == "M", "all": None}).sort("date").rows()
     [('1', datetime.date(2024, 1, 5), 2, 1, 2), ('1', datetime.date(2024, 1, 9), 1, 0, 1)]
     """
-    return (
-        rows.lazy()
-        .group_by("org_unit", "date")
-        .agg(
-            pl.len().cast(pl.UInt32).alias("rows"),
-            *(
-                (pl.len() if c is None else c.fill_null(False).sum()).cast(pl.UInt32).alias(e)
-                for e, c in conditions.items()
-            ),
-        )
-        .collect()
-    )
+    return rows.lazy().group_by("org_unit", "date").agg(tally_counts(conditions)).collect()
+
+
+def tally_counts(conditions: Mapping[str, pl.Expr | None]) -> list[pl.Expr]:
+    """A tally's count columns, for any grouping of register rows: `rows`, then one per
+    register element."""
+    return [
+        pl.len().cast(pl.UInt32).alias("rows"),
+        *(
+            (pl.len() if c is None else c.fill_null(False).sum()).cast(pl.UInt32).alias(e)
+            for e, c in conditions.items()
+        ),
+    ]
 
 
 @dataclass

@@ -31,6 +31,7 @@ from zicha.engine.dataset import (
     DEATH_SCHEMA,
     STRAY_SCHEMA,
     tally,
+    tally_counts,
 )
 from zicha.workbook import cells
 from zicha.workbook.cells import CellError, Parsed, clean_text, parse_column
@@ -113,16 +114,6 @@ class _Hashes:
 #: 1970-01-01
 _DAY0 = 1 << 31
 _SPAN = 1 << 32
-
-
-def _counts(conditions: Mapping[str, pl.Expr | None]) -> list[pl.Expr]:
-    return [
-        pl.len().cast(pl.UInt32).alias("rows"),
-        *(
-            (pl.len() if c is None else c.fill_null(False).sum()).cast(pl.UInt32).alias(e)
-            for e, c in conditions.items()
-        ),
-    ]
 
 
 def _added(parts: list[pl.DataFrame]) -> pl.DataFrame:
@@ -411,7 +402,7 @@ class RegisterReader:
             frame.lazy()
             .filter(pl.col("org_unit").is_not_null() & pl.col("date").is_not_null())
             .group_by(key.alias("_key"))
-            .agg(_counts(conditions))
+            .agg(tally_counts(conditions))
             .collect()
         )
 
