@@ -86,7 +86,7 @@ def _token_query(vendor: str) -> tuple[str, list[str], list[str]]:
 
 def data_version() -> str:
     """The token of the data as it is now ("" before the first write)."""
-    return _value(m.DataVersion, "name", "data") or ""
+    return state()[0]
 
 
 def org_tree() -> OrgTree:
