@@ -119,6 +119,26 @@ def test_a_streamed_register_counts_what_reading_it_whole_counts(
     )
     got = streamed.tallies["births"].select(*key, "rows", "births_male")
     assert_frame_equal(got.sort(key), by_hand.sort(key))
+    # the same by month, as the reader added them up (in the arrays or grouped), the strays'
+    # months (2031) too
+    month = ["org_unit", "start"]
+    by_month = (
+        frame.group_by("org_unit", pl.col("date").dt.truncate("1mo").alias("start"))
+        .agg(
+            pl.len().cast(pl.UInt32).alias("rows"),
+            (pl.col("sex") == "M").sum().cast(pl.UInt32).alias("births_male"),
+        )
+        .sort(month)
+    )
+    assert by_month.filter(pl.col("start").dt.year() == 2031).height == 2
+    for read in (streamed, whole):
+        months = read.month_tallies["births"]
+        assert months.columns == streamed.tallies["births"].columns[:1] + [
+            "start",
+            *streamed.tallies["births"].columns[2:],
+        ]
+        got_months = months.select(*month, "rows", "births_male").sort(month)
+        assert_frame_equal(got_months, by_month)
     # the engine gives the same figures and the same findings from the tallies as from the rows
     periods = [parse_period(p) for p in ("2023Oct", "2023OctQ2", "202403", "2024-03-10/2024-04-20")]
     orgs = ["510000", "510001", "51000201"]

@@ -90,6 +90,25 @@ def tally(rows: pl.DataFrame, conditions: Mapping[str, pl.Expr | None]) -> pl.Da
     return rows.lazy().group_by("org_unit", "date").agg(tally_counts(conditions)).collect()
 
 
+def month_tally(days: pl.DataFrame) -> pl.DataFrame:
+    """A tally (`tally`) added up by month: (org_unit, start, rows, one count per element),
+    `start` the month's first day; the unit-months with rows.
+
+    >>> from datetime import date
+    >>> days = pl.DataFrame({"org_unit": ["1", "1", "1"],
+    ...                      "date": [date(2024, 1, 5), date(2024, 1, 9), date(2024, 2, 1)],
+    ...                      "rows": [2, 1, 4], "boys": [1, 0, 3]})
+    >>> month_tally(days).sort("start").rows()
+    [('1', datetime.date(2024, 1, 1), 3, 1), ('1', datetime.date(2024, 2, 1), 4, 3)]
+    """
+    return (
+        days.lazy()
+        .group_by("org_unit", pl.col("date").dt.truncate("1mo").alias("start"))
+        .agg(pl.exclude("date").sum())
+        .collect()
+    )
+
+
 def tally_counts(conditions: Mapping[str, pl.Expr | None]) -> list[pl.Expr]:
     """A tally's count columns, for any grouping of register rows: `rows`, then one per
     register element."""
@@ -123,6 +142,8 @@ class Dataset:
     stated: pl.DataFrame = field(default_factory=empty_values)
     registers: dict[str, pl.DataFrame] = field(default_factory=dict)
     tallies: dict[str, pl.DataFrame] = field(default_factory=dict)
+    #: each tally added up by month (`month_tally`), where the reader made it while counting
+    month_tallies: dict[str, pl.DataFrame] = field(default_factory=dict)
     strays: dict[str, pl.DataFrame] = field(default_factory=dict)
     targets: list[Target] = field(default_factory=list)
     narrative: list[NarrativeSection] = field(default_factory=list)

@@ -21,7 +21,7 @@ from zicha.domain.orgunit import OrgTree
 from zicha.domain.pack import Pack
 from zicha.domain.period import Period
 from zicha.domain.target import Target
-from zicha.engine.dataset import Dataset, tally
+from zicha.engine.dataset import Dataset, month_tally, tally
 from zicha.engine.facts import LEVELS, MONTH_ROWS, MONTH_TOTALS, PERIOD_SUMS, REGISTER_ROWS
 from zicha.engine.store import closure_frame, register_conditions
 
@@ -96,14 +96,11 @@ class WorkbookFacts:
         for sheet, frame in self._registers.items():
             mine = {e: c for e, (s, c) in conditions.items() if s == sheet}
             self._days[sheet] = tally(frame, mine)
-        #: the same per unit and month (`start`: its first day)
-        self._month_tally = {
-            sheet: days.lazy()
-            .group_by("org_unit", pl.col("date").dt.truncate("1mo").alias("start"))
-            .agg(pl.exclude("date").sum())
-            .collect()
-            for sheet, days in self._days.items()
-        }
+        #: the same per unit and month (`start`: its first day), as the reader counted it
+        self._month_tally: dict[str, pl.DataFrame] = {}
+        for sheet, days in self._days.items():
+            months = dataset.month_tallies.get(sheet) if sheet not in self._registers else None
+            self._month_tally[sheet] = month_tally(days) if months is None else months
         self._strays = {
             sheet: frame for sheet, frame in dataset.strays.items() if sheet in self._days
         }

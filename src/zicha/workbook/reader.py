@@ -248,6 +248,7 @@ class SheetReader:
             stated=stated,
             registers={k: r.rows for k, r in registers.items() if r.rows is not None},
             tallies={k: r.tally for k, r in registers.items() if r.tally is not None},
+            month_tallies={k: r.months for k, r in registers.items() if r.months is not None},
             strays={k: r.strays for k, r in registers.items() if r.rows is None},
             targets=targets,
             assessment=assessment,

@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -30,6 +29,7 @@ from zicha.engine.dataset import (
     BIRTH_SCHEMA,
     DEATH_SCHEMA,
     STRAY_SCHEMA,
+    month_tally,
     tally,
     tally_counts,
 )
@@ -57,6 +57,8 @@ class Register:
     strays: pl.DataFrame
     #: rows that are not blank
     height: int
+    #: the tally added up by month (`zicha.engine.dataset.month_tally`)
+    months: pl.DataFrame | None = None
 
 
 def remembered(parse: Callable[[str], Any]) -> Callable[[str], Any]:
@@ -142,11 +144,12 @@ class _Window:
     """A statistical year's rows counted per unit and day, in an array per count (every row,
     then each register element; an element counted on every row shares the rows' array)."""
 
-    def __init__(self, units: int, first: date, last: date, counted: Sequence[bool]) -> None:
+    def __init__(self, units: int, span: Period, counted: Sequence[bool]) -> None:
         import numpy as np
 
-        self.first = first
-        self.ndays = (last - first).days + 1
+        self.span = span
+        self.first = span.start
+        self.ndays = (span.end - span.start).days + 1
         self.size = units * self.ndays
         self.counts = [np.zeros(self.size, dtype=np.uint32)]
         for fresh in counted:
@@ -205,6 +208,40 @@ class _Window:
             }
         )
 
+    def months(self, codes: Sequence[str], names: Sequence[str]) -> pl.DataFrame:
+        """The counts added up by month (`zicha.engine.dataset.month_tally`): the unit-months
+        with rows, each month's days added in the arrays."""
+        import numpy as np
+
+        self.flush()
+        starts = [max(m.start, self.first) for m in self.span.months()]
+        offsets = np.array([(s - self.first).days for s in starts])
+        months = len(starts)
+        summed: dict[int, Any] = {}
+
+        def by_month(counts: Any) -> Any:
+            # (an element counted on every row shares the rows' array: added up once)
+            if id(counts) not in summed:
+                days = counts.reshape(-1, self.ndays)
+                summed[id(counts)] = np.add.reduceat(days, offsets, axis=1).ravel()
+            return summed[id(counts)]
+
+        rows = by_month(self.counts[0])
+        cells = np.flatnonzero(rows)
+        place = pl.Series(cells // months, dtype=pl.UInt32)
+        month = pl.Series(cells % months, dtype=pl.UInt32)
+        return pl.DataFrame(
+            {
+                "org_unit": pl.Series("org_unit", codes, dtype=pl.String).gather(place),
+                "start": pl.Series("start", [m.replace(day=1) for m in starts]).gather(month),
+                "rows": pl.Series(rows[cells], dtype=pl.UInt32),
+                **{
+                    name: pl.Series(by_month(self.counts[i + 1])[cells], dtype=pl.UInt32)
+                    for i, name in enumerate(names)
+                },
+            }
+        )
+
 
 class _Days:
     """A register's rows counted per unit and day of the statistical years of the data, a
@@ -216,7 +253,7 @@ class _Days:
         self, units: int, spans: Sequence[Period], conditions: Mapping[str, pl.Expr | None]
     ) -> None:
         counted = [c is not None for c in conditions.values()]
-        self.windows = [_Window(units, p.start, p.end, counted) for p in spans]
+        self.windows = [_Window(units, p, counted) for p in spans]
         self.first = min(p.start for p in spans)
         #: the conditions to count
         self.conditions = [c for c in conditions.values() if c is not None]
@@ -253,6 +290,9 @@ class _Days:
 
     def frames(self, codes: Sequence[str], names: Sequence[str]) -> list[pl.DataFrame]:
         return [w.frame(codes, names) for w in self.windows]
+
+    def months(self, codes: Sequence[str], names: Sequence[str]) -> list[pl.DataFrame]:
+        return [w.months(codes, names) for w in self.windows]
 
 
 class RegisterReader:
@@ -363,11 +403,11 @@ class RegisterReader:
         rows = None
         if self.keep_rows:
             rows = (pl.concat(kept) if kept else pl.DataFrame(schema=self.schema)).cast(self.schema)  # type: ignore[arg-type]
-        counted = None
+        counted = months = None
         if self.conditions is not None and not self.keep_rows:
-            counted = self._merged(tallies, self.conditions)
+            counted, months = self._merged(tallies, self.conditions)
         found = pl.concat(strays) if strays else pl.DataFrame(schema=STRAY_SCHEMA)
-        return Register(rows, counted, found.cast(STRAY_SCHEMA), height)  # type: ignore[arg-type]
+        return Register(rows, counted, found.cast(STRAY_SCHEMA), height, months)  # type: ignore[arg-type]
 
     def _checked(self) -> Iterator[tuple[int, pl.DataFrame, pl.Series | None]]:
         """Each batch's size, rows and register numbers (`_batch`): the next batch is read and
@@ -408,28 +448,50 @@ class RegisterReader:
 
     def _merged(
         self, parts: list[pl.DataFrame], conditions: Mapping[str, pl.Expr | None]
-    ) -> pl.DataFrame:
-        """The batches' counts added up, with each key's unit and day again."""
+    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """The batches' counts added up, with each key's unit and day again: the tally, and the
+        tally by month (`zicha.engine.dataset.month_tally`)."""
         names = list(conditions)
-        dense = None
+        days: list[pl.DataFrame] = []
+        months: list[pl.DataFrame] = []
         if self.days is not None:
-            dense = pl.concat(self.days.frames(self.codes, names))
+            days += self.days.frames(self.codes, names)
+            months += self.days.months(self.codes, names)
         parts = [p for p in parts if p.height]
-        if not parts:
-            return (
-                dense if dense is not None else tally(pl.DataFrame(schema=self.schema), conditions)
+        if parts:
+            counts = [c for c in parts[0].columns if c != "_key"]
+            key = pl.col("_key")
+            decoded = _added(parts).select(
+                (key // _SPAN).cast(pl.UInt32).alias("unit"),
+                ((key % _SPAN).cast(pl.Int64) - _DAY0).cast(pl.Int32).cast(pl.Date).alias("date"),
+                *counts,
             )
-        counts = [c for c in parts[0].columns if c != "_key"]
-        merged = _added(parts)
-        key = pl.col("_key")
-        decoded = merged.select(
-            (key // _SPAN).cast(pl.UInt32).alias("unit"),
-            ((key % _SPAN).cast(pl.Int64) - _DAY0).cast(pl.Int32).cast(pl.Date).alias("date"),
-            *counts,
-        )
-        units = pl.Series("org_unit", self.codes, dtype=pl.String).gather(decoded["unit"])
-        sparse = decoded.select(pl.lit(units).alias("org_unit"), pl.exclude("unit"))
-        return sparse if dense is None else pl.concat([dense, sparse])
+            codes = pl.Series("org_unit", self.codes, dtype=pl.String)
+            days.append(
+                decoded.select(
+                    pl.lit(codes.gather(decoded["unit"])).alias("org_unit"), "date", *counts
+                )
+            )
+            # by month while the unit is still a number: grouped faster than by its code
+            by_month = (
+                decoded.lazy()
+                .group_by("unit", pl.col("date").dt.truncate("1mo").alias("start"))
+                .agg(pl.col(c).sum() for c in counts)
+                .collect()
+            )
+            months.append(
+                by_month.select(
+                    pl.lit(codes.gather(by_month["unit"])).alias("org_unit"), "start", *counts
+                )
+            )
+        if not days:
+            empty = tally(pl.DataFrame(schema=self.schema), conditions)
+            return empty, month_tally(empty)
+        if len(months) == 1:
+            return days[0], months[0]
+        # the windows' months and the rows outside them: a month is in one of them only when
+        # the windows are whole months, as statistical years are; added up all the same
+        return pl.concat(days), month_tally(pl.concat(months).rename({"start": "date"}))
 
     def _batch(self, sheet: Sheet) -> tuple[pl.DataFrame, pl.Series | None]:
         """A batch's rows that are not blank, parsed (null where wrong), and their register
