@@ -43,13 +43,8 @@ PERIOD_SUMS: dict[str, pl.DataType] = {
     "value": pl.Float64(),
 }
 
-#: columns of `Facts.stocks`
-LEVELS: dict[str, pl.DataType] = {
-    "org_unit": pl.String(),
-    "date": pl.Date(),
-    "element": pl.String(),
-    "value": pl.Float64(),
-}
+#: the key columns of `Facts.stocks` (a Float64 column per element follows them)
+LEVEL_KEYS: dict[str, pl.DataType] = {"org_unit": pl.String(), "date": pl.Date()}
 
 #: columns of `Facts.register_months`: rows of a register per unit and month (`start`: its first
 #: day)
@@ -129,7 +124,9 @@ class Facts(Protocol):
     ) -> pl.DataFrame:
         """Levels of stock elements at the end of each date: each unit's last value at or
         before the date (the later row of two on one day), summed per asked unit over its
-        subtree; absent where no unit below has a value yet. Columns `LEVELS`."""
+        subtree; wide: `LEVEL_KEYS`, then a Float64 column per element asked. A unit and date
+        has a row where any unit below has a level of any element by then; an element's level
+        there is null where no unit below has one of it yet."""
         ...
 
     def entered(self, root: str | None = None) -> pl.DataFrame:

@@ -131,8 +131,8 @@ class ValueStore:
     def stock_values(
         self, orgs: Sequence[str], dates: Sequence[date], elements: Iterable[str]
     ) -> pl.DataFrame:
-        """Long frame (org_unit, date, element, value): each unit's last level at or before the
-        date, summed up the tree; absent where no unit below has any value yet."""
+        """Wide frame (org_unit, date, a column per element): each unit's last level at or
+        before the date, summed up the tree; null where no unit below has any value yet."""
         return self.facts.stocks(orgs, sorted(set(elements)), sorted(set(dates)))
 
     def element_frame(
@@ -180,8 +180,7 @@ class ValueStore:
             ends = {p.id: p.end for p in periods}
             starts = {p.id: p.start - timedelta(days=1) for p in periods}
             dates = list(ends.values()) + list(starts.values())
-            long = self.stock_values(orgs, dates, closings | openings)
-            wide = long.pivot(on="element", index=["org_unit", "date"], values="value")
+            wide = self.stock_values(orgs, dates, closings | openings)
             date_of = pl.DataFrame(
                 {
                     "period": list(ends),

@@ -43,6 +43,23 @@ _SPANS = {
     "value": pl.Float64(),
 }
 _LEVELS = {"org_unit": pl.String(), "date": pl.Date(), "element": pl.String()}
+
+
+def _wide_levels(levels: pl.DataFrame, elements: Sequence[str]) -> pl.DataFrame:
+    """(org_unit, date, element, value) rows as the engine's wide levels: a Float64 column per
+    element, null where a unit and date has no level of it."""
+    keys = ["org_unit", "date"]
+    wide = (
+        levels.pivot(on="element", index=keys, values="value")
+        if levels.height
+        else levels.select(keys)
+    )
+    missing = [e for e in dict.fromkeys(elements) if e not in wide.columns]
+    return wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(e) for e in missing).select(
+        *keys, *(pl.col(e).cast(pl.Float64) for e in dict.fromkeys(elements))
+    )
+
+
 #: the engine's `ENTERED` (the storage layer sits below the engine: it answers the engine's
 #: questions by their shape, and tests/server/test_facts.py compares the answers)
 _ENTERED = {
@@ -362,7 +379,7 @@ class DatabaseFacts:
     ) -> pl.DataFrame:
         schema = {**_LEVELS, "value": pl.Float64()}
         if not elements or not dates or not orgs:
-            return pl.DataFrame(schema=schema)
+            return _wide_levels(pl.DataFrame(schema=schema), elements)
         days = list(dict.fromkeys(dates))
         end, row = _q("end"), _q("row")
         parts = []
@@ -385,7 +402,7 @@ class DatabaseFacts:
             )
             params = [*params, *days, False, *elements, max(days)]
             parts.append(fetch_frame(sql, params, schema))
-        return pl.concat(parts)
+        return _wide_levels(pl.concat(parts), elements)
 
     def _entered(self, root: str | None, stated: bool) -> pl.DataFrame:
         path = self._path[root] if root is not None else ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 import polars as pl
 
@@ -22,8 +23,9 @@ from zicha.domain.pack import Pack
 from zicha.domain.period import Period
 from zicha.domain.target import Target
 from zicha.engine.dataset import Dataset, month_tally, tally
-from zicha.engine.facts import LEVELS, MONTH_ROWS, MONTH_TOTALS, PERIOD_SUMS, REGISTER_ROWS
+from zicha.engine.facts import LEVEL_KEYS, MONTH_ROWS, MONTH_TOTALS, PERIOD_SUMS, REGISTER_ROWS
 from zicha.engine.store import closure_frame, register_conditions
+from zicha.workbook.rollup import TreeSums
 
 
 def period_bounds(periods: Sequence[Period]) -> pl.DataFrame:
@@ -119,6 +121,9 @@ class WorkbookFacts:
         self._flows = used.filter(~pl.col("element").is_in(stock_ids))
         #: register sheet -> its rows counted by unit and month
         self._month_rows: dict[str, pl.DataFrame] = {}
+        self._tree_sums: TreeSums | None = None
+        #: register sheet -> the place and month number of each row of its month tally
+        self._month_arrays: dict[str, tuple[Any, Any]] = {}
 
     @property
     def tree(self) -> OrgTree:
@@ -155,6 +160,58 @@ class WorkbookFacts:
         if missing:
             raise KeyError(f"register {sheet} has no count of {', '.join(missing)}")
         return frame
+
+    def _rollup(self) -> TreeSums:
+        if self._tree_sums is None:
+            self._tree_sums = TreeSums(self._tree)
+        return self._tree_sums
+
+    def _whole_months(
+        self, sheet: str, names: Sequence[str], asked: Any, periods: Sequence[Period]
+    ) -> Any:
+        """A register's counts over the whole months inside each period, added up the tree for
+        the units at `asked` places: an array (asked, period, name), then a last column that is
+        not 0 where any unit at or below has rows in those months. In arrays of a row per unit
+        and a column per month."""
+        import numpy as np
+
+        months: dict[int, int] = {}  # each month held whole by a period (its number) -> column
+        holds: list[tuple[int, int]] = []  # (month column, period)
+        for j, period in enumerate(periods):
+            for m in period.months():
+                if period.contains(m):
+                    number = m.start.year * 12 + m.start.month - 1
+                    holds.append((months.setdefault(number, len(months)), j))
+        counted = self._counted(sheet, names)
+        if not holds or not counted.height:
+            return np.zeros((len(asked), len(periods), len(names) + 1))
+        tree = self._rollup()
+        if sheet not in self._month_arrays:
+            start = pl.col("start")
+            self._month_arrays[sheet] = (
+                tree.places(counted["org_unit"]),
+                counted.select(start.dt.year().cast(pl.Int64) * 12 + start.dt.month() - 1)
+                .to_series()
+                .to_numpy(),
+            )
+        unit, numbers = self._month_arrays[sheet]
+        # each row's month column (-1: a month no period holds whole)
+        low, high = min(months), max(months)
+        column = np.full(high - low + 1, -1)
+        column[np.array(list(months)) - low] = list(months.values())
+        month = column[np.clip(numbers, low, high) - low]
+        month[(numbers < low) | (numbers > high)] = -1
+        mine = (unit >= 0) & (month >= 0)
+        # the counts, then 1 where the unit has rows that month: a period's row is kept where
+        # any unit below has rows in it (its counts may all be 0)
+        cube = np.zeros((len(tree), len(months), len(names) + 1))
+        cube[unit[mine], month[mine], :-1] = counted.select(names).to_numpy()[mine]
+        cube[unit[mine], month[mine], -1] = 1.0
+        inside = np.zeros((len(months), len(periods)))
+        inside[tuple(np.array(holds).T)] = 1.0
+        # (asked, month, name) · (month, period) → (asked, name, period) → (asked, period, name)
+        summed = tree.up(cube)[asked]
+        return np.tensordot(summed, inside, axes=([1], [0])).transpose(0, 2, 1)
 
     # ------------------------------------------------------------------ questions
 
@@ -205,31 +262,26 @@ class WorkbookFacts:
         for element, (sheet, condition) in counts.items():
             if sheet in self._days:
                 by_sheet.setdefault(sheet, {})[element] = condition
+        periods = list({p.id: p for p in periods}.values())
         edges = [(p.id, a, b) for p in periods for a, b in p.cut_edges()]
-        # the whole months inside each period: monthly counts join them on the month
-        inside = pl.DataFrame(
-            [(m.start, p.id) for p in periods for m in p.months() if p.contains(m)],
-            schema={"start": pl.Date, "period": pl.String},
-            orient="row",
-        )
         keys = ["org_unit", "period"]
+        if not by_sheet:
+            return pl.DataFrame(schema={k: pl.String() for k in keys})
+        codes, asked = self._rollup().asked(orgs)
+        whole = {
+            sheet: self._whole_months(sheet, list(conditions), asked, periods)
+            for sheet, conditions in by_sheet.items()
+        }
+        if not edges:
+            return self._counts_frame(codes, periods, by_sheet, whole)
+        # periods that cut months: the days of those parts counted from the day tallies
         wides: list[pl.LazyFrame] = []
         for sheet, conditions in by_sheet.items():
-            # wide (a column per element): one row per unit and month, not one per unit,
-            # month and element
+            # wide (a column per element): one row per unit and period
             names = list(conditions)
             sums = [pl.col(n).sum().cast(pl.Float64) for n in names]
-            parts = [
-                self._counted(sheet, names)
-                .lazy()
-                .select("org_unit", "start", *names)
-                .join(self._ancestors(orgs).lazy(), on="org_unit")
-                .group_by("ancestor", "start")
-                .agg(pl.col(n).sum() for n in names)
-                .join(inside.lazy(), on="start")
-                .group_by("ancestor", "period")
-                .agg(sums)
-            ]
+            part = self._counts_frame(codes, periods, {sheet: conditions}, whole)
+            parts = [part.rename({"org_unit": "ancestor"}).lazy()]
             days = self._counted(sheet, names, daily=True).lazy()
             for period, first, last in edges:
                 parts.append(
@@ -240,18 +292,41 @@ class WorkbookFacts:
                     .select("ancestor", pl.lit(period).alias("period"), *names)
                 )
             # the whole months give a key once; the parts of months cut by a period add to them
-            wide = pl.concat(parts)
-            if edges:
-                wide = wide.group_by("ancestor", "period").agg(pl.col(n).sum() for n in names)
+            wide = (
+                pl.concat(parts).group_by("ancestor", "period").agg(pl.col(n).sum() for n in names)
+            )
             wides.append(wide.rename({"ancestor": "org_unit"}))
-        if not wides:
-            return pl.DataFrame(schema={k: pl.String() for k in keys})
         # sheets count different elements: a unit and period one has no row of is null in its
         # columns
         frame = wides[0]
         for wide in wides[1:]:
             frame = frame.join(wide, on=keys, how="full", coalesce=True)
         return frame.collect()
+
+    @staticmethod
+    def _counts_frame(
+        codes: Sequence[str],
+        periods: Sequence[Period],
+        sheets: Mapping[str, Mapping[str, object]],
+        whole: Mapping[str, Any],
+    ) -> pl.DataFrame:
+        """The sheets' whole-month sums (`_whole_months`) as one wide frame: a row per unit and
+        period any of them has rows in, their counts null where a sheet has none."""
+        import numpy as np
+
+        held = {sheet: whole[sheet][..., -1] > 0 for sheet in sheets}
+        o, p = np.nonzero(np.logical_or.reduce(list(held.values())))
+        columns: dict[str, pl.Series] = {
+            "org_unit": pl.Series(codes, dtype=pl.String).gather(o),
+            "period": pl.Series([q.id for q in periods], dtype=pl.String).gather(p),
+        }
+        for sheet, conditions in sheets.items():
+            found, has = whole[sheet][o, p], held[sheet][o, p]
+            for i, name in enumerate(conditions):
+                # (counts are never NaN: NaN marks a unit and period the sheet has no rows in)
+                values = np.where(has, found[:, i], np.nan)
+                columns[name] = pl.Series(name, values, dtype=pl.Float64, nan_to_null=True)
+        return pl.DataFrame(columns)
 
     def register_months(self, sheet: str, root: str | None = None) -> pl.DataFrame:
         counted = self._month_tally.get(sheet)
@@ -313,25 +388,53 @@ class WorkbookFacts:
     def stocks(
         self, orgs: Sequence[str], elements: Sequence[str], dates: Sequence[date]
     ) -> pl.DataFrame:
-        stocks = self._stocks.lazy().filter(pl.col("element").is_in(list(elements)))
-        # one query: the dates' levels are found in parallel
-        frames = [
-            stocks.filter(pl.col("end") <= d)
-            .group_by("org_unit", "element")
-            .agg(pl.col("value").last())
-            .with_columns(date=pl.lit(d, dtype=pl.Date))
-            for d in sorted(set(dates))
-        ]
-        if not frames:
-            return pl.DataFrame(schema=LEVELS)
-        return (
-            pl.concat(frames)
-            .join(self._ancestors(orgs).lazy(), on="org_unit")
-            .group_by("ancestor", "date", "element")
-            .agg(pl.col("value").sum())
-            .rename({"ancestor": "org_unit"})
-            .select(list(LEVELS))
-            .collect()
+        import numpy as np
+
+        days = sorted(set(dates))
+        wanted = list(dict.fromkeys(elements))
+        entries = self._stocks.filter(pl.col("element").is_in(wanted))  # by end, then row
+        if not days or not entries.height:
+            return pl.DataFrame(schema={**LEVEL_KEYS, **{e: pl.Float64() for e in wanted}})
+        tree = self._rollup()
+        # an array of (unit, element) rows and a column per date: each entry at the first date
+        # on or after its end, the later entry of two there kept
+        unit = tree.places(entries["org_unit"])
+        element = (
+            entries["element"]
+            .replace_strict({e: i for i, e in enumerate(wanted)}, return_dtype=pl.Int64)
+            .to_numpy()
+        )
+        numbers = pl.Series(days, dtype=pl.Date).to_physical().to_numpy()
+        first = np.searchsorted(numbers, entries["end"].to_physical().to_numpy(), side="left")
+        kept = (unit >= 0) & (first < len(days))
+        cells = ((unit * len(wanted) + element) * len(days) + first)[kept][::-1]
+        cells, last = np.unique(cells, return_index=True)  # (of the reversed: the last entry)
+        level: Any = np.full(len(tree) * len(wanted) * len(days), np.nan)
+        level[cells] = entries["value"].to_numpy()[kept][::-1][last]
+        level = level.reshape(-1, len(days))
+        # a level holds from its date until the next one
+        held = np.where(np.isnan(level), 0, np.arange(len(days)))
+        np.maximum.accumulate(held, axis=1, out=held)
+        level = np.take_along_axis(level, held, axis=1)
+        # added up the tree, with how many units below have a level: none is null, not 0
+        shape = (len(tree), len(wanted) * len(days))
+        count = tree.up((~np.isnan(level)).reshape(shape))
+        summed = tree.up(np.nan_to_num(level).reshape(shape))
+        asked, places = tree.asked(orgs)
+        count = count[places].reshape(len(asked), len(wanted), len(days))
+        summed = summed[places].reshape(len(asked), len(wanted), len(days))
+        has = count > 0
+        o, d = np.nonzero(has.any(axis=1))
+        levels = {
+            e: pl.Series(e, np.where(has[o, i, d], summed[o, i, d], np.nan), nan_to_null=True)
+            for i, e in enumerate(wanted)
+        }
+        return pl.DataFrame(
+            {
+                "org_unit": pl.Series(asked, dtype=pl.String).gather(o),
+                "date": pl.Series(days, dtype=pl.Date).gather(d),
+                **levels,
+            }
         )
 
     def _subtree(self, frame: pl.DataFrame, root: str | None) -> pl.DataFrame:
