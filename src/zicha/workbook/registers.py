@@ -137,7 +137,7 @@ _DENSE_CELLS = 4_000_000
 #: when it has at least this many rows per cell
 _DENSE_FILL = 0.5
 #: rows of a window's batches counted together
-_FLUSH_ROWS = 200_000
+_FLUSH_ROWS = 100_000
 
 
 class _Window:

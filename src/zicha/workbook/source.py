@@ -411,8 +411,8 @@ def _open_folder(folder: Path) -> Source:
 
 #: register CSV files from this size on are streamed in batches, not read whole
 STREAM_BYTES = 4 << 20
-#: bytes per block of a streamed CSV file (about 200,000 register rows)
-BLOCK_BYTES = 8 << 20
+#: bytes per block of a streamed CSV file (about 160,000 register rows)
+BLOCK_BYTES = 6 << 20
 #: the top of a streamed file read to find its header row
 _HEAD_BYTES = 1 << 20
 
