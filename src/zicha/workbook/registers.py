@@ -381,7 +381,10 @@ class RegisterReader:
             if self.conditions is not None and self.codes:
                 if self.days is not None:
                     frame = self.days.add(frame)  # leaves the days outside the windows
-                tallies.append(self._tally(frame, self.conditions))
+                if frame.height:
+                    # (a query however small waits its turn for polars' threads, busy with the
+                    # next blocks: an empty batch is not grouped)
+                    tallies.append(self._tally(frame, self.conditions))
                 # a batch's counts are nearly as many as its rows (a village has a few births a
                 # day): added up as they come, so that they never hold more than a few batches
                 if len(tallies) > 1 and sum(t.height for t in tallies) > 3 * tallies[0].height:
