@@ -14,6 +14,7 @@ from polars.testing import assert_frame_equal
 from zicha.actions.session import workbook_engine
 from zicha.domain.errors import InputError
 from zicha.domain.period import parse_period
+from zicha.engine.dataset import Tallies
 from zicha.packs.registry import get_pack
 from zicha.workbook import read_workbook, registers, source
 from zicha.workbook.sheets import SHEET_BY_KEY
@@ -241,3 +242,47 @@ def test_a_record_longer_than_a_block_is_read_whole(
     assert_frame_equal(streamed.tallies["births"].sort(key), whole.tallies["births"].sort(key))
     assert streamed.register_height("births") == 300 == whole.register_height("births")
     assert int(streamed.tallies["births"]["rows"].sum()) == 300
+
+
+@pytest.mark.parametrize("dense", [True, False], ids=["days in arrays", "days grouped"])
+def test_the_tally_by_day_is_made_only_when_a_period_cuts_a_month(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dense: bool
+) -> None:
+    """Whole months are answered from the tally by month; the tally by day is made (once) for
+    a period that cuts a month, and gives the same figures as the rows themselves."""
+    folder = _folder(tmp_path / "d", _births(900, seed=11))
+    read = _read(folder, True, monkeypatch, dense=dense)
+    rows = _read(folder, False, monkeypatch, rows=True)
+    made: list[str] = []
+    asked = Tallies.__getitem__
+    monkeypatch.setattr(Tallies, "__getitem__", lambda t, k: made.append(k) or asked(t, k))
+    frame = registers._Window.frame
+    monkeypatch.setattr(registers._Window, "frame", lambda *a: made.append("arrays") or frame(*a))
+    orgs = ["510000", "510001", "51000201"]
+    whole = [parse_period(p) for p in ("2023Oct", "2023OctQ2", "202403")]
+    engine = workbook_engine(PACK, read)
+    assert_frame_equal(
+        engine.table(orgs, whole).sort("org_unit", "period"),
+        workbook_engine(PACK, rows).table(orgs, whole).sort("org_unit", "period"),
+    )
+    units = ["51000101", "51000102"]
+    for first, last in ((date(2024, 1, 1), date(2024, 3, 31)), (None, None)):
+        by_hand = rows.registers["births"].filter(pl.col("org_unit").is_in(units))
+        if first is not None and last is not None:
+            by_hand = by_hand.filter(pl.col("date").is_between(first, last))
+        assert read.register_height("births", units, first, last) == by_hand.height
+    assert made == []  # nothing was asked by day
+    cut = [parse_period("2024-01-15/2024-03-29")]
+    assert_frame_equal(
+        engine.table(orgs, cut).sort("org_unit", "period"),
+        workbook_engine(PACK, rows).table(orgs, cut).sort("org_unit", "period"),
+    )
+    assert made[0] == "births"
+    # made from the arrays it was counted in (one per statistical year of the data), once
+    windows = made.count("arrays")
+    assert (windows > 0) == dense
+    first, last = date(2024, 1, 15), date(2024, 3, 29)
+    by_hand = rows.registers["births"].filter(pl.col("date").is_between(first, last))
+    assert read.register_height("births", None, first, last) == by_hand.height
+    engine.table(orgs, cut)
+    assert made.count("arrays") == windows

@@ -9,9 +9,10 @@ never become five million Python objects.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import threading
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 
@@ -121,6 +122,38 @@ def tally_counts(conditions: Mapping[str, pl.Expr | None]) -> list[pl.Expr]:
     ]
 
 
+class Tallies(Mapping[str, pl.DataFrame]):
+    """Register sheet -> its tally, each made when it is first asked for: a reader gives how
+    to make it (from the arrays it counted in), and most computations never ask for a tally
+    by day, only by month (`Dataset.month_tallies`).
+
+    >>> made = []
+    >>> t = Tallies({"births": lambda: made.append(1) or pl.DataFrame({"rows": [3]})})
+    >>> list(t), made
+    (['births'], [])
+    >>> t["births"]["rows"].to_list(), t["births"]["rows"].to_list(), made
+    ([3], [3], [1])
+    """
+
+    def __init__(self, tallies: Mapping[str, pl.DataFrame | Callable[[], pl.DataFrame]]) -> None:
+        self._made = {k: v for k, v in tallies.items() if isinstance(v, pl.DataFrame)}
+        self._makers = {k: v for k, v in tallies.items() if not isinstance(v, pl.DataFrame)}
+        self._order = list(tallies)
+        self._lock = threading.Lock()
+
+    def __getitem__(self, sheet: str) -> pl.DataFrame:
+        with self._lock:
+            if sheet in self._makers:
+                self._made[sheet] = self._makers.pop(sheet)()
+            return self._made[sheet]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+
 @dataclass
 class Dataset:
     """One workbook, read and checked.
@@ -141,7 +174,7 @@ class Dataset:
     values: pl.DataFrame = field(default_factory=empty_values)
     stated: pl.DataFrame = field(default_factory=empty_values)
     registers: dict[str, pl.DataFrame] = field(default_factory=dict)
-    tallies: dict[str, pl.DataFrame] = field(default_factory=dict)
+    tallies: Mapping[str, pl.DataFrame] = field(default_factory=dict)
     #: each tally added up by month (`month_tally`), where the reader made it while counting
     month_tallies: dict[str, pl.DataFrame] = field(default_factory=dict)
     strays: dict[str, pl.DataFrame] = field(default_factory=dict)
@@ -164,6 +197,14 @@ class Dataset:
         """How many rows a register holds (0 when the workbook has none); of `units` only and
         dated from `first` to `last`, when given."""
         frame = self.registers.get(sheet)
+        months = self.month_tallies.get(sheet) if frame is None else None
+        if months is not None and _whole_months(first, last):
+            # (the tally by month answers whole months: the tally by day is not made for it)
+            if units is not None:
+                months = months.filter(pl.col("org_unit").is_in(list(units)))
+            if first is not None and last is not None:
+                months = months.filter(pl.col("start").is_between(first, last))
+            return int(months["rows"].sum())
         if frame is None:
             frame = self.tallies.get(sheet)
         if frame is None:
@@ -175,3 +216,10 @@ class Dataset:
         if sheet in self.registers:
             return frame.height
         return int(frame["rows"].sum())
+
+
+def _whole_months(first: date | None, last: date | None) -> bool:
+    """No dates, or from the first day of a month to the last day of one."""
+    if first is None or last is None:
+        return first is None and last is None
+    return first.day == 1 and (last + timedelta(days=1)).day == 1

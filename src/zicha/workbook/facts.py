@@ -90,27 +90,32 @@ class WorkbookFacts:
         self._registers = {
             sheet: frame for sheet, frame in dataset.registers.items() if frame.height
         }
-        #: register sheet -> its rows counted per unit and day, a column per register element
+        #: register sheet -> its rows counted per unit and month (`start`: its first day), a
+        #: column per register element, as the reader counted them; the registers with rows
+        self._month_tally: dict[str, pl.DataFrame] = {}
+        #: the same per unit and day, made when first asked for (`_day_tally`)
         self._days: dict[str, pl.DataFrame] = {}
-        for sheet, frame in dataset.tallies.items():
-            if frame.height and sheet not in self._registers:
-                self._days[sheet] = frame
+        for sheet in dataset.tallies:
+            if sheet in self._registers:
+                continue
+            months = dataset.month_tallies.get(sheet)
+            if months is None:
+                self._days[sheet] = dataset.tallies[sheet]
+                months = month_tally(self._days[sheet])
+            if months.height:
+                self._month_tally[sheet] = months
         for sheet, frame in self._registers.items():
             mine = {e: c for e, (s, c) in conditions.items() if s == sheet}
             self._days[sheet] = tally(frame, mine)
-        #: the same per unit and month (`start`: its first day), as the reader counted it
-        self._month_tally: dict[str, pl.DataFrame] = {}
-        for sheet, days in self._days.items():
-            months = dataset.month_tallies.get(sheet) if sheet not in self._registers else None
-            self._month_tally[sheet] = month_tally(days) if months is None else months
+            self._month_tally[sheet] = month_tally(self._days[sheet])
         self._strays = {
-            sheet: frame for sheet, frame in dataset.strays.items() if sheet in self._days
+            sheet: frame for sheet, frame in dataset.strays.items() if sheet in self._month_tally
         }
         #: register element -> its sheet, for the registers that hold any row
         self._sheet_of = {
             item.element: sheet
             for sheet, spec in pack.registers.items()
-            if sheet in self._days
+            if sheet in self._month_tally
             for item in spec.elements
         }
         self._entered = dataset.values.with_columns(superseded=self._superseded(dataset.values))
@@ -152,10 +157,15 @@ class WorkbookFacts:
         index = pl.concat(hit)["i"].unique()
         return flags.scatter(index, True) if index.len() else flags
 
+    def _day_tally(self, sheet: str) -> pl.DataFrame:
+        """A register's rows counted per unit and day (of a register with rows)."""
+        if sheet not in self._days:
+            self._days[sheet] = self.dataset.tallies[sheet]
+        return self._days[sheet]
+
     def _counted(self, sheet: str, names: Sequence[str], daily: bool = False) -> pl.DataFrame:
         """The tally of a register by month (or by day), with a column per element asked."""
-        frames = self._days if daily else self._month_tally
-        frame = frames[sheet]
+        frame = self._day_tally(sheet) if daily else self._month_tally[sheet]
         missing = [n for n in names if n not in frame.columns]
         if missing:
             raise KeyError(f"register {sheet} has no count of {', '.join(missing)}")
@@ -260,7 +270,7 @@ class WorkbookFacts:
     ) -> pl.DataFrame:
         by_sheet: dict[str, dict[str, pl.Expr | None]] = {}
         for element, (sheet, condition) in counts.items():
-            if sheet in self._days:
+            if sheet in self._month_tally:
                 by_sheet.setdefault(sheet, {})[element] = condition
         periods = list({p.id: p for p in periods}.values())
         edges = [(p.id, a, b) for p in periods for a, b in p.cut_edges()]
@@ -339,7 +349,7 @@ class WorkbookFacts:
         return self._subtree(self._month_rows[sheet], root)
 
     def register_totals(self, sheet: str) -> pl.DataFrame:
-        if sheet not in self._days:
+        if sheet not in self._month_tally:
             return pl.DataFrame(schema=MONTH_TOTALS)
         return (
             self.register_months(sheet)
@@ -368,10 +378,9 @@ class WorkbookFacts:
         """A register's rows dated from `first` to `last` where only its tally is kept: the
         stray rows (dated outside every period of the data) with their spreadsheet rows, the
         others one per row counted, without (`row` null). A day's rows are all strays or none."""
-        days = self._days.get(sheet)
-        if days is None:
+        if sheet not in self._month_tally:
             return None
-        days = days.filter(pl.col("date").is_between(first, last))
+        days = self._day_tally(sheet).filter(pl.col("date").is_between(first, last))
         strays = self._strays.get(sheet)
         if strays is not None and strays.height:
             strays = strays.filter(pl.col("date").is_between(first, last))

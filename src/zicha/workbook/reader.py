@@ -26,7 +26,7 @@ from zicha.domain.pack import Pack
 from zicha.domain.period import Period
 from zicha.domain.target import Target
 from zicha.engine.coverage import reference_years
-from zicha.engine.dataset import Dataset
+from zicha.engine.dataset import Dataset, Tallies
 from zicha.engine.store import register_conditions
 from zicha.workbook import cells
 from zicha.workbook.assessment_sheet import read_assessment
@@ -247,7 +247,7 @@ class SheetReader:
             values=values,
             stated=stated,
             registers={k: r.rows for k, r in registers.items() if r.rows is not None},
-            tallies={k: r.tally for k, r in registers.items() if r.tally is not None},
+            tallies=Tallies({k: r.tally for k, r in registers.items() if r.tally is not None}),
             month_tallies={k: r.months for k, r in registers.items() if r.months is not None},
             strays={k: r.strays for k, r in registers.items() if r.rows is None},
             targets=targets,

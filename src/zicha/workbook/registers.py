@@ -53,7 +53,8 @@ class Register:
     """One register sheet read: its rows (when kept), else its tally and its stray rows."""
 
     rows: pl.DataFrame | None
-    tally: pl.DataFrame | None
+    #: the tally (`zicha.engine.dataset.tally`), or how to make it when it is asked for
+    tally: pl.DataFrame | Callable[[], pl.DataFrame] | None
     strays: pl.DataFrame
     #: rows that are not blank
     height: int
@@ -451,30 +452,26 @@ class RegisterReader:
 
     def _merged(
         self, parts: list[pl.DataFrame], conditions: Mapping[str, pl.Expr | None]
-    ) -> tuple[pl.DataFrame, pl.DataFrame]:
-        """The batches' counts added up, with each key's unit and day again: the tally, and the
-        tally by month (`zicha.engine.dataset.month_tally`)."""
+    ) -> tuple[Callable[[], pl.DataFrame], pl.DataFrame]:
+        """The batches' counts added up: the tally by month, and how to make the tally (by
+        day: each key's unit and day again) when it is asked for
+        (`zicha.engine.dataset.Tallies`)."""
         names = list(conditions)
-        days: list[pl.DataFrame] = []
+        dense = self.days
         months: list[pl.DataFrame] = []
-        if self.days is not None:
-            days += self.days.frames(self.codes, names)
-            months += self.days.months(self.codes, names)
+        if dense is not None:
+            months += dense.months(self.codes, names)
         parts = [p for p in parts if p.height]
+        decoded = None
+        codes = pl.Series("org_unit", self.codes, dtype=pl.String)
         if parts:
-            counts = [c for c in parts[0].columns if c != "_key"]
             key = pl.col("_key")
             decoded = _added(parts).select(
                 (key // _SPAN).cast(pl.UInt32).alias("unit"),
                 ((key % _SPAN).cast(pl.Int64) - _DAY0).cast(pl.Int32).cast(pl.Date).alias("date"),
-                *counts,
+                pl.exclude("_key"),
             )
-            codes = pl.Series("org_unit", self.codes, dtype=pl.String)
-            days.append(
-                decoded.select(
-                    pl.lit(codes.gather(decoded["unit"])).alias("org_unit"), "date", *counts
-                )
-            )
+            counts = decoded.columns[2:]
             # by month while the unit is still a number: grouped faster than by its code
             by_month = (
                 decoded.lazy()
@@ -487,14 +484,22 @@ class RegisterReader:
                     pl.lit(codes.gather(by_month["unit"])).alias("org_unit"), "start", *counts
                 )
             )
-        if not days:
-            empty = tally(pl.DataFrame(schema=self.schema), conditions)
-            return empty, month_tally(empty)
+        empty = tally(pl.DataFrame(schema=self.schema), conditions)
+
+        def days() -> pl.DataFrame:
+            found = dense.frames(self.codes, names) if dense is not None else []
+            if decoded is not None:
+                units = codes.gather(decoded["unit"])
+                found.append(decoded.select(pl.lit(units).alias("org_unit"), pl.exclude("unit")))
+            return pl.concat(found) if found else empty
+
+        if not months:
+            return days, month_tally(empty)
         if len(months) == 1:
-            return days[0], months[0]
+            return days, months[0]
         # the windows' months and the rows outside them: a month is in one of them only when
         # the windows are whole months, as statistical years are; added up all the same
-        return pl.concat(days), month_tally(pl.concat(months).rename({"start": "date"}))
+        return days, month_tally(pl.concat(months).rename({"start": "date"}))
 
     def _batch(self, sheet: Sheet) -> tuple[pl.DataFrame, pl.Series | None]:
         """A batch's rows that are not blank, parsed (null where wrong), and their register
