@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
 import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -164,8 +165,6 @@ def test_tree_sums_add_each_unit_into_every_unit_above_it() -> None:
     sums = TreeSums(org)
     own = {"C": 1, "T1": 2, "V1": 4, "G1": 8, "T2": 16, "V2": 32, "V3": 64}
     # two columns: the figures, and 1 each (how many units each subtree holds)
-    import numpy as np
-
     rows = np.array([[own[c], 1] for c in sums.codes], dtype=float)
     summed = dict(zip(sums.codes, sums.up(rows).tolist(), strict=True))
     assert summed == {
