@@ -189,25 +189,9 @@ class _Window:
 
     def frame(self, codes: Sequence[str], names: Sequence[str]) -> pl.DataFrame:
         """The counts as a tally (`zicha.engine.dataset.tally`): the unit-days with rows."""
-        import numpy as np
-
         self.flush()
-        cells = np.flatnonzero(self.counts[0])
-        units = pl.Series("org_unit", codes, dtype=pl.String).gather(
-            pl.Series(cells // self.ndays, dtype=pl.UInt32)
-        )
-        days = pl.Series(cells % self.ndays, dtype=pl.Int32)
-        return pl.DataFrame(
-            {
-                "org_unit": units,
-                "date": pl.select(pl.lit(self.first) + pl.duration(days=pl.lit(days))).to_series(),
-                "rows": pl.Series(self.counts[0][cells], dtype=pl.UInt32),
-                **{
-                    name: pl.Series(self.counts[i + 1][cells], dtype=pl.UInt32)
-                    for i, name in enumerate(names)
-                },
-            }
-        )
+        days = pl.date_range(self.first, self.span.end, eager=True).alias("date")
+        return _cells(codes, names, self.counts, days)
 
     def months(self, codes: Sequence[str], names: Sequence[str]) -> pl.DataFrame:
         """The counts added up by month (`zicha.engine.dataset.month_tally`): the unit-months
@@ -217,31 +201,38 @@ class _Window:
         self.flush()
         starts = [max(m.start, self.first) for m in self.span.months()]
         offsets = np.array([(s - self.first).days for s in starts])
-        months = len(starts)
         summed: dict[int, Any] = {}
-
-        def by_month(counts: Any) -> Any:
+        for counts in self.counts:
             # (an element counted on every row shares the rows' array: added up once)
             if id(counts) not in summed:
                 days = counts.reshape(-1, self.ndays)
                 summed[id(counts)] = np.add.reduceat(days, offsets, axis=1).ravel()
-            return summed[id(counts)]
+        months = pl.Series("start", [s.replace(day=1) for s in starts], dtype=pl.Date)
+        return _cells(codes, names, [summed[id(c)] for c in self.counts], months)
 
-        rows = by_month(self.counts[0])
-        cells = np.flatnonzero(rows)
-        place = pl.Series(cells // months, dtype=pl.UInt32)
-        month = pl.Series(cells % months, dtype=pl.UInt32)
-        return pl.DataFrame(
-            {
-                "org_unit": pl.Series("org_unit", codes, dtype=pl.String).gather(place),
-                "start": pl.Series("start", [m.replace(day=1) for m in starts]).gather(month),
-                "rows": pl.Series(rows[cells], dtype=pl.UInt32),
-                **{
-                    name: pl.Series(by_month(self.counts[i + 1])[cells], dtype=pl.UInt32)
-                    for i, name in enumerate(names)
-                },
-            }
-        )
+
+def _cells(
+    codes: Sequence[str], names: Sequence[str], counts: Sequence[Any], times: pl.Series
+) -> pl.DataFrame:
+    """Counts held in arrays of a cell per unit and time (`times`: days or months, the unit's
+    cells side by side), every row's first, then each name's: the cells with rows, as a frame
+    of (org_unit, the times' column, rows, names…)."""
+    import numpy as np
+
+    cells = np.flatnonzero(counts[0])
+    return pl.DataFrame(
+        {
+            "org_unit": pl.Series(codes, dtype=pl.String).gather(
+                pl.Series(cells // len(times), dtype=pl.UInt32)
+            ),
+            times.name: times.gather(pl.Series(cells % len(times), dtype=pl.UInt32)),
+            "rows": pl.Series(counts[0][cells], dtype=pl.UInt32),
+            **{
+                name: pl.Series(counts[i + 1][cells], dtype=pl.UInt32)
+                for i, name in enumerate(names)
+            },
+        }
+    )
 
 
 class _Days:
