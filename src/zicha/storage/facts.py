@@ -45,14 +45,11 @@ _SPANS = {
 _LEVELS = {"org_unit": pl.String(), "date": pl.Date(), "element": pl.String()}
 
 
-def _wide_levels(levels: pl.DataFrame, elements: Sequence[str]) -> pl.DataFrame:
-    """(org_unit, date, element, value) rows as the engine's wide levels: a Float64 column per
-    element, null where a unit and date has no level of it."""
-    keys = ["org_unit", "date"]
+def _wide(long: pl.DataFrame, keys: list[str], elements: Sequence[str]) -> pl.DataFrame:
+    """(keys…, element, value) rows as the engine's wide answers: the keys, then a Float64
+    column per element asked, null where a key has no value of it."""
     wide = (
-        levels.pivot(on="element", index=keys, values="value")
-        if levels.height
-        else levels.select(keys)
+        long.pivot(on="element", index=keys, values="value") if long.height else long.select(keys)
     )
     missing = [e for e in dict.fromkeys(elements) if e not in wide.columns]
     return wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(e) for e in missing).select(
@@ -280,11 +277,7 @@ class DatabaseFacts:
             for sheet, conditions in by_sheet.items():
                 for period, first, last in edges:
                     parts.append(self._edge_counts(sheet, conditions, orgs, period, first, last))
-        summed = self._summed(parts)
-        keys = ["org_unit", "period"]
-        if not summed.height:
-            return pl.DataFrame(schema={k: pl.String() for k in keys})
-        return summed.pivot(on="element", index=keys, values="value")
+        return _wide(self._summed(parts), ["org_unit", "period"], list(counts))
 
     def _edge_counts(
         self,
@@ -379,7 +372,7 @@ class DatabaseFacts:
     ) -> pl.DataFrame:
         schema = {**_LEVELS, "value": pl.Float64()}
         if not elements or not dates or not orgs:
-            return _wide_levels(pl.DataFrame(schema=schema), elements)
+            return _wide(pl.DataFrame(schema=schema), ["org_unit", "date"], elements)
         days = list(dict.fromkeys(dates))
         end, row = _q("end"), _q("row")
         parts = []
@@ -402,7 +395,7 @@ class DatabaseFacts:
             )
             params = [*params, *days, False, *elements, max(days)]
             parts.append(fetch_frame(sql, params, schema))
-        return _wide_levels(pl.concat(parts), elements)
+        return _wide(pl.concat(parts), ["org_unit", "date"], elements)
 
     def _entered(self, root: str | None, stated: bool) -> pl.DataFrame:
         path = self._path[root] if root is not None else ""
