@@ -23,12 +23,8 @@ step. Steps (PATH is the CSV workbook folder, or the .xlsx for the *_xlsx steps)
 
 from __future__ import annotations
 
-import argparse
-import cProfile
 import gc
-import io
 import json
-import pstats
 import resource
 import sys
 import time
@@ -256,6 +252,10 @@ def duckdb_run(folder: Path, elements: bool) -> dict[str, Any]:
 
 
 def _profiled(func: Callable[[], object], out: Path) -> None:
+    import cProfile
+    import io
+    import pstats
+
     prof = cProfile.Profile()
     prof.enable()
     func()
@@ -302,6 +302,8 @@ def run_step(step: str, path: Path, repeat: int, profile: Path | None) -> dict[s
 
 
 def main(argv: list[str] | None = None) -> None:
+    import argparse
+
     parser = argparse.ArgumentParser(description="one benchmark step, JSON on stdout")
     parser.add_argument("step", choices=STEPS)
     parser.add_argument("path", type=Path)
