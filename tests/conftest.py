@@ -6,12 +6,18 @@ asserted by a test that fails on a busy machine."""
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 POSTGRES_ONLY = Path(__file__).resolve().parent / "server" / "postgres"
+
+#: packs are kept (`zicha.packs.cache`) in a folder of the test run's own, not in the user's
+#: cache folder; removed when the run ends
+_PACK_CACHE = tempfile.TemporaryDirectory(prefix="zicha-test-cache-")
+os.environ.setdefault("ZICHA_CACHE_DIR", _PACK_CACHE.name)
 
 settings.register_profile(
     "ci",

@@ -240,6 +240,23 @@ class Pack:
             names.update({str(k): str(v) for k, v in derived_names.items()})
         return names
 
+    def expressions(self) -> list[str]:
+        """Every expression the pack holds: derived names, indicators' numerators and
+        denominators, rules' sides, register filters.
+
+        >>> births = Indicator("birth_rate", "出生率", "‰", "births * 1000", "population")
+        >>> Pack("x", "X", derived={"d": "a + b"}, indicators={"b": births}).expressions()
+        ['a + b', 'births * 1000', 'population']
+        """
+        texts = list(self.derived.values())
+        for ind in self.indicators.values():
+            texts += [ind.numerator, *([ind.denominator] if ind.denominator else [])]
+        for rule in self.rules:
+            texts += [rule.left, rule.right]
+        for spec in self.registers.values():
+            texts += [item.where for item in spec.elements if item.where.strip()]
+        return texts
+
     def element_by_name_or_id(self, key: str) -> DataElement | None:
         key = key.strip()
         if key in self.elements:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,6 +115,8 @@ def read_folder(folder: Path) -> _Source:
     data: dict[str, Any] = {}
     origin: dict[str, tuple[Path, str]] = {}
     problems: list[Problem] = []
+    import tomllib  # (a pack kept by `zicha.packs.cache` is not read from TOML at all)
+
     for name in PACK_FILES:
         path = folder / name
         if not path.is_file():

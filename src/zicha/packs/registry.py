@@ -16,7 +16,7 @@ from pathlib import Path, PurePath
 
 from zicha.domain.errors import InputError, Problem
 from zicha.domain.pack import Pack
-from zicha.packs.lint import lint_pack
+from zicha.packs.cache import cached_pack
 from zicha.packs.loader import PACK_FILES, load_pack
 
 BUILTIN = Path(__file__).parent / "builtin"
@@ -50,12 +50,18 @@ def _builtin(pack_id: str) -> Pack:
 
 @lru_cache(maxsize=32)
 def _load_cached(folder: str, stamp: tuple[tuple[str, int, int], ...]) -> Pack:
-    pack = load_pack(Path(folder))
+    return cached_pack(Path(folder), PACK_FILES, lambda: _load_linted(Path(folder)))
+
+
+def _load_linted(folder: Path) -> Pack:
+    from zicha.packs.lint import lint_pack  # (not needed for a pack kept by `zicha.packs.cache`)
+
+    pack = load_pack(folder)
     errors = [m for m in lint_pack(pack) if m.severity == "error"]
     if errors:
         raise InputError(
             [
-                Problem(file=folder, column=m.where, message=f"业务包有误：{m.message}")
+                Problem(file=str(folder), column=m.where, message=f"业务包有误：{m.message}")
                 for m in errors
             ]
         )
