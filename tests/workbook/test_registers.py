@@ -196,13 +196,14 @@ def test_a_register_counts_its_days_in_arrays_when_its_rows_would_fill_them(
     clearing and adding when the rows would fill half of them: fewer are grouped. A streamed
     file's rows are estimated from its size and its top."""
     chosen: list[bool] = []
-    made = registers.RegisterReader.__init__
+    read = registers.RegisterReader.read
 
-    def spy(self: registers.RegisterReader, *args: object, **kw: object) -> None:
-        made(self, *args, **kw)  # type: ignore[arg-type]
-        chosen.append(self.days is not None)
+    def spy(self: registers.RegisterReader) -> registers.Register:
+        found = read(self)
+        chosen.append(self.days is not None)  # (made once the first batch is read)
+        return found
 
-    monkeypatch.setattr(registers.RegisterReader, "__init__", spy)
+    monkeypatch.setattr(registers.RegisterReader, "read", spy)
     few = _folder(tmp_path / "few", _births(1_800))  # under half of the 4,392 cells
     many = _folder(tmp_path / "many", _births(2_600))  # over half
     for folder in (few, many):

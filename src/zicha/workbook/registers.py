@@ -318,8 +318,11 @@ class RegisterReader:
         unit_days = len(self.codes) * 366 * len(self.spans)
         rows = self.sheet.raw.expected_rows
         dense = unit_days <= _DENSE_CELLS and rows >= _DENSE_FILL * unit_days
-        if self.spans and self.codes and conditions is not None and not keep_rows and dense:
-            self.days = _Days(len(self.codes), self.spans, conditions)
+        #: whether the days are counted in arrays (`self.days`, made once the first batch is
+        #: being read: numpy is imported while polars parses it)
+        self.dense = bool(
+            self.spans and self.codes and conditions is not None and not keep_rows and dense
+        )
         self.parsers: dict[str, tuple[Callable[[str], Any], pl.DataType, Any]] = {
             "orgunit": (code, units, None),
             "date": (remembered(cells.parse_date), pl.Date(), None),
@@ -419,6 +422,8 @@ class RegisterReader:
 
         with ThreadPoolExecutor(1) as pool:
             pending = pool.submit(step)
+            if self.dense and self.days is None and self.conditions is not None:
+                self.days = _Days(len(self.codes), self.spans, self.conditions)
             while True:
                 got = pending.result()
                 if got is None:
