@@ -813,10 +813,21 @@ def clean_text(raw: pl.Series) -> pl.Series:
     """Optional text (a register number, a comment): stripped, blank → null; cheap when clean."""
     if raw.null_count() == len(raw):
         return raw
-    if raw.str.starts_with("\x00").any():  # a formula without a result is no text
+    # (the three questions in one query, which polars answers in parallel: one after the
+    # other, with a pattern for the spaces at either end, took 2.5 × as long)
+    text = pl.col("text")
+    formula, padded, empty = (
+        pl.DataFrame({"text": raw})
+        .select(
+            text.str.starts_with("\x00").any().alias("formula"),
+            (text.str.strip_chars() != text).any().alias("padded"),
+            (text.str.len_bytes() == 0).any().alias("empty"),
+        )
+        .row(0)
+    )
+    if formula:  # a formula without a result is no text
         raw = pl.select(pl.when(~raw.str.starts_with("\x00")).then(raw)).to_series()
-    # (empty text looked for on its own: `^$` in the pattern made it twice as slow)
-    if raw.str.contains(r"^\s|\s$").any() or (raw.str.len_bytes() == 0).any():
+    if padded or empty:
         stripped = raw.str.strip_chars()
         return pl.select(pl.when(stripped != "").then(stripped)).to_series()
     return raw
