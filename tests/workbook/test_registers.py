@@ -89,7 +89,6 @@ def _read(  # type: ignore[no-untyped-def]
             m.setattr(source, "BLOCK_BYTES", 997)
         if dense is not None:
             m.setattr(registers, "_DENSE_FILL", 0.0 if dense else float("inf"))
-            m.setattr(registers, "_FLUSH_ROWS", 97)  # the arrays added to as the rows come
         return read_workbook(folder, resolver(PACK), **kw)
 
 

@@ -137,8 +137,6 @@ def _added(parts: list[pl.DataFrame]) -> pl.DataFrame:
 _DENSE_CELLS = 4_000_000
 #: when it has at least this many rows per cell
 _DENSE_FILL = 0.5
-#: rows of a window's batches counted together
-_FLUSH_ROWS = 100_000
 
 
 class _Window:
@@ -155,41 +153,23 @@ class _Window:
         self.counts = [np.zeros(self.size, dtype=np.uint32)]
         for fresh in counted:
             self.counts.append(np.zeros(self.size, dtype=np.uint32) if fresh else self.counts[0])
-        #: batches' keys and conditions met, not yet counted: added together once they are
-        #: many (a `bincount` costs the whole array, however few rows it counts)
-        self.keys: list[Any] = []
-        self.met: list[list[Any]] = []
-        self.pending = 0
+        #: the counts an element has of its own (the others share the rows')
+        self.own = [i for i in range(1, len(self.counts)) if self.counts[i] is not self.counts[0]]
 
     def add(self, keys: Any, met: list[Any]) -> None:
-        self.keys.append(keys)
-        self.met.append(met)
-        self.pending += len(keys)
-        if self.pending >= _FLUSH_ROWS:
-            self.flush()
-
-    def flush(self) -> None:
+        """Count a batch's rows (their cells' numbers) and, for each element with a count of
+        its own, the rows that meet its condition."""
         import numpy as np
 
-        if not self.keys:
-            return
-        keys = np.concatenate(self.keys)
-        found = [np.concatenate(m) for m in zip(*self.met, strict=True)]
-        self.keys, self.met, self.pending = [], [], 0
-        self._count(0, keys)
-        counted = [i for i in range(1, len(self.counts)) if self.counts[i] is not self.counts[0]]
-        for i, met in zip(counted, found, strict=True):
-            self._count(i, keys[met])
-
-    def _count(self, i: int, keys: Any) -> None:
-        import numpy as np
-
-        found = np.bincount(keys, minlength=self.size)
-        np.add(self.counts[i], found, out=self.counts[i], casting="unsafe")
+        # (`add.at` with a count of the arrays' own type costs the keys, not the whole array as
+        # a `bincount` of it does)
+        one = np.uint32(1)
+        np.add.at(self.counts[0], keys, one)
+        for i, mine in zip(self.own, met, strict=True):
+            np.add.at(self.counts[i], keys[mine], one)
 
     def frame(self, codes: Sequence[str], names: Sequence[str]) -> pl.DataFrame:
         """The counts as a tally (`zicha.engine.dataset.tally`): the unit-days with rows."""
-        self.flush()
         days = pl.date_range(self.first, self.span.end, eager=True).alias("date")
         return _cells(codes, names, self.counts, days)
 
@@ -198,7 +178,6 @@ class _Window:
         with rows, each month's days added in the arrays."""
         import numpy as np
 
-        self.flush()
         starts = [max(m.start, self.first) for m in self.span.months()]
         offsets = np.array([(s - self.first).days for s in starts])
         summed: dict[int, Any] = {}
@@ -237,7 +216,7 @@ def _cells(
 
 class _Days:
     """A register's rows counted per unit and day of the statistical years of the data, a
-    `_Window` each: a batch is added with one `bincount` per count instead of being grouped
+    `_Window` each: a batch is added with one `add.at` per count instead of being grouped
     and merged. Most of a province's unit-days have rows, so the arrays are hardly larger than
     the counts they hold."""
 
