@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -273,6 +274,25 @@ def test_progress_is_called_once_per_sheet(tmp_path: Path) -> None:
     sheets = {"说明": [["随便写"]], **base(), "别的表": [["x"]]}
     read(write_xlsx(tmp_path / "p.xlsx", sheets), progress=seen.append)
     assert seen == ["组织机构", "数据"]
+
+
+def test_the_garbage_collector_is_held_off_while_reading_only(tmp_path: Path) -> None:
+    """Collections during a read find nothing to collect (`_collector_paused`): the collector
+    is off while the sheets are read, on again afterwards, also when the read fails, and left
+    off when it was off before."""
+    path = write_xlsx(tmp_path / "p.xlsx", base())
+    during: list[bool] = []
+    read(path, progress=lambda _: during.append(gc.isenabled()))
+    assert during == [False, False] and gc.isenabled()
+    bad = write_xlsx(tmp_path / "bad.xlsx", base(数据=[*VALUES, ["510099", "202401", "births", 1]]))
+    fails(bad)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        read(path)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_template_sheets_are_ignored(tmp_path: Path) -> None:
