@@ -87,6 +87,7 @@ def _read(  # type: ignore[no-untyped-def]
         if streamed:
             m.setattr(source, "STREAM_BYTES", 0)
             m.setattr(source, "BLOCK_BYTES", 997)
+            m.setattr(source, "FIRST_BLOCK_BYTES", 331)  # (a first block of its own size)
         if dense is not None:
             m.setattr(registers, "_DENSE_FILL", 0.0 if dense else float("inf"))
         return read_workbook(folder, resolver(PACK), **kw)

@@ -413,6 +413,10 @@ def _open_folder(folder: Path) -> Source:
 STREAM_BYTES = 4 << 20
 #: bytes per block of a streamed CSV file (about 160,000 register rows)
 BLOCK_BYTES = 6 << 20
+#: bytes of the first block (at most BLOCK_BYTES): small, so that its rows are checked (the
+#: slowest batch, where each distinct text is first parsed) while the next block is parsed,
+#: not after a whole block's parse
+FIRST_BLOCK_BYTES = 2 << 20
 #: the top of a streamed file read to find its header row
 _HEAD_BYTES = 1 << 20
 
@@ -485,10 +489,12 @@ def _csv_stream(
         whole and cut after its last whole record (the cut its only copy); the next is read
         from the file where it ended, so that only the block yielded is held."""
         skip_rows = skip
+        first = True
         with file.open("rb") as f:
             while True:
                 start = f.tell()
-                size = BLOCK_BYTES
+                size = min(FIRST_BLOCK_BYTES, BLOCK_BYTES) if first else BLOCK_BYTES
+                first = False
                 while True:
                     block = f.read(size)
                     if len(block) < size:  # the end of the file
