@@ -4,6 +4,7 @@ out (counts, stray rows, every problem with its row) is what reading it whole gi
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -174,18 +175,41 @@ def test_problems_of_a_streamed_register_are_those_of_reading_it_whole(
     assert any("第 471 行" in p and "登记编号与第 21 行重复" in p for p in shown)
 
 
+@pytest.mark.parametrize("dense", [True, False], ids=["days in arrays", "days grouped"])
 def test_a_streamed_register_that_is_not_utf8_is_read_again_as_gb18030(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dense: bool
 ) -> None:
-    births = _births(300, seed=5)
+    """The batches counted before the first bytes that are not UTF-8 are counted once: the
+    counts of the first reading are dropped with it."""
+    rng = random.Random(5)
+    births: list[list[object]] = [["orgunit", "date", "sex", "order", "in_policy", "ref"]]
+    for i in range(300):  # plain ASCII: the same bytes in UTF-8 and in GB18030
+        day = date(2023, 10, 1) + timedelta(days=rng.randrange(366))
+        unit = rng.choice(UNITS[2:4] + UNITS[5:])
+        births.append([unit, day.isoformat(), rng.choice("MF12"), "1", "1", f"B{i:05d}"])
     births[250][5] = "乙字第250号"  # the first bytes that are not UTF-8 come late in the file
     folder = _folder(tmp_path / "g", births)
     path = folder / "出生登记.csv"
-    path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
-    whole = _read(folder, False, monkeypatch)
-    streamed = _read(folder, True, monkeypatch)
+    text = path.read_text(encoding="utf-8")
+    assert text.index("乙字") > len(text) // 2
+    path.write_bytes(text.encode("gb18030"))
+    whole = _read(folder, False, monkeypatch, dense=not dense)
+    batches: list[int] = []
+    read = source.RawSheet.batches
+
+    def counted(self: source.RawSheet) -> Iterator[source.RawSheet]:
+        for batch in read(self):
+            batches.append(batch.height)
+            yield batch
+
+    with monkeypatch.context() as m:
+        m.setattr(source, "_HEAD_BYTES", 2048)  # the top read for the header: UTF-8
+        m.setattr(source.RawSheet, "batches", counted)
+        streamed = _read(folder, True, monkeypatch, dense=dense)
+    assert len(batches) > 3 and batches[-1] == 300  # streamed, then read again whole
     key = ["org_unit", "date"]
     assert_frame_equal(streamed.tallies["births"].sort(key), whole.tallies["births"].sort(key))
+    assert streamed.month_tallies["births"]["rows"].sum() == 300
     assert streamed.register_height("births") == 300
 
 

@@ -337,6 +337,10 @@ class RegisterReader:
             return Register(None, None, pl.DataFrame(schema=STRAY_SCHEMA), 0)
 
     def _read(self) -> Register:
+        # made afresh: a sheet read again (`Restart`) counts nothing of its first reading, and
+        # its texts are numbered anew
+        self.days = None
+        self.categories = {}
         hashes = _Hashes()
         kept: list[pl.DataFrame] = []
         tallies: list[pl.DataFrame] = []
