@@ -6,6 +6,7 @@ asserted by a test that fails on a busy machine."""
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -39,3 +40,15 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     if collection_path == POSTGRES_ONLY and not os.environ.get("ZICHA_TEST_DATABASE_URL"):
         return True
     return None
+
+
+@pytest.fixture
+def pack_dir(tmp_path: Path) -> Path:
+    """A copy of the family-planning pack (its TOML files) to change."""
+    from zicha.packs.registry import builtin_folder
+
+    folder = tmp_path / "pack"
+    shutil.copytree(
+        builtin_folder("family-planning"), folder, ignore=shutil.ignore_patterns("example")
+    )
+    return folder

@@ -3,24 +3,13 @@ problem names the file, the line and the field."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from zicha.domain.errors import InputError, Problem
 from zicha.packs.loader import load_pack
-from zicha.packs.registry import builtin_folder, builtin_ids, get_pack
-
-
-@pytest.fixture
-def pack_dir(tmp_path: Path) -> Path:
-    """A copy of the family-planning pack (its TOML files) to spoil."""
-    folder = tmp_path / "pack"
-    shutil.copytree(
-        builtin_folder("family-planning"), folder, ignore=shutil.ignore_patterns("example")
-    )
-    return folder
+from zicha.packs.registry import builtin_ids, get_pack
 
 
 def spoil(folder: Path, old: str, new: str) -> int:

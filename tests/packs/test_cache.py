@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -19,22 +18,13 @@ from zicha.domain.errors import InputError
 from zicha.domain.pack import Pack
 from zicha.packs import cache
 from zicha.packs.loader import PACK_FILES
-from zicha.packs.registry import _load_linted, builtin_folder
+from zicha.packs.registry import _load_linted
 
 
 @pytest.fixture
 def where(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "cache"
     monkeypatch.setenv("ZICHA_CACHE_DIR", str(folder))
-    return folder
-
-
-@pytest.fixture
-def pack_folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "pack"
-    shutil.copytree(
-        builtin_folder("family-planning"), folder, ignore=shutil.ignore_patterns("example")
-    )
     return folder
 
 
@@ -53,10 +43,10 @@ def _entries(where: Path) -> list[Path]:
     return sorted((where / "packs").glob("*.pickle"))
 
 
-def test_a_pack_is_built_once_then_taken_from_the_cache(where: Path, pack_folder: Path) -> None:
-    build, calls = _counted(pack_folder)
-    first = cache.cached_pack(pack_folder, PACK_FILES, build)
-    second = cache.cached_pack(pack_folder, PACK_FILES, build)
+def test_a_pack_is_built_once_then_taken_from_the_cache(where: Path, pack_dir: Path) -> None:
+    build, calls = _counted(pack_dir)
+    first = cache.cached_pack(pack_dir, PACK_FILES, build)
+    second = cache.cached_pack(pack_dir, PACK_FILES, build)
     assert calls == [1]
     assert second == first and second is not first
     [entry] = _entries(where)
@@ -73,32 +63,32 @@ def test_a_pack_is_built_once_then_taken_from_the_cache(where: Path, pack_folder
     assert expression.parse(text) is not None and expression.parse(text) == parsed[text]
 
 
-def test_a_changed_file_makes_a_new_entry(where: Path, pack_folder: Path) -> None:
-    build, calls = _counted(pack_folder)
-    before = cache.cached_pack(pack_folder, PACK_FILES, build)
-    indicators = pack_folder / "indicators.toml"
+def test_a_changed_file_makes_a_new_entry(where: Path, pack_dir: Path) -> None:
+    build, calls = _counted(pack_dir)
+    before = cache.cached_pack(pack_dir, PACK_FILES, build)
+    indicators = pack_dir / "indicators.toml"
     text = indicators.read_text(encoding="utf-8")
     start = text.index("[indicators.birth_rate]")
     changed = text[:start] + text[start:].replace("decimals = 2", "decimals = 3", 1)
     indicators.write_text(changed, encoding="utf-8")
-    after = cache.cached_pack(pack_folder, PACK_FILES, build)
+    after = cache.cached_pack(pack_dir, PACK_FILES, build)
     assert calls == [1, 1]
     assert before.indicators["birth_rate"].decimals == 2
     assert after.indicators["birth_rate"].decimals == 3
     assert len(_entries(where)) == 2
     # the old files again: the first entry, not a third
     indicators.write_text(text, encoding="utf-8")
-    assert cache.cached_pack(pack_folder, PACK_FILES, build) == before
+    assert cache.cached_pack(pack_dir, PACK_FILES, build) == before
     assert calls == [1, 1]
 
 
-def test_a_damaged_entry_is_made_again(where: Path, pack_folder: Path) -> None:
-    build, calls = _counted(pack_folder)
-    first = cache.cached_pack(pack_folder, PACK_FILES, build)
+def test_a_damaged_entry_is_made_again(where: Path, pack_dir: Path) -> None:
+    build, calls = _counted(pack_dir)
+    first = cache.cached_pack(pack_dir, PACK_FILES, build)
     [entry] = _entries(where)
     for damage in (b"", b"not a pickle", entry.read_bytes()[:100], pickle.dumps(["a", 1])):
         entry.write_bytes(damage)
-        assert cache.cached_pack(pack_folder, PACK_FILES, build) == first
+        assert cache.cached_pack(pack_dir, PACK_FILES, build) == first
     assert len(calls) == 5
     assert pickle.loads(entry.read_bytes())[0] == first  # made again, whole
 
@@ -114,71 +104,69 @@ class _Planted:
 
 
 def test_an_entry_that_would_call_a_function_is_refused(
-    where: Path, pack_folder: Path, tmp_path: Path
+    where: Path, pack_dir: Path, tmp_path: Path
 ) -> None:
-    build, calls = _counted(pack_folder)
-    first = cache.cached_pack(pack_folder, PACK_FILES, build)
+    build, calls = _counted(pack_dir)
+    first = cache.cached_pack(pack_dir, PACK_FILES, build)
     [entry] = _entries(where)
     marker = tmp_path / "called"
     entry.write_bytes(pickle.dumps((_Planted(marker), {})))
-    assert cache.cached_pack(pack_folder, PACK_FILES, build) == first
+    assert cache.cached_pack(pack_dir, PACK_FILES, build) == first
     assert not marker.exists()
     assert len(calls) == 2
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX permissions (Windows: the profile's own)")
-def test_a_folder_others_may_write_to_is_not_used(where: Path, pack_folder: Path) -> None:
-    build, calls = _counted(pack_folder)
-    cache.cached_pack(pack_folder, PACK_FILES, build)
+def test_a_folder_others_may_write_to_is_not_used(where: Path, pack_dir: Path) -> None:
+    build, calls = _counted(pack_dir)
+    cache.cached_pack(pack_dir, PACK_FILES, build)
     (where / "packs").chmod(0o777)
-    cache.cached_pack(pack_folder, PACK_FILES, build)
-    cache.cached_pack(pack_folder, PACK_FILES, build)
+    cache.cached_pack(pack_dir, PACK_FILES, build)
+    cache.cached_pack(pack_dir, PACK_FILES, build)
     assert len(calls) == 3
     assert (where / "packs").stat().st_mode & 0o777 == 0o777  # left as it is, not written to
     assert len(_entries(where)) == 1
 
 
-def test_the_cache_folder_is_private(where: Path, pack_folder: Path) -> None:
-    build, _ = _counted(pack_folder)
-    cache.cached_pack(pack_folder, PACK_FILES, build)
+def test_the_cache_folder_is_private(where: Path, pack_dir: Path) -> None:
+    build, _ = _counted(pack_dir)
+    cache.cached_pack(pack_dir, PACK_FILES, build)
     if os.name != "nt":
         assert (where / "packs").stat().st_mode & 0o777 == 0o700
         assert _entries(where)[0].stat().st_mode & 0o077 == 0
 
 
-def test_turned_off(monkeypatch: pytest.MonkeyPatch, pack_folder: Path, tmp_path: Path) -> None:
+def test_turned_off(monkeypatch: pytest.MonkeyPatch, pack_dir: Path, tmp_path: Path) -> None:
     monkeypatch.setenv("ZICHA_CACHE_DIR", "")
     assert cache.cache_folder() is None
-    build, calls = _counted(pack_folder)
-    cache.cached_pack(pack_folder, PACK_FILES, build)
-    cache.cached_pack(pack_folder, PACK_FILES, build)
+    build, calls = _counted(pack_dir)
+    cache.cached_pack(pack_dir, PACK_FILES, build)
+    cache.cached_pack(pack_dir, PACK_FILES, build)
     assert len(calls) == 2
     monkeypatch.setenv("ZICHA_CACHE_DIR", "relative/folder")  # (as `~` is without a home)
     assert cache.cache_folder() is None
 
 
-def test_a_refused_pack_is_not_kept(where: Path, pack_folder: Path) -> None:
-    indicators = pack_folder / "indicators.toml"
+def test_a_refused_pack_is_not_kept(where: Path, pack_dir: Path) -> None:
+    indicators = pack_dir / "indicators.toml"
     text = indicators.read_text(encoding="utf-8")
     indicators.write_text(text.replace('"births', '"no_such_element', 1), encoding="utf-8")
-    build, calls = _counted(pack_folder)
+    build, calls = _counted(pack_dir)
     for _ in range(2):
         with pytest.raises(InputError, match="no_such_element"):
-            cache.cached_pack(pack_folder, PACK_FILES, build)
+            cache.cached_pack(pack_dir, PACK_FILES, build)
     assert len(calls) == 2
     assert _entries(where) == []
 
 
-def test_few_entries_are_kept(
-    where: Path, pack_folder: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_few_entries_are_kept(where: Path, pack_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cache, "_KEPT", 2)
-    build, _ = _counted(pack_folder)
-    notes = pack_folder / "pack.toml"
+    build, _ = _counted(pack_dir)
+    notes = pack_dir / "pack.toml"
     text = notes.read_text(encoding="utf-8")
     for i in range(4):
         notes.write_text(text + f"\n# {i}\n", encoding="utf-8")
-        cache.cached_pack(pack_folder, PACK_FILES, build)
+        cache.cached_pack(pack_dir, PACK_FILES, build)
     assert len(_entries(where)) == 2
 
 
