@@ -441,20 +441,19 @@ class RegisterReader:
         if dense is not None:
             months += dense.months(self.codes, names)
         parts = [p for p in parts if p.height]
-        decoded = None
         codes = pl.Series("org_unit", self.codes, dtype=pl.String)
+        key = pl.col("_key")
+        unit = (key // _SPAN).cast(pl.UInt32).alias("unit")
+        day = ((key % _SPAN).cast(pl.Int64) - _DAY0).cast(pl.Int32).cast(pl.Date).alias("date")
         if parts:
-            key = pl.col("_key")
-            decoded = _added(parts).select(
-                (key // _SPAN).cast(pl.UInt32).alias("unit"),
-                ((key % _SPAN).cast(pl.Int64) - _DAY0).cast(pl.Int32).cast(pl.Date).alias("date"),
-                pl.exclude("_key"),
-            )
-            counts = decoded.columns[2:]
-            # by month while the unit is still a number: grouped faster than by its code
+            counts = [c for c in parts[0].columns if c != "_key"]
+            # by month straight from the batches' keys, while the unit is still a number
+            # (grouped faster than by its code): the keys' days are added up across batches
+            # only if the tally by day is asked for
             by_month = (
-                decoded.lazy()
-                .group_by("unit", pl.col("date").dt.truncate("1mo").alias("start"))
+                pl.concat(parts)
+                .lazy()
+                .group_by(unit, day.dt.truncate("1mo").alias("start"))
                 .agg(pl.col(c).sum() for c in counts)
                 .collect()
             )
@@ -467,7 +466,8 @@ class RegisterReader:
 
         def days() -> pl.DataFrame:
             found = dense.frames(self.codes, names) if dense is not None else []
-            if decoded is not None:
+            if parts:
+                decoded = _added(parts).select(unit, day, pl.exclude("_key"))
                 units = codes.gather(decoded["unit"])
                 found.append(decoded.select(pl.lit(units).alias("org_unit"), pl.exclude("unit")))
             return pl.concat(found) if found else empty
