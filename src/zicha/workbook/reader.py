@@ -11,6 +11,7 @@ polars. A register of five million rows never becomes five million Python calls;
 
 from __future__ import annotations
 
+import functools
 import gc
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
@@ -38,7 +39,7 @@ from zicha.workbook.cells import (
     is_blank,
 )
 from zicha.workbook.checklist_sheet import read_checklist
-from zicha.workbook.registers import Register, RegisterReader
+from zicha.workbook.registers import Register, RegisterReader, remembered
 from zicha.workbook.sheets import (
     META_KEYS,
     ORGUNITS,
@@ -540,6 +541,17 @@ class SheetReader:
         except OrgTreeError as err:
             self.problems.add(sheet.problem(message=str(err)), sheet.order)
             return None
+
+    @functools.cached_property
+    def code_cell(self) -> Callable[[str], str]:
+        """`code_parser` for the sheets read after the org units, each text parsed once for all
+        of them: the values and both registers name the same units."""
+        return remembered(self.code_parser())
+
+    @functools.cached_property
+    def date_cell(self) -> Callable[[str], Any]:
+        """A register's date cell, each text parsed once for both registers."""
+        return remembered(cells.parse_date)
 
     def code_parser(self) -> Callable[[object], str]:
         """An org-unit code cell of a data sheet: a unit of the org-unit sheet. A code that lost

@@ -288,7 +288,7 @@ class RegisterReader:
         self.days: _Days | None = None
         #: the tables of each categorical column (a streamed file's), kept from batch to batch
         self.categories: dict[str, Categories] = {}
-        code = remembered(reader.code_parser())
+        code = reader.code_cell
         # codes as an Enum of the tree's codes while counting: grouped by their number, not text
         self.codes = sorted(reader.codes or ())
         units = pl.Enum(self.codes) if self.codes else pl.String()
@@ -304,7 +304,7 @@ class RegisterReader:
         )
         self.parsers: dict[str, tuple[Callable[[str], Any], pl.DataType, Any]] = {
             "orgunit": (code, units, None),
-            "date": (remembered(cells.parse_date), pl.Date(), None),
+            "date": (reader.date_cell, pl.Date(), None),
             # (text, not an Enum of M and F: the pack's conditions compare it as text, and
             # casting an Enum to text for each of them cost more than the Enum saved)
             "sex": (remembered(cells.parse_sex), pl.String(), None),

@@ -27,7 +27,7 @@ def read_values(reader: SheetReader, pack: Pack | None) -> tuple[pl.DataFrame, p
     if sheet is None:
         return empty_values(), empty_values()
     rows = sheet.raw.rows()
-    org = parse_column(sheet.text("orgunit"), reader.code_parser(), pl.String())
+    org = parse_column(sheet.text("orgunit"), reader.code_cell, pl.String())
     periods: dict[str, Any] = {}
 
     def period_id(text: str) -> str:
