@@ -418,7 +418,7 @@ BLOCK_BYTES = 6 << 20
 #: not after a whole block's parse
 FIRST_BLOCK_BYTES = 2 << 20
 #: the top of a streamed file read to find its header row
-_HEAD_BYTES = 1 << 20
+_HEAD_BYTES = 256 << 10
 
 
 def _csv_loader(spec: SheetSpec, file: Path, shown: str) -> Callable[[], RawSheet]:
