@@ -349,12 +349,14 @@ class WorkbookFacts:
         return self._subtree(self._month_rows[sheet], root)
 
     def register_totals(self, sheet: str) -> pl.DataFrame:
-        if sheet not in self._month_tally:
+        counted = self._month_tally.get(sheet)
+        if counted is None:
             return pl.DataFrame(schema=MONTH_TOTALS)
+        # (straight from the tally by month: `register_months` sorts it by unit, which the
+        # totals do not need)
         return (
-            self.register_months(sheet)
-            .group_by("start")
-            .agg(pl.col("rows").sum())
+            counted.group_by("start")
+            .agg(pl.col("rows").cast(pl.Int64).sum())
             .sort("start")
             .cast(MONTH_TOTALS)  # type: ignore[arg-type]
         )
