@@ -43,20 +43,6 @@ _SPANS = {
     "value": pl.Float64(),
 }
 _LEVELS = {"org_unit": pl.String(), "date": pl.Date(), "element": pl.String()}
-
-
-def _wide(long: pl.DataFrame, keys: list[str], elements: Sequence[str]) -> pl.DataFrame:
-    """(keys…, element, value) rows as the engine's wide answers: the keys, then a Float64
-    column per element asked, null where a key has no value of it."""
-    wide = (
-        long.pivot(on="element", index=keys, values="value") if long.height else long.select(keys)
-    )
-    missing = [e for e in dict.fromkeys(elements) if e not in wide.columns]
-    return wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(e) for e in missing).select(
-        *keys, *(pl.col(e).cast(pl.Float64) for e in dict.fromkeys(elements))
-    )
-
-
 #: the engine's `ENTERED` (the storage layer sits below the engine: it answers the engine's
 #: questions by their shape, and tests/server/test_facts.py compares the answers)
 _ENTERED = {
@@ -88,6 +74,18 @@ _REGISTER_MODELS: dict[str, type[m.Birth] | type[m.Death]] = {
     "births": m.Birth,
     "deaths": m.Death,
 }
+
+
+def _wide(long: pl.DataFrame, keys: list[str], elements: Sequence[str]) -> pl.DataFrame:
+    """(keys…, element, value) rows as the engine's wide answers: the keys, then a Float64
+    column per element asked, null where a key has no value of it."""
+    wide = (
+        long.pivot(on="element", index=keys, values="value") if long.height else long.select(keys)
+    )
+    missing = [e for e in dict.fromkeys(elements) if e not in wide.columns]
+    return wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(e) for e in missing).select(
+        *keys, *(pl.col(e).cast(pl.Float64) for e in dict.fromkeys(elements))
+    )
 
 
 def _q(name: str) -> str:
