@@ -149,10 +149,10 @@ class _Window:
         self.span = span
         self.first = span.start
         self.ndays = (span.end - span.start).days + 1
-        self.size = units * self.ndays
-        self.counts = [np.zeros(self.size, dtype=np.uint32)]
+        size = units * self.ndays
+        self.counts = [np.zeros(size, dtype=np.uint32)]
         for fresh in counted:
-            self.counts.append(np.zeros(self.size, dtype=np.uint32) if fresh else self.counts[0])
+            self.counts.append(np.zeros(size, dtype=np.uint32) if fresh else self.counts[0])
         #: the counts an element has of its own (the others share the rows')
         self.own = [i for i in range(1, len(self.counts)) if self.counts[i] is not self.counts[0]]
 
