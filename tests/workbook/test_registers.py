@@ -4,6 +4,7 @@ out (counts, stray rows, every problem with its row) is what reading it whole gi
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -17,7 +18,7 @@ from zicha.domain.errors import InputError
 from zicha.domain.period import parse_period
 from zicha.engine.dataset import Tallies
 from zicha.packs.registry import get_pack
-from zicha.workbook import read_workbook, registers, source
+from zicha.workbook import read_workbook, reader, registers, source
 from zicha.workbook.sheets import SHEET_BY_KEY
 
 from .helpers import Rows, resolver, write_csv
@@ -211,6 +212,112 @@ def test_a_streamed_register_that_is_not_utf8_is_read_again_as_gb18030(
     assert_frame_equal(streamed.tallies["births"].sort(key), whole.tallies["births"].sort(key))
     assert streamed.month_tallies["births"]["rows"].sum() == 300
     assert streamed.register_height("births") == 300
+
+
+def _deaths(n: int, seed: int = 9) -> list[list[object]]:
+    rng = random.Random(seed)
+    rows: list[list[object]] = [["单位代码", "死亡日期", "性别", "年龄", "登记编号"]]
+    for i in range(n):
+        day = date(2023, 10, 1) + timedelta(days=rng.randrange(366))
+        rows.append(
+            [
+                rng.choice(UNITS[2:4] + UNITS[5:]),
+                day.isoformat(),
+                rng.choice(["男", "女"]),
+                str(rng.randint(0, 99)),
+                f"D{i:05d}",
+            ]
+        )
+    return rows
+
+
+def _both(tmp: Path, births: list[list[object]], deaths: list[list[object]]) -> Path:
+    folder = _folder(tmp, births)
+    write_csv(folder, {"死亡登记": deaths})
+    return folder
+
+
+def _read_both(  # type: ignore[no-untyped-def]
+    folder: Path, together: bool, monkeypatch: pytest.MonkeyPatch, threads: list[str]
+):
+    """The folder's registers streamed, read at once (`together`) or one after the other; the
+    threads each was read in are added to `threads`."""
+    read = registers.RegisterReader.read
+
+    def spy(self: registers.RegisterReader) -> registers.Register:
+        threads.append(threading.current_thread().name)
+        return read(self)
+
+    with monkeypatch.context() as m:
+        m.setattr(reader, "TOGETHER_ROWS", 0 if together else 10**12)
+        m.setattr(registers.RegisterReader, "read", spy)
+        return _read(folder, True, monkeypatch)
+
+
+def test_both_registers_read_at_once_count_what_one_after_the_other_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _both(tmp_path / "b", _births(900, seed=13), _deaths(700))
+    apart: list[str] = []
+    together: list[str] = []
+    one = _read_both(folder, False, monkeypatch, apart)
+    both = _read_both(folder, True, monkeypatch, together)
+    main = threading.main_thread().name
+    assert apart == [main, main]
+    assert len(together) == 2 and main not in together  # each in a thread of its own
+    key = ["org_unit", "date"]
+    for sheet, height in (("births", 900), ("deaths", 700)):
+        assert_frame_equal(both.tallies[sheet].sort(key), one.tallies[sheet].sort(key))
+        assert both.register_height(sheet) == height == one.register_height(sheet)
+        assert int(both.month_tallies[sheet]["rows"].sum()) == height
+
+
+def test_problems_of_registers_read_at_once_are_listed_as_one_after_the_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each register's problems are collected on their own and added in sheet order, each
+    sheet's by row: the list does not depend on which thread found what first."""
+    births = _births(600, seed=17)
+    births[40][3] = "五"  # a birth order that is no number
+    births[550][5] = births[35][5]  # a register number seen before
+    deaths = _deaths(500)
+    deaths[12][3] = "很老"  # an age that is no number
+    deaths[480][4] = deaths[7][4]  # a register number seen before
+    deaths[300][0] = "99999999"  # an org unit that is not in the tree
+    folder = _both(tmp_path / "p", births, deaths)
+    with pytest.raises(InputError) as apart:
+        _read_both(folder, False, monkeypatch, [])
+    for _ in range(3):
+        with pytest.raises(InputError) as together:
+            _read_both(folder, True, monkeypatch, [])
+        shown = [str(p) for p in together.value.problems]
+        assert shown == [str(p) for p in apart.value.problems]
+    assert len(shown) == 5
+    files = [p.split("，")[0].split("/")[-1] for p in shown]
+    assert files == ["出生登记.csv"] * 2 + ["死亡登记.csv"] * 3, shown
+    assert "第 41 行" in shown[0] and "登记编号与第 36 行重复" in shown[1]
+    assert "登记编号与第 8 行重复" in shown[-1]
+
+
+def test_a_register_read_again_as_gb18030_while_the_other_is_read_counts_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(5)
+    births: list[list[object]] = [["orgunit", "date", "sex", "order", "in_policy", "ref"]]
+    for i in range(300):
+        day = date(2023, 10, 1) + timedelta(days=rng.randrange(366))
+        births.append([rng.choice(UNITS[2:4]), day.isoformat(), "M", "1", "1", f"B{i:05d}"])
+    births[250][5] = "乙字第250号"  # not UTF-8 late in the file
+    folder = _both(tmp_path / "g", births, _deaths(400))
+    path = folder / "出生登记.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
+    threads: list[str] = []
+    with monkeypatch.context() as m:
+        m.setattr(source, "_HEAD_BYTES", 2048)  # the top read for the header: UTF-8
+        both = _read_both(folder, True, monkeypatch, threads)
+    assert len(threads) == 2
+    assert int(both.month_tallies["births"]["rows"].sum()) == 300
+    assert int(both.month_tallies["deaths"]["rows"].sum()) == 400
 
 
 def test_a_register_counts_its_days_in_arrays_when_its_rows_would_fill_them(

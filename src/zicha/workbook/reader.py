@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import gc
 from collections.abc import Callable, Collection, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,9 @@ from zicha.workbook.sheets import (
 from zicha.workbook.source import RawSheet, open_source
 from zicha.workbook.values_sheet import read_values
 
+#: the register sheets are read at once where each is expected to hold this many rows or more
+#: (below it, their blocks in flight together cost more memory than the time it saves)
+TOGETHER_ROWS = 1_000_000
 #: problems listed at most; the rest are counted in one last problem
 LIMIT = 200
 
@@ -107,7 +111,7 @@ def _collector_paused() -> Iterator[None]:
 # problems
 
 
-class _Problems:
+class Problems:
     """Problems in reading order (sheet, row, column), at most LIMIT of them kept."""
 
     def __init__(self) -> None:
@@ -119,6 +123,12 @@ class _Problems:
 
     def __bool__(self) -> bool:
         return bool(self.items) or self.unlisted > 0
+
+    def merge(self, other: Problems) -> None:
+        """Take in the problems another collector found (a sheet read in a thread of its own)."""
+        for (sheet, row, col, _), problem in other.items:
+            self.add(problem, sheet, row, col)
+        self.unlisted += other.unlisted
 
     def error(self, file: str) -> InputError:
         ordered = [p for _, p in sorted(self.items, key=lambda item: item[0])]
@@ -211,7 +221,7 @@ class SheetReader:
         self.only = None if only is None else {*only, "meta"}
         self.resolver = resolver
         self.progress = progress
-        self.problems = _Problems()
+        self.problems = Problems()
         self.source = open_source(path)
         self.display = self.source.display
         self.sheets: dict[str, Sheet] = {}
@@ -242,15 +252,7 @@ class SheetReader:
             meta.get("period"),
             self.year_start,
         )
-        conditions = register_conditions(pack) if pack is not None else None
-        registers: dict[str, Register] = {}
-        for key in ("births", "deaths"):
-            if key in self.sheets:
-                mine = None
-                if conditions is not None:
-                    mine = {e: c for e, (s, c) in conditions.items() if s == key}
-                reading = RegisterReader(self, key, mine, spans, self.keep_rows)
-                registers[key] = reading.read()
+        registers = self._read_registers(pack, spans)
         assessment = read_assessment(self, pack, self._checklist_texts())
         checklist = read_checklist(self)
         narrative = self._read_narrative()
@@ -277,6 +279,32 @@ class SheetReader:
             narrative=narrative,
             notices=self.notices,
         )
+
+    def _read_registers(self, pack: Pack | None, spans: list[Period]) -> dict[str, Register]:
+        """The register sheets read, both at once (each in a thread of its own, its problems
+        collected apart and added in sheet order) where each is large enough
+        (`TOGETHER_ROWS`): one's last steps (its numbers checked, its counts added up) then
+        run while the other is read."""
+        conditions = register_conditions(pack) if pack is not None else None
+        readers: list[RegisterReader] = []
+        for key in ("births", "deaths"):
+            if key in self.sheets:
+                mine = None
+                if conditions is not None:
+                    mine = {e: c for e, (s, c) in conditions.items() if s == key}
+                readers.append(RegisterReader(self, key, mine, spans, self.keep_rows, Problems()))
+        together = len(readers) > 1 and all(
+            r.sheet.raw.expected_rows >= TOGETHER_ROWS for r in readers
+        )
+        if together:
+            with ThreadPoolExecutor(len(readers)) as pool:
+                reading = [pool.submit(r.read) for r in readers]
+                found = [r.result() for r in reading]
+        else:
+            found = [r.read() for r in readers]
+        for r in readers:
+            self.problems.merge(r.problems)
+        return {r.key: register for r, register in zip(readers, found, strict=True)}
 
     def _load(self) -> None:
         present: set[str] = set()
@@ -705,6 +733,7 @@ class SheetReader:
         keep: pl.Series,
         rows: pl.Series,
         message: str | None = None,
+        problems: Problems | None = None,
     ) -> None:
         mask = parsed.blank & keep
         expected = _expected(sheet, key)
@@ -717,10 +746,17 @@ class SheetReader:
             parsed.raw,
             rows,
             lambda _found: (None, expected, message or "单元格为空"),
+            problems,
         )
 
     def flag_bad(
-        self, sheet: Sheet, key: str, parsed: Parsed, keep: pl.Series, rows: pl.Series
+        self,
+        sheet: Sheet,
+        key: str,
+        parsed: Parsed,
+        keep: pl.Series,
+        rows: pl.Series,
+        problems: Problems | None = None,
     ) -> None:
         if parsed.bad is None:
             return
@@ -730,7 +766,7 @@ class SheetReader:
             err = errors[found or ""]
             return found, err.expected, err.message
 
-        self._flag(sheet, key, parsed.bad & keep, parsed.raw, rows, describe)
+        self._flag(sheet, key, parsed.bad & keep, parsed.raw, rows, describe, problems)
 
     def _flag(
         self,
@@ -740,21 +776,25 @@ class SheetReader:
         raw: pl.Series,
         rows: pl.Series,
         describe: Callable[[str | None], tuple[str | None, str | None, str | None]],
+        problems: Problems | None = None,
     ) -> None:
+        """The cells of `mask` as problems, added to `problems` (the reader's own unless
+        given)."""
         count = int(mask.sum())
         if not count:
             return
+        found_in = self.problems if problems is None else problems
         chosen = pl.DataFrame({"row": rows, "raw": raw}).filter(mask).head(LIMIT)
         col = sheet.col_order(key)
         for row, found in chosen.iter_rows():
             shown, expected, message = describe(found)
-            self.problems.add(
+            found_in.add(
                 sheet.problem(row, key, found=shown, expected=expected, message=message),
                 sheet.order,
                 row,
                 col,
             )
-        self.problems.unlisted += count - chosen.height
+        found_in.unlisted += count - chosen.height
 
 
 def _expected(sheet: Sheet, key: str) -> str | None:

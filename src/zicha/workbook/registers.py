@@ -38,7 +38,7 @@ from zicha.workbook.cells import CellError, Parsed, clean_text, parse_column
 from zicha.workbook.source import Restart
 
 if TYPE_CHECKING:
-    from zicha.workbook.reader import Sheet, SheetReader
+    from zicha.workbook.reader import Problems, Sheet, SheetReader
 
 #: the seed of the register numbers' hashes
 _SEED = 20231001
@@ -267,7 +267,7 @@ class _Days:
 
 
 class RegisterReader:
-    """Reads one register sheet for a `SheetReader`, whose problems it adds to."""
+    """Reads one register sheet for a `SheetReader`, its problems collected in `problems`."""
 
     def __init__(
         self,
@@ -276,8 +276,12 @@ class RegisterReader:
         conditions: Mapping[str, pl.Expr | None] | None,
         spans: Sequence[Period],
         keep_rows: bool,
+        problems: Problems,
     ) -> None:
         self.reader = reader
+        #: the sheet's problems, collected apart from the reader's (a sheet may be read in a
+        #: thread of its own), which it adds them to
+        self.problems = problems
         self.key = key
         self.sheet = reader.sheets[key]
         self.conditions = conditions
@@ -319,7 +323,7 @@ class RegisterReader:
             self.schema = DEATH_SCHEMA
 
     def read(self) -> Register:
-        problems = self.reader.problems
+        problems = self.problems
         mark = (len(problems.items), problems.unlisted)
         try:
             while True:
@@ -354,7 +358,7 @@ class RegisterReader:
             if self.keep_rows:
                 kept.append(frame.with_columns(ref=ref).select(list(self.schema)))
                 continue
-            if self.reader.problems:
+            if self.problems or self.reader.problems:
                 continue  # the workbook is refused: nothing is counted
             if self.conditions is not None and self.codes:
                 if self.days is not None:
@@ -502,8 +506,8 @@ class RegisterReader:
         for name, parsed in cols.items():
             column = sheet.spec.column(name)
             if column.required and not column.blank_ok:
-                reader.flag_blank(sheet, name, parsed, keep, rows)
-            reader.flag_bad(sheet, name, parsed, keep, rows)
+                reader.flag_blank(sheet, name, parsed, keep, rows, problems=self.problems)
+            reader.flag_bad(sheet, name, parsed, keep, rows, self.problems)
         frame = pl.DataFrame(
             {
                 "org_unit": cols["orgunit"].values,
@@ -539,13 +543,13 @@ class RegisterReader:
         sheet = self.sheet
         col = sheet.col_order("ref")
         for row, ref, first in dup.select("row", "ref", "_first").head(LIMIT).iter_rows():
-            self.reader.problems.add(
+            self.problems.add(
                 sheet.problem(row, "ref", found=ref, message=f"登记编号与第 {first} 行重复"),
                 sheet.order,
                 row,
                 col,
             )
-        self.reader.problems.unlisted += max(0, dup.height - LIMIT)
+        self.problems.unlisted += max(0, dup.height - LIMIT)
 
 
 class Categories:
