@@ -312,10 +312,21 @@ def test_a_register_read_again_as_gb18030_while_the_other_is_read_counts_once(
     path = folder / "出生登记.csv"
     path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
     threads: list[str] = []
+    batches: list[tuple[str, int]] = []
+    read = source.RawSheet.batches
+
+    def counted(self: source.RawSheet) -> Iterator[source.RawSheet]:
+        for batch in read(self):
+            batches.append((self.name, batch.height))
+            yield batch
+
     with monkeypatch.context() as m:
         m.setattr(source, "_HEAD_BYTES", 2048)  # the top read for the header: UTF-8
+        m.setattr(source.RawSheet, "batches", counted)
         both = _read_both(folder, True, monkeypatch, threads)
     assert len(threads) == 2
+    read_births = [height for name, height in batches if name == "出生登记"]
+    assert len(read_births) > 3 and read_births[-1] == 300  # streamed, then read again whole
     assert int(both.month_tallies["births"]["rows"].sum()) == 300
     assert int(both.month_tallies["deaths"]["rows"].sum()) == 400
 

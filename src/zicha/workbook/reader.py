@@ -299,7 +299,7 @@ class SheetReader:
         if together:
             with ThreadPoolExecutor(len(readers)) as pool:
                 reading = [pool.submit(r.read) for r in readers]
-                found = [r.result() for r in reading]
+                found = [future.result() for future in reading]
         else:
             found = [r.read() for r in readers]
         for r in readers:

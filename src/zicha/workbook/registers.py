@@ -507,7 +507,7 @@ class RegisterReader:
             column = sheet.spec.column(name)
             if column.required and not column.blank_ok:
                 reader.flag_blank(sheet, name, parsed, keep, rows, problems=self.problems)
-            reader.flag_bad(sheet, name, parsed, keep, rows, self.problems)
+            reader.flag_bad(sheet, name, parsed, keep, rows, problems=self.problems)
         frame = pl.DataFrame(
             {
                 "org_unit": cols["orgunit"].values,
