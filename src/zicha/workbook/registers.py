@@ -409,7 +409,7 @@ class RegisterReader:
 
         with ThreadPoolExecutor(1) as pool:
             pending = pool.submit(step)
-            if self.dense and self.days is None and self.conditions is not None:
+            if self.dense and self.conditions is not None:  # (`_read` has just cleared `days`)
                 self.days = _Days(len(self.codes), self.spans, self.conditions)
             while True:
                 got = pending.result()
