@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -14,7 +14,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from zicha.actions.session import workbook_engine
-from zicha.domain.errors import InputError
+from zicha.domain.errors import InputError, Problem
 from zicha.domain.period import parse_period
 from zicha.engine.dataset import Tallies
 from zicha.packs.registry import get_pack
@@ -241,16 +241,23 @@ def _read_both(  # type: ignore[no-untyped-def]
     folder: Path, together: bool, monkeypatch: pytest.MonkeyPatch, threads: list[str]
 ):
     """The folder's registers streamed, read at once (`together`) or one after the other; the
-    threads each was read in are added to `threads`."""
-    read = registers.RegisterReader.read
+    threads each was read in, then those its last steps ran in, are added to `threads` as
+    `read:<thread>` and `finish:<thread>`."""
+    scan = registers.RegisterReader.scan
 
-    def spy(self: registers.RegisterReader) -> registers.Register:
-        threads.append(threading.current_thread().name)
-        return read(self)
+    def spy(self: registers.RegisterReader) -> Callable[[], registers.Register]:
+        threads.append(f"read:{threading.current_thread().name}")
+        finish = scan(self)
+
+        def spied() -> registers.Register:
+            threads.append(f"finish:{threading.current_thread().name}")
+            return finish()
+
+        return spied
 
     with monkeypatch.context() as m:
         m.setattr(reader, "TOGETHER_ROWS", 0 if together else 10**12)
-        m.setattr(registers.RegisterReader, "read", spy)
+        m.setattr(registers.RegisterReader, "scan", spy)
         return _read(folder, True, monkeypatch)
 
 
@@ -263,8 +270,15 @@ def test_both_registers_read_at_once_count_what_one_after_the_other_counts(
     one = _read_both(folder, False, monkeypatch, apart)
     both = _read_both(folder, True, monkeypatch, together)
     main = threading.main_thread().name
-    assert apart == [main, main]
-    assert len(together) == 2 and main not in together  # each in a thread of its own
+    # one after the other: each read in the caller's thread, its last steps in another (the
+    # births' while the deaths are read)
+    reads = [t.removeprefix("read:") for t in apart if t.startswith("read:")]
+    finishes = [t.removeprefix("finish:") for t in apart if t.startswith("finish:")]
+    assert reads == [main, main] and len(finishes) == 2 and main not in finishes
+    # at once: each read in a thread of its own, its last steps in that thread
+    reads = [t.removeprefix("read:") for t in together if t.startswith("read:")]
+    finishes = [t.removeprefix("finish:") for t in together if t.startswith("finish:")]
+    assert len(set(reads)) == 2 and main not in reads and sorted(finishes) == sorted(reads)
     key = ["org_unit", "date"]
     for sheet, height in (("births", 900), ("deaths", 700)):
         assert_frame_equal(both.tallies[sheet].sort(key), one.tallies[sheet].sort(key))
@@ -324,7 +338,7 @@ def test_a_register_read_again_as_gb18030_while_the_other_is_read_counts_once(
         m.setattr(source, "_HEAD_BYTES", 2048)  # the top read for the header: UTF-8
         m.setattr(source.RawSheet, "batches", counted)
         both = _read_both(folder, True, monkeypatch, threads)
-    assert len(threads) == 2
+    assert len([t for t in threads if t.startswith("read:")]) == 2
     read_births = [height for name, height in batches if name == "出生登记"]
     assert len(read_births) > 3 and read_births[-1] == 300  # streamed, then read again whole
     assert int(both.month_tallies["births"]["rows"].sum()) == 300
@@ -429,3 +443,32 @@ def test_the_tally_by_day_is_made_only_when_a_period_cuts_a_month(
     assert read.register_height("births", None, first, last) == by_hand.height
     engine.table(orgs, cut)
     assert made.count("arrays") == windows
+
+
+def test_a_register_whose_last_steps_fail_lists_only_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sheet whose numbers cannot be read again for their repeats (the file gone meanwhile,
+    say), while the next sheet is read: what was found in it is dropped for the reason; the
+    other sheet's problems stay, in sheet order."""
+    births = _births(300, seed=21)
+    births[30][3] = "五"  # a birth order that is no number
+    births[200][5] = births[10][5]  # a register number seen before: the sheet is read again
+    deaths = _deaths(200)
+    deaths[50][3] = "很老"  # an age that is no number
+    folder = _both(tmp_path / "f", births, deaths)
+    gone = Problem(file="出生登记.csv", message="文件在读取时被移走")
+
+    def fails(self: registers.RegisterReader, repeated: pl.Series) -> None:
+        raise InputError([gone])
+
+    threads: list[str] = []
+    with monkeypatch.context() as m:
+        m.setattr(registers.RegisterReader, "_duplicate_refs", fails)
+        with pytest.raises(InputError) as err:
+            _read_both(folder, False, monkeypatch, threads)
+    shown = [str(p) for p in err.value.problems]
+    assert shown[0] == str(gone) and len(shown) == 2, shown
+    assert "死亡登记.csv" in shown[1] and "很老" in shown[1]
+    finishes = [t.removeprefix("finish:") for t in threads if t.startswith("finish:")]
+    assert len(finishes) == 2 and threading.main_thread().name not in finishes

@@ -281,10 +281,12 @@ class SheetReader:
         )
 
     def _read_registers(self, pack: Pack | None, spans: list[Period]) -> dict[str, Register]:
-        """The register sheets read, both at once (each in a thread of its own, its problems
-        collected apart and added in sheet order) where each is large enough
+        """The register sheets read, each with its problems collected apart and added in sheet
+        order. Both at once (each in a thread of its own) where each is large enough
         (`TOGETHER_ROWS`): one's last steps (its numbers checked, its counts added up) then
-        run while the other is read."""
+        run while the other is read. Otherwise one after the other, each one's last steps
+        in a thread while the next is read: less memory than reading them at once, as the
+        first one's batches are gone by then."""
         conditions = register_conditions(pack) if pack is not None else None
         readers: list[RegisterReader] = []
         for key in ("births", "deaths"):
@@ -300,6 +302,11 @@ class SheetReader:
             with ThreadPoolExecutor(len(readers)) as pool:
                 reading = [pool.submit(r.read) for r in readers]
                 found = [future.result() for future in reading]
+        elif len(readers) > 1:
+            # one after the other, each one's last steps run while the next is read
+            with ThreadPoolExecutor(1) as pool:
+                finishing = [pool.submit(r.scan()) for r in readers]
+                found = [future.result() for future in finishing]
         else:
             found = [r.read() for r in readers]
         for r in readers:

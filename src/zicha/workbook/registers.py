@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -79,6 +79,23 @@ def remembered(parse: Callable[[str], Any]) -> Callable[[str], Any]:
         raise hit[1]
 
     return once
+
+
+@dataclass
+class _Scanned:
+    """What reading a register's batches leaves for its last steps (`RegisterReader.scan`)."""
+
+    #: its register numbers' hashes
+    hashes: _Hashes
+    #: its rows, where they are kept
+    kept: list[pl.DataFrame] = field(default_factory=list)
+    #: its batches' counts
+    tallies: list[pl.DataFrame] = field(default_factory=list)
+    #: its rows dated outside every period of the data
+    strays: list[pl.DataFrame] = field(default_factory=list)
+    #: its rows that are not blank, and all its rows
+    height: int = 0
+    total: int = 0
 
 
 class _Hashes:
@@ -323,43 +340,64 @@ class RegisterReader:
             self.schema = DEATH_SCHEMA
 
     def read(self) -> Register:
+        """The sheet read (`scan`), then its last steps run (`scan`'s result)."""
+        return self.scan()()
+
+    def scan(self) -> Callable[[], Register]:
+        """Read the sheet's batches: each parsed, checked and counted. Returns the register's
+        last steps (its numbers checked for repeats, its batches' counts added up), which give
+        the register and may run in another thread while the next sheet is read. A sheet that
+        cannot be read to its end is an empty register, its problems the reason alone."""
         problems = self.problems
         mark = (len(problems.items), problems.unlisted)
         try:
             while True:
                 try:
-                    return self._read()
+                    scanned = self._scan()
+                    break
                 except Restart:
-                    del problems.items[mark[0] :]
-                    problems.unlisted = mark[1]
+                    self._forget(mark)
         except InputError as err:
-            # the sheet could not be read to its end: what was found in it before is dropped
-            del problems.items[mark[0] :]
-            problems.unlisted = mark[1]
-            for p in err.problems:
-                problems.add(p, self.sheet.order)
-            return Register(None, None, pl.DataFrame(schema=STRAY_SCHEMA), 0)
+            failed = self._failed(mark, err)
+            return lambda: failed
 
-    def _read(self) -> Register:
+        def finish() -> Register:
+            try:
+                return self._finish(scanned)
+            except InputError as err:
+                return self._failed(mark, err)
+
+        return finish
+
+    def _forget(self, mark: tuple[int, int]) -> None:
+        """Drop the problems found since `mark` (the sheet is read again, or not at all)."""
+        del self.problems.items[mark[0] :]
+        self.problems.unlisted = mark[1]
+
+    def _failed(self, mark: tuple[int, int], err: InputError) -> Register:
+        # the sheet could not be read to its end: what was found in it before is dropped
+        self._forget(mark)
+        for p in err.problems:
+            self.problems.add(p, self.sheet.order)
+        return Register(None, None, pl.DataFrame(schema=STRAY_SCHEMA), 0)
+
+    def _scan(self) -> _Scanned:
         # made afresh: a sheet read again (`Restart`) counts nothing of its first reading, and
         # its texts are numbered anew
         self.days = None
         self.categories = {}
-        hashes = _Hashes()
-        kept: list[pl.DataFrame] = []
-        tallies: list[pl.DataFrame] = []
-        strays: list[pl.DataFrame] = []
-        height = total = 0
+        got = _Scanned(_Hashes())
         for size, frame, ref in self._checked():
-            total += size
-            height += frame.height
+            got.total += size
+            got.height += frame.height
             if ref is not None:
-                hashes.add(ref.drop_nulls().hash(seed=_SEED))
+                got.hashes.add(ref.drop_nulls().hash(seed=_SEED))
             if self.keep_rows:
-                kept.append(frame.with_columns(ref=ref).select(list(self.schema)))
+                got.kept.append(frame.with_columns(ref=ref).select(list(self.schema)))
                 continue
             if self.problems or self.reader.problems:
                 continue  # the workbook is refused: nothing is counted
+            tallies = got.tallies
             if self.conditions is not None and self.codes:
                 if self.days is not None:
                     frame = self.days.add(frame)  # leaves the days outside the windows
@@ -370,29 +408,33 @@ class RegisterReader:
                 # a batch's counts are nearly as many as its rows (a village has a few births a
                 # day): added up as they come, so that they never hold more than a few batches
                 if len(tallies) > 1 and sum(t.height for t in tallies) > 3 * tallies[0].height:
-                    tallies = [_added(tallies)]
+                    got.tallies = [_added(tallies)]
             if self.spans and frame.height:
                 # (after the window's days were counted, `frame` holds the rows outside it)
                 inside = pl.any_horizontal(
                     pl.col("date").is_between(p.start, p.end) for p in self.spans
                 )
-                strays.append(
+                got.strays.append(
                     frame.filter(pl.col("date").is_not_null() & ~inside).select(list(STRAY_SCHEMA))
                 )
+        return got
+
+    def _finish(self, got: _Scanned) -> Register:
         if self.sheet.raw.streamed:
-            self.sheet.raw.height = total
-        repeated = hashes.repeated()
-        del hashes
+            self.sheet.raw.height = got.total
+        repeated = got.hashes.repeated()
         if repeated.len():
             self._duplicate_refs(repeated)
         rows = None
         if self.keep_rows:
+            kept, got.kept = got.kept, []
             rows = (pl.concat(kept) if kept else pl.DataFrame(schema=self.schema)).cast(self.schema)  # type: ignore[arg-type]
         counted = months = None
         if self.conditions is not None and not self.keep_rows:
-            counted, months = self._merged(tallies, self.conditions)
+            counted, months = self._merged(got.tallies, self.conditions)
+        strays = got.strays
         found = pl.concat(strays) if strays else pl.DataFrame(schema=STRAY_SCHEMA)
-        return Register(rows, counted, found.cast(STRAY_SCHEMA), height, months)  # type: ignore[arg-type]
+        return Register(rows, counted, found.cast(STRAY_SCHEMA), got.height, months)  # type: ignore[arg-type]
 
     def _checked(self) -> Iterator[tuple[int, pl.DataFrame, pl.Series | None]]:
         """Each batch's size, rows and register numbers (`_batch`): the next batch is read and
