@@ -93,8 +93,9 @@ class _Scanned:
     tallies: list[pl.DataFrame] = field(default_factory=list)
     #: its rows dated outside every period of the data
     strays: list[pl.DataFrame] = field(default_factory=list)
-    #: its rows that are not blank, and all its rows
+    #: its rows that are not blank
     height: int = 0
+    #: all its rows
     total: int = 0
 
 
